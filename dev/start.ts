@@ -1,0 +1,79 @@
+/**
+ * `npm start`: the whole system on this machine with embedded defaults. Starts the OCR stand-in
+ * (unless SPARK_OCR_URL points at a real GPU box), then `wrangler dev` with local R2 and Durable
+ * Object storage, and prints the upload page's URL once the Worker answers.
+ *
+ *   PORT=8787 (default)   the Worker's port
+ *   SPARK_OCR_URL=...     use this OCR server instead of the stand-in
+ */
+import { spawn } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { createServer } from "node:net";
+import { resolve } from "node:path";
+import { startOcrStandin } from "./ocr-standin.ts";
+
+const root = resolve(import.meta.dirname, "..");
+const port = Number(process.env.PORT ?? 8787);
+if (!Number.isInteger(port) || port < 1 || port > 65535) fatal(`PORT must be a port number, got "${process.env.PORT}"`);
+
+await assertPortFree(port);
+const standin = process.env.SPARK_OCR_URL ? null : await startOcrStandin({ latencyMs: Number(process.env.OCR_STANDIN_LATENCY_MS ?? 150) });
+const ocrUrl = process.env.SPARK_OCR_URL ?? standin!.url;
+console.log(standin ? `OCR stand-in (no GPU) on ${ocrUrl}` : `OCR server: ${ocrUrl}`);
+
+// Keep wrangler's config, state and temp files inside the project: reproducible, nothing global.
+const state = resolve(root, ".wrangler");
+mkdirSync(resolve(state, "tmp"), { recursive: true });
+const wrangler = spawn(
+  "wrangler",
+  ["dev", "--ip", "127.0.0.1", "--port", String(port), "--var", `SPARK_OCR_URL:${ocrUrl}`, "--persist-to", resolve(state, "state"), "--show-interactive-dev-session=false"],
+  {
+    cwd: root,
+    stdio: "inherit",
+    env: {
+      ...process.env,
+      WRANGLER_SEND_METRICS: "false",
+      CLOUDFLARE_CF_FETCH_ENABLED: "false",
+      XDG_CONFIG_HOME: resolve(state, "config"),
+      TMPDIR: resolve(state, "tmp"),
+    },
+  },
+);
+
+const stop = (code: number) => {
+  wrangler.kill("SIGTERM");
+  void standin?.close().finally(() => process.exit(code));
+  if (!standin) process.exit(code);
+};
+process.on("SIGINT", () => stop(0));
+process.on("SIGTERM", () => stop(0));
+wrangler.on("exit", (code) => stop(code ?? 1));
+
+const base = `http://127.0.0.1:${port}`;
+for (let i = 0; i < 240; i++) {
+  try {
+    if ((await fetch(`${base}/api/health`)).ok) {
+      console.log(`\n  Upload page: ${base}/\n  API:         ${base}/api/documents\n`);
+      break;
+    }
+  } catch {
+    // not up yet
+  }
+  await new Promise((r) => setTimeout(r, 500));
+}
+
+async function assertPortFree(wanted: number): Promise<void> {
+  await new Promise<void>((done) => {
+    const probe = createServer();
+    probe.once("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EADDRINUSE") fatal(`port ${wanted} is already in use: stop whatever holds it, or choose another with PORT=<port> npm start`);
+      fatal(`cannot listen on port ${wanted}: ${error.message}`);
+    });
+    probe.listen(wanted, "127.0.0.1", () => probe.close(() => done()));
+  });
+}
+
+function fatal(message: string): never {
+  console.error(`npm start: ${message}`);
+  process.exit(1);
+}

@@ -1,0 +1,43 @@
+import { z } from "zod";
+
+/**
+ * Every setting the Worker reads, validated in one place. Vars come from wrangler.toml (strings),
+ * secrets from `wrangler secret put` / `.dev.vars`. A bad value fails loudly at the first request
+ * that needs it instead of misbehaving later.
+ */
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const settingsSchema = z.object({
+  SPARK_OCR_URL: z.url({ protocol: /^https?$/ }),
+  OCR_MODEL: z.string().min(1).default("deepseek-ai/DeepSeek-OCR"),
+  OCR_PROMPT: z.string().min(1).default("<|grounding|>Convert the document to markdown."),
+  OCR_MAX_TOKENS: positiveInt(7000),
+  OCR_TIMEOUT_MS: positiveInt(120_000),
+  OCR_MAX_ATTEMPTS: positiveInt(4),
+  OCR_RETRY_BASE_MS: positiveInt(2000),
+  OCR_PAGES_IN_FLIGHT: positiveInt(4),
+  RENDER_DPI: positiveInt(144),
+  MAX_UPLOAD_BYTES: positiveInt(100 * 1024 * 1024),
+  PAGES_PER_INVOCATION: positiveInt(24),
+  // Optional credentials for the GPU box behind Cloudflare Access / a bearer-protected vLLM.
+  SPARK_ACCESS_CLIENT_ID: z.string().min(1).optional(),
+  SPARK_ACCESS_CLIENT_SECRET: z.string().min(1).optional(),
+  SPARK_API_TOKEN: z.string().min(1).optional(),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+const cache = new WeakMap<object, Settings>();
+
+export function settings(env: Env): Settings {
+  let parsed = cache.get(env);
+  if (!parsed) {
+    const result = settingsSchema.safeParse(env);
+    if (!result.success) {
+      throw new Error(`invalid configuration: ${z.prettifyError(result.error)}`);
+    }
+    parsed = result.data;
+    cache.set(env, parsed);
+  }
+  return parsed;
+}

@@ -1,0 +1,50 @@
+/**
+ * Structured log events: one JSON object per event, so `wrangler tail --format json | jq` can filter
+ * on any field. The union is the whole vocabulary; add a member here before logging something new.
+ */
+import type { DocumentStage, PageStatus } from "./objects/lifecycle";
+
+export type LogEvent =
+  | {
+      event: "document.transition";
+      documentId: string;
+      from: DocumentStage | null;
+      to: DocumentStage;
+      /** Time spent in `from`. */
+      durationMs: number | null;
+      error?: string;
+    }
+  | {
+      event: "page.transition";
+      documentId: string;
+      page: number;
+      from: PageStatus | null;
+      to: PageStatus;
+      durationMs: number | null;
+      attempt: number;
+      error?: string;
+    }
+  | {
+      event: "upload.accepted";
+      documentId: string;
+      bytes: number;
+      sha256: string;
+      replayed: boolean;
+    }
+  | { event: "upload.rejected"; status: number; reason: string }
+  | {
+      event: "ocr.request";
+      documentId: string;
+      page: number;
+      attempt: number;
+      outcome: "ok" | "retryable" | "fatal";
+      status?: number;
+      latencyMs: number;
+      error?: string;
+    }
+  | { event: "http.error"; method: string; path: string; error: string };
+
+export function log(event: LogEvent): void {
+  if ("error" in event && event.error) console.error(event);
+  else console.log(event);
+}

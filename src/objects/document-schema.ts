@@ -1,0 +1,48 @@
+/**
+ * The Document object's SQLite schema, as append-only numbered migrations: entry N is version N+1.
+ * Never edit an applied entry; add a new one.
+ */
+export const documentMigrations = [
+  /* 1: the document, its pages, and every transition as an event */ `
+  CREATE TABLE document (
+    id          TEXT PRIMARY KEY,
+    filename    TEXT NOT NULL,
+    bytes       INTEGER NOT NULL,
+    sha256      TEXT NOT NULL,
+    r2_key      TEXT NOT NULL,
+    stage       TEXT NOT NULL,
+    error       TEXT,
+    page_count  INTEGER,
+    seq         INTEGER NOT NULL DEFAULT 0,
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL
+  );
+  CREATE TABLE pages (
+    page              INTEGER PRIMARY KEY,
+    status            TEXT NOT NULL,
+    attempts          INTEGER NOT NULL DEFAULT 0,
+    not_before        INTEGER,
+    error             TEXT,
+    image_key         TEXT,
+    image_kind        TEXT,
+    image_width       INTEGER,
+    image_height      INTEGER,
+    image_sha256      TEXT,
+    render_ms         INTEGER,
+    ocr_ms            INTEGER,
+    ocr_text          TEXT,
+    finish_reason     TEXT,
+    prompt_tokens     INTEGER,
+    completion_tokens INTEGER,
+    updated_at        INTEGER NOT NULL
+  );
+  CREATE INDEX pages_by_status ON pages (status, not_before);
+  CREATE TABLE events (
+    seq        INTEGER PRIMARY KEY,
+    at         INTEGER NOT NULL,
+    page       INTEGER,
+    from_state TEXT,
+    to_state   TEXT NOT NULL,
+    error      TEXT
+  );`,
+] as const;

@@ -1,0 +1,566 @@
+/**
+ * One Durable Object per uploaded document: the only writer of its state. It walks the document
+ * through the stages in ./lifecycle.ts from alarms, so an evicted or restarted object picks up where
+ * it stopped, and it tells every WebSocket subscriber about each transition after it is stored.
+ */
+import { Server, type Connection } from "partyserver";
+import type { PDFDocument } from "pdf-lib";
+import { backoffMs } from "../backoff";
+import { sha256Hex } from "../bytes";
+import { settings, type Settings } from "../config";
+import { log } from "../log";
+import { OcrError, ocrClientOptions, recognisePage } from "../ocr/deepseek";
+import { plainText } from "../ocr/grounding";
+import { PdfError, openPdf } from "../pdf/document";
+import { mediaTypes, pageImage, type PageImage, type PageImageKind } from "../pdf/page-image";
+import {
+  MAX_CLIENT_MESSAGE_BYTES,
+  clientMessage,
+  type DocumentSnapshot,
+  type PageSummary,
+  type ServerMessage,
+  type TransitionEvent,
+} from "../protocol";
+import { documentMigrations } from "./document-schema";
+import {
+  canMoveDocument,
+  canMovePage,
+  isFinalPage,
+  isFinalStage,
+  ocrOutcome,
+  pageStatuses,
+  type DocumentStage,
+  type PageStatus,
+} from "./lifecycle";
+import { migrate, sqlOf, type Sql } from "./sql";
+
+export interface ReceivedUpload {
+  id: string;
+  filename: string;
+  bytes: number;
+  sha256: string;
+  r2Key: string;
+}
+
+export interface PageDetail extends PageSummary {
+  image: PageImageKind | null;
+  imageWidth: number | null;
+  imageHeight: number | null;
+  imageSha256: string | null;
+  ocr: {
+    raw: string;
+    text: string;
+    finishReason: string | null;
+    promptTokens: number | null;
+    completionTokens: number | null;
+  } | null;
+}
+
+type DocumentRow = {
+  id: string;
+  filename: string;
+  bytes: number;
+  sha256: string;
+  r2_key: string;
+  stage: DocumentStage;
+  error: string | null;
+  page_count: number | null;
+  seq: number;
+  created_at: number;
+  updated_at: number;
+};
+
+type PageRow = {
+  page: number;
+  status: PageStatus;
+  attempts: number;
+  not_before: number | null;
+  error: string | null;
+  image_key: string | null;
+  image_kind: PageImageKind | null;
+  image_width: number | null;
+  image_height: number | null;
+  image_sha256: string | null;
+  render_ms: number | null;
+  ocr_ms: number | null;
+  ocr_text: string | null;
+  finish_reason: string | null;
+  prompt_tokens: number | null;
+  completion_tokens: number | null;
+  updated_at: number;
+};
+
+/** Columns a page transition may set besides its status. */
+type PagePatch = Partial<Omit<PageRow, "page" | "status" | "updated_at">>;
+
+export class Document extends Server<Env> {
+  static override options = { hibernate: true };
+
+  private readonly query: Sql;
+  /** Pages being worked on by the running batch; nothing else starts them twice. */
+  private readonly inFlight = new Set<number>();
+  private batchRunning = false;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.query = sqlOf(ctx.storage.sql);
+    // Answered by the runtime without waking a hibernated object.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
+    void ctx.blockConcurrencyWhile(async () => {
+      migrate(ctx.storage, documentMigrations);
+      // Whatever woke us, a live document must have its next step scheduled (self-healing after
+      // an abort that lost the alarm).
+      const doc = this.documentRow();
+      if (doc && !isFinalStage(doc.stage) && (await ctx.storage.getAlarm()) === null) {
+        await ctx.storage.setAlarm(Date.now());
+      }
+    });
+  }
+
+  // ---- RPC surface (called by the Worker's routes) ----
+
+  /** Takes charge of a stored upload. Calling it again for the same document changes nothing. */
+  async receive(upload: ReceivedUpload): Promise<DocumentSnapshot> {
+    if (!this.documentRow()) {
+      const now = Date.now();
+      this.ctx.storage.transactionSync(() => {
+        this.query`INSERT INTO document (id, filename, bytes, sha256, r2_key, stage, created_at, updated_at)
+                 VALUES (${upload.id}, ${upload.filename}, ${upload.bytes}, ${upload.sha256}, ${upload.r2Key},
+                         'received', ${now}, ${now})`;
+      });
+      this.announceDocument(null, "received", null, 0);
+      await this.ctx.storage.setAlarm(Date.now());
+    }
+    return this.snapshotOrThrow();
+  }
+
+  snapshot(): DocumentSnapshot | null {
+    return this.documentRow() ? this.snapshotOrThrow() : null;
+  }
+
+  page(n: number): PageDetail | null {
+    const [row] = this.query<PageRow>`SELECT * FROM pages WHERE page = ${n}`;
+    if (!row) return null;
+    return {
+      ...pageSummary(row),
+      imageWidth: row.image_width,
+      imageHeight: row.image_height,
+      imageSha256: row.image_sha256,
+      ocr:
+        row.status === "done" && row.ocr_text !== null
+          ? {
+              raw: row.ocr_text,
+              text: plainText(row.ocr_text),
+              finishReason: row.finish_reason,
+              promptTokens: row.prompt_tokens,
+              completionTokens: row.completion_tokens,
+            }
+          : null,
+    };
+  }
+
+  /** Stops a live document; pages already done keep their results. */
+  async cancel(): Promise<DocumentSnapshot | null> {
+    const doc = this.documentRow();
+    if (!doc) return null;
+    if (!isFinalStage(doc.stage)) {
+      this.moveDocument("cancelled");
+      await this.ctx.storage.deleteAlarm();
+    }
+    return this.snapshotOrThrow();
+  }
+
+  // ---- WebSocket subscribers ----
+
+  override onConnect(connection: Connection): void {
+    const snapshot = this.snapshot();
+    if (!snapshot) {
+      connection.close(4404, "unknown document");
+      return;
+    }
+    send(connection, { type: "snapshot", document: snapshot });
+  }
+
+  override onMessage(connection: Connection, message: string | ArrayBuffer): void {
+    const size = typeof message === "string" ? message.length : message.byteLength;
+    if (typeof message !== "string" || size > MAX_CLIENT_MESSAGE_BYTES) {
+      send(connection, { type: "error", message: `messages must be JSON text of at most ${MAX_CLIENT_MESSAGE_BYTES} bytes` });
+      return;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(message);
+    } catch {
+      send(connection, { type: "error", message: "message is not valid JSON" });
+      return;
+    }
+    const parsed = clientMessage.safeParse(json);
+    if (!parsed.success) {
+      send(connection, { type: "error", message: 'unknown message: expected {"type":"ping"} or {"type":"snapshot"}' });
+      return;
+    }
+    switch (parsed.data.type) {
+      case "ping":
+        send(connection, { type: "pong" });
+        return;
+      case "snapshot":
+        this.onConnect(connection);
+        return;
+      default:
+        assertNever(parsed.data);
+    }
+  }
+
+  override onError(connection: Connection, error: unknown): void {
+    console.warn({ event: "websocket.error", connection: connection.id, error: String(error) });
+  }
+
+  // ---- The work, driven by alarms ----
+
+  override async onAlarm(): Promise<void> {
+    const doc = this.documentRow();
+    if (!doc || isFinalStage(doc.stage) || this.batchRunning) return;
+    const config = settings(this.env);
+    if (doc.stage === "received") this.moveDocument("paging");
+    if (this.stage() === "paging") await this.countPages(doc);
+    if (this.stage() === "ocr") await this.runOcrBatch(config);
+    await this.scheduleNext();
+  }
+
+  /** paging: opens the PDF once to learn its pages; a PDF that cannot be opened fails the document. */
+  private async countPages(doc: DocumentRow): Promise<void> {
+    let pdf: PDFDocument;
+    try {
+      pdf = await this.loadPdf(doc);
+    } catch (error) {
+      if (!(error instanceof PdfError)) throw error;
+      this.moveDocument("failed", error.message);
+      return;
+    }
+    const count = pdf.getPageCount();
+    const now = Date.now();
+    this.ctx.storage.transactionSync(() => {
+      for (let page = 1; page <= count; page++) {
+        this.query`INSERT OR IGNORE INTO pages (page, status, updated_at) VALUES (${page}, 'queued', ${now})`;
+      }
+      this.query`UPDATE document SET page_count = ${count} WHERE id = ${doc.id}`;
+    });
+    this.moveDocument("ocr");
+  }
+
+  /**
+   * ocr: up to OCR_PAGES_IN_FLIGHT pages at a time, each rendered (one render at a time, so only
+   * one page's pixels are ever in memory) and sent to the OCR server. A batch handles at most
+   * PAGES_PER_INVOCATION pages so no invocation runs long; the next alarm carries on.
+   */
+  private async runOcrBatch(config: Settings): Promise<void> {
+    this.batchRunning = true;
+    try {
+      this.resumeInterruptedPages();
+      let budget = config.PAGES_PER_INVOCATION;
+      let pdf: Promise<PDFDocument> | undefined;
+      const loadPdfOnce = () => (pdf ??= this.loadPdf(this.documentRow()!));
+      let renderQueue: Promise<unknown> = Promise.resolve();
+      const oneRenderAtATime = <T>(work: () => Promise<T>): Promise<T> => {
+        const result = renderQueue.then(work);
+        renderQueue = result.catch(() => undefined);
+        return result;
+      };
+
+      const worker = async () => {
+        for (let row = this.claimNextPage(); row && budget > 0; row = this.claimNextPage()) {
+          budget--;
+          try {
+            await this.processPage(row, config, loadPdfOnce, oneRenderAtATime);
+          } finally {
+            this.inFlight.delete(row.page);
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: config.OCR_PAGES_IN_FLIGHT }, worker));
+    } finally {
+      this.batchRunning = false;
+    }
+  }
+
+  private async processPage(
+    row: PageRow,
+    config: Settings,
+    loadPdf: () => Promise<PDFDocument>,
+    oneRenderAtATime: <T>(work: () => Promise<T>) => Promise<T>,
+  ): Promise<void> {
+    let image: PageImage;
+    if (row.status === "queued") {
+      this.movePage(row.page, "rendering");
+      const started = Date.now();
+      try {
+        image = await oneRenderAtATime(async () => pageImage(await loadPdf(), row.page - 1, config.RENDER_DPI));
+      } catch (error) {
+        if (!(error instanceof PdfError)) throw error;
+        this.movePage(row.page, "failed", { error: `page ${row.page}: ${error.message}` });
+        return;
+      }
+      const imageKey = pageImageKey(this.documentRow()!.id, row.page, image.kind);
+      const imageSha256 = await sha256Hex(image.bytes);
+      await this.env.DOCUMENTS_BUCKET.put(imageKey, image.bytes, { httpMetadata: { contentType: mediaTypes[image.kind] } });
+      this.movePage(row.page, "ocr", {
+        image_key: imageKey,
+        image_kind: image.kind,
+        image_width: image.width,
+        image_height: image.height,
+        image_sha256: imageSha256,
+        render_ms: Date.now() - started,
+        attempts: row.attempts + 1,
+      });
+    } else {
+      const stored = await this.env.DOCUMENTS_BUCKET.get(row.image_key!);
+      if (!stored) {
+        // Only a hand-made change to the bucket gets here; say so rather than guess.
+        this.movePage(row.page, "failed", { error: `page ${row.page}: stored page image is missing` });
+        return;
+      }
+      image = {
+        kind: row.image_kind!,
+        bytes: new Uint8Array(await stored.arrayBuffer()),
+        width: row.image_width!,
+        height: row.image_height!,
+      };
+      this.movePage(row.page, "ocr", { attempts: row.attempts + 1 });
+    }
+    await this.recognise(row.page, image, config);
+  }
+
+  private async recognise(page: number, image: PageImage, config: Settings): Promise<void> {
+    const attempt = this.pageRow(page).attempts;
+    const started = Date.now();
+    const documentId = this.documentRow()!.id;
+    try {
+      const result = await recognisePage({ mediaType: mediaTypes[image.kind], bytes: image.bytes }, ocrClientOptions(config));
+      const latencyMs = Date.now() - started;
+      log({ event: "ocr.request", documentId, page, attempt, outcome: "ok", latencyMs });
+      this.movePage(page, "done", {
+        ocr_text: result.text,
+        finish_reason: result.finishReason,
+        prompt_tokens: result.promptTokens,
+        completion_tokens: result.completionTokens,
+        ocr_ms: latencyMs,
+        not_before: null,
+      });
+    } catch (error) {
+      if (!(error instanceof OcrError)) throw error;
+      const latencyMs = Date.now() - started;
+      const retry = error.retryable && attempt < config.OCR_MAX_ATTEMPTS;
+      log({
+        event: "ocr.request",
+        documentId,
+        page,
+        attempt,
+        outcome: error.retryable ? "retryable" : "fatal",
+        status: error.status,
+        latencyMs,
+        error: error.message,
+      });
+      if (retry) {
+        this.movePage(page, "retrying", {
+          error: error.message,
+          not_before: Date.now() + backoffMs(attempt, config.OCR_RETRY_BASE_MS),
+        });
+      } else {
+        const why = error.retryable ? `gave up after ${attempt} attempts: ${error.message}` : error.message;
+        this.movePage(page, "failed", { error: `page ${page}: ${why}` });
+      }
+    }
+  }
+
+  /** Pages left mid-step by an evicted or aborted invocation go back to where they can restart. */
+  private resumeInterruptedPages(): void {
+    for (const row of this.query<PageRow>`SELECT * FROM pages WHERE status IN ('rendering', 'ocr')`) {
+      if (this.inFlight.has(row.page)) continue;
+      if (row.status === "rendering") this.movePage(row.page, "queued", { error: "interrupted while rendering; resumed" });
+      else this.movePage(row.page, "retrying", { error: "interrupted during OCR; resumed", not_before: Date.now() });
+    }
+  }
+
+  /** The next page ready to work on, lowest number first; marks it in flight. */
+  private claimNextPage(): PageRow | null {
+    if (this.stage() !== "ocr") return null;
+    const now = Date.now();
+    const candidates = this.query<PageRow>`
+      SELECT * FROM pages
+      WHERE status = 'queued' OR (status = 'retrying' AND not_before <= ${now})
+      ORDER BY page LIMIT ${this.inFlight.size + 1}`;
+    const row = candidates.find((candidate) => !this.inFlight.has(candidate.page)) ?? null;
+    if (row) this.inFlight.add(row.page);
+    return row;
+  }
+
+  /** Sets the alarm for the next step, or ends the OCR stage when every page is settled. */
+  private async scheduleNext(): Promise<void> {
+    const stage = this.stage();
+    if (isFinalStage(stage)) {
+      await this.ctx.storage.deleteAlarm();
+      return;
+    }
+    if (stage !== "ocr") {
+      await this.ctx.storage.setAlarm(Date.now());
+      return;
+    }
+    const [{ open, ready, next_retry }] = this.query<{ open: number; ready: number; next_retry: number | null }>`
+      SELECT count(*) FILTER (WHERE status NOT IN ('done', 'failed')) AS open,
+             count(*) FILTER (WHERE status IN ('queued', 'rendering', 'ocr')) AS ready,
+             min(not_before) FILTER (WHERE status = 'retrying') AS next_retry
+      FROM pages`;
+    if (open === 0) {
+      const counts = this.pageCounts();
+      const outcome = ocrOutcome(counts);
+      this.moveDocument(outcome, outcome === "done" ? null : `${counts.failed} of ${counts.done + counts.failed} pages failed`);
+      await this.ctx.storage.deleteAlarm();
+      return;
+    }
+    await this.ctx.storage.setAlarm(ready > 0 || next_retry === null ? Date.now() : next_retry);
+  }
+
+  // ---- Transitions: stored first, then logged and announced ----
+
+  private moveDocument(to: DocumentStage, error: string | null = null): void {
+    const doc = this.documentRow()!;
+    if (!canMoveDocument(doc.stage, to)) throw new Error(`document ${doc.id}: no transition ${doc.stage} -> ${to}`);
+    const now = Date.now();
+    this.ctx.storage.transactionSync(() => {
+      this.query`UPDATE document SET stage = ${to}, error = ${error}, updated_at = ${now} WHERE id = ${doc.id}`;
+    });
+    this.announceDocument(doc.stage, to, error, now - doc.updated_at);
+  }
+
+  private announceDocument(from: DocumentStage | null, to: DocumentStage, error: string | null, durationMs: number): void {
+    const doc = this.documentRow()!;
+    const { seq, at } = this.recordEvent(null, from, to, error);
+    log({ event: "document.transition", documentId: doc.id, from, to, durationMs: from ? durationMs : null, ...(error ? { error } : {}) });
+    this.broadcastEvent({ type: "document", seq, at, from, stage: to, error, pageCount: doc.page_count });
+  }
+
+  private movePage(page: number, to: PageStatus, patch: PagePatch = {}): void {
+    const row = this.pageRow(page);
+    if (!canMovePage(row.status, to)) throw new Error(`page ${page}: no transition ${row.status} -> ${to}`);
+    const now = Date.now();
+    const next: PageRow = { ...row, ...patch, status: to, updated_at: now };
+    if (to === "done" && !("error" in patch)) next.error = null;
+    this.ctx.storage.transactionSync(() => {
+      this.query`UPDATE pages SET
+          status = ${next.status}, attempts = ${next.attempts}, not_before = ${next.not_before}, error = ${next.error},
+          image_key = ${next.image_key}, image_kind = ${next.image_kind}, image_width = ${next.image_width},
+          image_height = ${next.image_height}, image_sha256 = ${next.image_sha256}, render_ms = ${next.render_ms},
+          ocr_ms = ${next.ocr_ms}, ocr_text = ${next.ocr_text}, finish_reason = ${next.finish_reason},
+          prompt_tokens = ${next.prompt_tokens}, completion_tokens = ${next.completion_tokens}, updated_at = ${now}
+        WHERE page = ${page}`;
+    });
+    const { seq, at } = this.recordEvent(page, row.status, to, isFinalPage(to) || to === "retrying" ? next.error : null);
+    log({
+      event: "page.transition",
+      documentId: this.documentRow()!.id,
+      page,
+      from: row.status,
+      to,
+      durationMs: now - row.updated_at,
+      attempt: next.attempts,
+      ...(to === "failed" || to === "retrying" ? { error: next.error ?? undefined } : {}),
+    });
+    this.broadcastEvent({ type: "page", seq, at, from: row.status, page: pageSummary(next) });
+  }
+
+  /** Appends to the event history and bumps the document's sequence number, atomically. */
+  private recordEvent(page: number | null, from: string | null, to: string, error: string | null): { seq: number; at: string } {
+    const now = Date.now();
+    let seq = 0;
+    this.ctx.storage.transactionSync(() => {
+      [{ seq }] = this.query<{ seq: number }>`UPDATE document SET seq = seq + 1 RETURNING seq`;
+      this.query`INSERT INTO events (seq, at, page, from_state, to_state, error) VALUES (${seq}, ${now}, ${page}, ${from}, ${to}, ${error})`;
+    });
+    return { seq, at: new Date(now).toISOString() };
+  }
+
+  private broadcastEvent(event: TransitionEvent): void {
+    this.broadcast(JSON.stringify(event satisfies ServerMessage));
+  }
+
+  // ---- Reads ----
+
+  private documentRow(): DocumentRow | undefined {
+    return this.query<DocumentRow>`SELECT * FROM document LIMIT 1`[0];
+  }
+
+  private stage(): DocumentStage {
+    return this.documentRow()!.stage;
+  }
+
+  private pageRow(page: number): PageRow {
+    const [row] = this.query<PageRow>`SELECT * FROM pages WHERE page = ${page}`;
+    if (!row) throw new Error(`page ${page} does not exist`);
+    return row;
+  }
+
+  private pageCounts(): Record<PageStatus, number> {
+    const counts = Object.fromEntries(pageStatuses.map((status) => [status, 0])) as Record<PageStatus, number>;
+    for (const { status, n } of this.query<{ status: PageStatus; n: number }>`SELECT status, count(*) AS n FROM pages GROUP BY status`) {
+      counts[status] = n;
+    }
+    return counts;
+  }
+
+  private snapshotOrThrow(): DocumentSnapshot {
+    const doc = this.documentRow()!;
+    const now = Date.now();
+    const stageMs: DocumentSnapshot["stageMs"] = {};
+    const stages = this.query<{ to_state: DocumentStage; at: number }>`SELECT to_state, at FROM events WHERE page IS NULL ORDER BY seq`;
+    stages.forEach(({ to_state, at }, i) => {
+      const end = stages[i + 1]?.at ?? (isFinalStage(to_state) ? at : now);
+      stageMs[to_state] = (stageMs[to_state] ?? 0) + (end - at);
+    });
+    return {
+      id: doc.id,
+      filename: doc.filename,
+      bytes: doc.bytes,
+      sha256: doc.sha256,
+      stage: doc.stage,
+      error: doc.error,
+      createdAt: new Date(doc.created_at).toISOString(),
+      updatedAt: new Date(doc.updated_at).toISOString(),
+      stageMs,
+      pageCount: doc.page_count,
+      pageCounts: this.pageCounts(),
+      pages: this.query<PageRow>`SELECT * FROM pages ORDER BY page`.map(pageSummary),
+      seq: doc.seq,
+    };
+  }
+
+  private async loadPdf(doc: DocumentRow): Promise<PDFDocument> {
+    const object = await this.env.DOCUMENTS_BUCKET.get(doc.r2_key);
+    if (!object) throw new PdfError("the uploaded file is missing from storage");
+    return openPdf(new Uint8Array(await object.arrayBuffer()));
+  }
+}
+
+function pageSummary(row: PageRow): PageSummary {
+  return {
+    page: row.page,
+    status: row.status,
+    attempts: row.attempts,
+    error: row.error,
+    image: row.image_kind,
+    renderMs: row.render_ms,
+    ocrMs: row.ocr_ms,
+    updatedAt: new Date(row.updated_at).toISOString(),
+  };
+}
+
+export function pageImageKey(documentId: string, page: number, kind: PageImageKind): string {
+  return `pages/${documentId}/${String(page).padStart(5, "0")}.${kind === "jpeg" ? "jpg" : "png"}`;
+}
+
+function send(connection: Connection, message: ServerMessage): void {
+  connection.send(JSON.stringify(message));
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled message: ${JSON.stringify(value)}`);
+}

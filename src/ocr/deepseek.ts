@@ -1,0 +1,142 @@
+/**
+ * DeepSeek-OCR behind vLLM's OpenAI-compatible API: one page image in, grounded markdown out.
+ * The request follows the model's vLLM recipe (../shared/notes/deepseek-ocr.md): grounding prompt,
+ * temperature 0, bounded max_tokens, special tokens kept (they carry the boxes), n-gram blocker.
+ */
+import { z } from "zod";
+import { base64 } from "../bytes";
+import type { Settings } from "../config";
+
+export interface OcrClientOptions {
+  baseUrl: string;
+  model: string;
+  prompt: string;
+  maxTokens: number;
+  timeoutMs: number;
+  headers: Record<string, string>;
+}
+
+export interface OcrImage {
+  mediaType: string;
+  bytes: Uint8Array;
+}
+
+export interface OcrResult {
+  text: string;
+  finishReason: string | null;
+  promptTokens: number | null;
+  completionTokens: number | null;
+}
+
+/** Why a page's OCR call failed, and whether trying again can help. */
+export class OcrError extends Error {
+  override name = "OcrError";
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+export function ocrClientOptions(settings: Settings): OcrClientOptions {
+  const headers: Record<string, string> = {};
+  if (settings.SPARK_ACCESS_CLIENT_ID && settings.SPARK_ACCESS_CLIENT_SECRET) {
+    headers["CF-Access-Client-Id"] = settings.SPARK_ACCESS_CLIENT_ID;
+    headers["CF-Access-Client-Secret"] = settings.SPARK_ACCESS_CLIENT_SECRET;
+  }
+  if (settings.SPARK_API_TOKEN) headers.Authorization = `Bearer ${settings.SPARK_API_TOKEN}`;
+  return {
+    baseUrl: settings.SPARK_OCR_URL.replace(/\/+$/, ""),
+    model: settings.OCR_MODEL,
+    prompt: settings.OCR_PROMPT,
+    maxTokens: settings.OCR_MAX_TOKENS,
+    timeoutMs: settings.OCR_TIMEOUT_MS,
+    headers,
+  };
+}
+
+export function chatCompletionRequest(image: OcrImage, options: OcrClientOptions) {
+  const dataUrl = `data:${image.mediaType};base64,${base64(image.bytes)}`;
+  return {
+    model: options.model,
+    messages: [
+      {
+        role: "user",
+        content: [
+          { type: "image_url", image_url: { url: dataUrl } },
+          { type: "text", text: options.prompt },
+        ],
+      },
+    ],
+    temperature: 0,
+    max_tokens: options.maxTokens,
+    // Without this vLLM strips <|ref|>/<|det|>, and with them every box.
+    skip_special_tokens: false,
+    // Server-side repetition blocker of the DeepSeek-OCR recipe; the whitelist is <td>, </td>.
+    vllm_xargs: { ngram_size: 30, window_size: 90, whitelist_token_ids: [128821, 128822] },
+  };
+}
+
+const chatCompletion = z.object({
+  choices: z
+    .array(
+      z.object({
+        message: z.object({ content: z.string().nullable() }),
+        finish_reason: z.string().nullable().optional(),
+      }),
+    )
+    .min(1),
+  usage: z.object({ prompt_tokens: z.number(), completion_tokens: z.number() }).partial().nullish(),
+});
+
+export async function recognisePage(image: OcrImage, options: OcrClientOptions): Promise<OcrResult> {
+  let response: Response;
+  try {
+    response = await fetch(`${options.baseUrl}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...options.headers },
+      body: JSON.stringify(chatCompletionRequest(image, options)),
+      signal: AbortSignal.timeout(options.timeoutMs),
+    });
+  } catch (error) {
+    const timedOut = error instanceof DOMException && (error.name === "TimeoutError" || error.name === "AbortError");
+    throw new OcrError(
+      timedOut ? `OCR server did not answer within ${options.timeoutMs} ms` : `OCR server unreachable: ${describe(error)}`,
+      true,
+    );
+  }
+
+  if (!response.ok) {
+    const detail = (await response.text().catch(() => "")).slice(0, 300);
+    const retryable = response.status >= 500 || response.status === 408 || response.status === 429;
+    throw new OcrError(
+      `OCR server answered ${response.status}${detail ? `: ${detail}` : ""}`,
+      retryable,
+      response.status,
+    );
+  }
+
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch (error) {
+    throw new OcrError(`OCR server sent a body that is not JSON: ${describe(error)}`, true, response.status);
+  }
+  const parsed = chatCompletion.safeParse(body);
+  if (!parsed.success) {
+    throw new OcrError(`OCR server sent an unexpected response: ${z.prettifyError(parsed.error)}`, true, response.status);
+  }
+  const [choice] = parsed.data.choices;
+  return {
+    text: choice.message.content ?? "",
+    finishReason: choice.finish_reason ?? null,
+    promptTokens: parsed.data.usage?.prompt_tokens ?? null,
+    completionTokens: parsed.data.usage?.completion_tokens ?? null,
+  };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,27 @@
+import { EncryptedPDFError, PDFDocument } from "pdf-lib";
+
+/** A reason a PDF cannot be paged, worded for the person who uploaded it. */
+export class PdfError extends Error {
+  override name = "PdfError";
+}
+
+/** Parses the whole file once; pages are then split out one at a time. */
+export async function openPdf(bytes: Uint8Array): Promise<PDFDocument> {
+  let pdf: PDFDocument;
+  try {
+    pdf = await PDFDocument.load(bytes, { updateMetadata: false });
+  } catch (error) {
+    if (error instanceof EncryptedPDFError) throw new PdfError("encrypted: password required");
+    throw new PdfError(`not a readable PDF: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (pdf.getPageCount() === 0) throw new PdfError("the PDF has no pages");
+  return pdf;
+}
+
+/** A one-page PDF holding page `index` (0-based), so a renderer never sees the whole file. */
+export async function extractPage(pdf: PDFDocument, index: number): Promise<Uint8Array> {
+  const single = await PDFDocument.create({ updateMetadata: false });
+  const [page] = await single.copyPages(pdf, [index]);
+  single.addPage(page);
+  return single.save({ useObjectStreams: false });
+}

@@ -1,0 +1,78 @@
+/**
+ * What crosses the wire: the document snapshot (REST and WebSocket) and the live events.
+ * Both directions are zod schemas so clients (the page, tests) and the server agree by construction.
+ */
+import { z } from "zod";
+import { documentStages, pageStatuses } from "./objects/lifecycle";
+
+export const documentStage = z.enum(documentStages);
+export const pageStatus = z.enum(pageStatuses);
+
+export const pageSummary = z.object({
+  page: z.number().int().positive(),
+  status: pageStatus,
+  attempts: z.number().int().nonnegative(),
+  error: z.string().nullable(),
+  image: z.enum(["png", "jpeg"]).nullable(),
+  renderMs: z.number().nullable(),
+  ocrMs: z.number().nullable(),
+  updatedAt: z.string(),
+});
+export type PageSummary = z.infer<typeof pageSummary>;
+
+export const documentSnapshot = z.object({
+  id: z.string(),
+  filename: z.string(),
+  bytes: z.number().int().nonnegative(),
+  sha256: z.string(),
+  stage: documentStage,
+  error: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  /** Milliseconds spent in each stage reached so far (the current one up to now). */
+  stageMs: z.partialRecord(documentStage, z.number()),
+  pageCount: z.number().int().nonnegative().nullable(),
+  pageCounts: z.record(pageStatus, z.number().int().nonnegative()),
+  pages: z.array(pageSummary),
+  /** Sequence number of the last event applied to this snapshot. */
+  seq: z.number().int().nonnegative(),
+});
+export type DocumentSnapshot = z.infer<typeof documentSnapshot>;
+
+export const documentEvent = z.object({
+  type: z.literal("document"),
+  seq: z.number().int().positive(),
+  at: z.string(),
+  from: documentStage.nullable(),
+  stage: documentStage,
+  error: z.string().nullable(),
+  pageCount: z.number().int().nonnegative().nullable(),
+});
+
+export const pageEvent = z.object({
+  type: z.literal("page"),
+  seq: z.number().int().positive(),
+  at: z.string(),
+  page: pageSummary,
+  from: pageStatus.nullable(),
+});
+
+export const serverMessage = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("snapshot"), document: documentSnapshot }),
+  documentEvent,
+  pageEvent,
+  z.object({ type: z.literal("pong") }),
+  z.object({ type: z.literal("error"), message: z.string() }),
+]);
+export type ServerMessage = z.infer<typeof serverMessage>;
+export type TransitionEvent = z.infer<typeof documentEvent> | z.infer<typeof pageEvent>;
+
+/** Client -> server. `snapshot` asks for a fresh snapshot, e.g. after a gap in `seq`. */
+export const clientMessage = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("ping") }),
+  z.object({ type: z.literal("snapshot") }),
+]);
+export type ClientMessage = z.infer<typeof clientMessage>;
+
+/** The biggest client message worth parsing; anything longer is rejected unread. */
+export const MAX_CLIENT_MESSAGE_BYTES = 1024;

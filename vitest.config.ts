@@ -1,0 +1,42 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+/**
+ * Two projects: the Worker's tests run inside workerd (the real runtime, real local R2 and Durable
+ * Objects) against the OCR stand-in that globalSetup starts on a free port; the dev services' own
+ * tests run in Node.
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                SPARK_OCR_URL: inject("ocrUrl") as string,
+                // Small numbers so failure paths finish in a second, not minutes.
+                OCR_TIMEOUT_MS: "1000",
+                OCR_RETRY_BASE_MS: "50",
+                OCR_MAX_ATTEMPTS: "3",
+                OCR_PAGES_IN_FLIGHT: "2",
+                PAGES_PER_INVOCATION: "4",
+                MAX_UPLOAD_BYTES: String(3 * 1024 * 1024),
+              },
+            },
+          })),
+        ],
+        test: {
+          name: "worker",
+          include: ["test/worker/**/*.test.ts"],
+          globalSetup: ["./test/global-setup.ts"],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: { name: "node", include: ["test/node/**/*.test.ts"], environment: "node", testTimeout: 30_000 },
+      },
+    ],
+  },
+});
