@@ -1,4 +1,5 @@
 import type { TestProject } from "vitest/node";
+import type {} from "vitest";
 import { startOcrStandin } from "../dev/ocr-standin.ts";
 
 declare module "vitest" {

@@ -14,6 +14,8 @@ export const documentMigrations = [
     error       TEXT,
     page_count  INTEGER,
     seq         INTEGER NOT NULL DEFAULT 0,
+    -- consecutive alarm runs that ended in an unexpected error
+    failures    INTEGER NOT NULL DEFAULT 0,
     created_at  INTEGER NOT NULL,
     updated_at  INTEGER NOT NULL
   );

@@ -66,6 +66,7 @@ type DocumentRow = {
   error: string | null;
   page_count: number | null;
   seq: number;
+  failures: number;
   created_at: number;
   updated_at: number;
 };
@@ -92,6 +93,9 @@ type PageRow = {
 
 /** Columns a page transition may set besides its status. */
 type PagePatch = Partial<Omit<PageRow, "page" | "status" | "updated_at">>;
+
+/** Unexpected errors in a row before a document is failed instead of retried. */
+const MAX_CONSECUTIVE_FAILURES = 5;
 
 export class Document extends Server<Env> {
   static override options = { hibernate: true };
@@ -219,12 +223,38 @@ export class Document extends Server<Env> {
 
   override async onAlarm(): Promise<void> {
     const doc = this.documentRow();
-    if (!doc || isFinalStage(doc.stage) || this.batchRunning) return;
-    const config = settings(this.env);
-    if (doc.stage === "received") this.moveDocument("paging");
-    if (this.stage() === "paging") await this.countPages(doc);
-    if (this.stage() === "ocr") await this.runOcrBatch(config);
-    await this.scheduleNext();
+    if (!doc || isFinalStage(doc.stage)) return;
+    if (this.batchRunning) {
+      // An alarm retried by the runtime while a batch still runs: look again once it is over.
+      await this.ctx.storage.setAlarm(Date.now() + 1000);
+      return;
+    }
+    try {
+      const config = settings(this.env);
+      if (doc.stage === "received") this.moveDocument("paging");
+      if (this.stage() === "paging") await this.countPages(doc);
+      if (this.stage() === "ocr") await this.runOcrBatch(config);
+      this.query`UPDATE document SET failures = 0`;
+      await this.scheduleNext();
+    } catch (error) {
+      await this.afterUnexpectedError(error);
+    }
+  }
+
+  /**
+   * A bug or an outage of our own storage, not a property of the document: try again with backoff,
+   * and after a few tries fail the document with the reason rather than retry forever.
+   */
+  private async afterUnexpectedError(error: unknown): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    const [{ failures }] = this.query<{ failures: number }>`UPDATE document SET failures = failures + 1 RETURNING failures`;
+    console.error({ event: "document.error", documentId: this.documentRow()!.id, failures, error: message });
+    if (failures >= MAX_CONSECUTIVE_FAILURES && !isFinalStage(this.stage())) {
+      this.moveDocument("failed", `internal error: ${message}`);
+      await this.ctx.storage.deleteAlarm();
+      return;
+    }
+    await this.ctx.storage.setAlarm(Date.now() + backoffMs(failures, 1000));
   }
 
   /** paging: opens the PDF once to learn its pages; a PDF that cannot be opened fails the document. */
@@ -268,7 +298,9 @@ export class Document extends Server<Env> {
       };
 
       const worker = async () => {
-        for (let row = this.claimNextPage(); row && budget > 0; row = this.claimNextPage()) {
+        while (budget > 0) {
+          const row = this.claimNextPage();
+          if (!row) return;
           budget--;
           try {
             await this.processPage(row, config, loadPdfOnce, oneRenderAtATime);
@@ -277,7 +309,10 @@ export class Document extends Server<Env> {
           }
         }
       };
-      await Promise.all(Array.from({ length: config.OCR_PAGES_IN_FLIGHT }, worker));
+      // Let every page in flight settle before reporting a failure, so none is left half-done.
+      const results = await Promise.allSettled(Array.from({ length: config.OCR_PAGES_IN_FLIGHT }, worker));
+      const failure = results.find((result) => result.status === "rejected");
+      if (failure) throw failure.reason;
     } finally {
       this.batchRunning = false;
     }
@@ -293,11 +328,13 @@ export class Document extends Server<Env> {
     if (row.status === "queued") {
       this.movePage(row.page, "rendering");
       const started = Date.now();
+      const pdf = await loadPdf();
       try {
-        image = await oneRenderAtATime(async () => pageImage(await loadPdf(), row.page - 1, config.RENDER_DPI));
+        image = await oneRenderAtATime(() => pageImage(pdf, row.page - 1, config.RENDER_DPI));
       } catch (error) {
-        if (!(error instanceof PdfError)) throw error;
-        this.movePage(row.page, "failed", { error: `page ${row.page}: ${error.message}` });
+        // Whatever stops one page from rendering belongs to that page; the others go on.
+        const reason = error instanceof Error ? error.message : String(error);
+        this.movePage(row.page, "failed", { error: `page ${row.page}: cannot render: ${reason}` });
         return;
       }
       const imageKey = pageImageKey(this.documentRow()!.id, row.page, image.kind);

@@ -8,13 +8,15 @@ export class PdfError extends Error {
 /** Parses the whole file once; pages are then split out one at a time. */
 export async function openPdf(bytes: Uint8Array): Promise<PDFDocument> {
   let pdf: PDFDocument;
+  let pages: number;
   try {
     pdf = await PDFDocument.load(bytes, { updateMetadata: false });
+    pages = pdf.getPageCount(); // walks the page tree, which a damaged file may lack
   } catch (error) {
     if (error instanceof EncryptedPDFError) throw new PdfError("encrypted: password required");
     throw new PdfError(`not a readable PDF: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (pdf.getPageCount() === 0) throw new PdfError("the PDF has no pages");
+  if (pages === 0) throw new PdfError("the PDF has no pages");
   return pdf;
 }
 

@@ -4,19 +4,25 @@ import jpeg from "jpeg-js";
 import { PDFDocument, StandardFonts, rgb } from "pdf-lib";
 import { expect } from "vitest";
 import type { DocumentSnapshot } from "../../src/protocol";
-import type { Action, Stats } from "../../dev/ocr-standin";
+import type { Action, Rule, Stats } from "../../dev/ocr-standin-protocol";
 
 export const worker = exports.default;
 
-/** A born-digital PDF: `pages` pages of `size` points (rendered at 144 dpi: 2 px per point). */
-export async function textPdf(pages: number, size: [number, number] = [300, 400], label = "Vessel list"): Promise<Uint8Array> {
+type Size = [number, number];
+
+/**
+ * A born-digital PDF: `pages` pages of `size` points, or one page per size given. Rendered at
+ * 144 dpi a page is exactly 2 px per point, which lets a test script the OCR stand-in per page.
+ */
+export async function textPdf(pages: number, size: Size | Size[] = [300, 400], label = "Vessel list"): Promise<Uint8Array> {
   const pdf = await PDFDocument.create();
   const font = await pdf.embedFont(StandardFonts.Helvetica);
   for (let n = 1; n <= pages; n++) {
-    const page = pdf.addPage(size);
-    page.drawText(`${label} page ${n}`, { x: 20, y: size[1] - 40, size: 14, font });
+    const pageSize: Size = typeof size[0] === "number" ? (size as Size) : (size as Size[])[n - 1];
+    const page = pdf.addPage(pageSize);
+    page.drawText(`${label} page ${n}`, { x: 20, y: pageSize[1] - 40, size: 14, font });
     for (let line = 0; line < n; line++) {
-      page.drawText(`IMO 90747${line} NAME OF VESSEL ${n}-${line}`, { x: 20, y: size[1] - 80 - line * 20, size: 10, font });
+      page.drawText(`IMO 90747${line} NAME OF VESSEL ${n}-${line}`, { x: 20, y: pageSize[1] - 80 - line * 20, size: 10, font });
     }
     page.drawRectangle({ x: 20, y: 20, width: 10 * n, height: 10, color: rgb(0, 0, 0) });
   }
@@ -70,11 +76,49 @@ export async function waitFor(
 }
 
 /** Scripts the OCR stand-in for pages rendered at exactly `width` x `height` pixels. */
-export async function scriptOcr(width: number, height: number, script: Action[], then?: Action): Promise<void> {
-  const response = await fetch(`${env.SPARK_OCR_URL}/_sim/rules`, { method: "POST", body: JSON.stringify({ width, height, script, then }) });
+export async function scriptOcr(width: number, height: number, script: Action[], then?: Action, latencyMs?: number): Promise<void> {
+  const rule: Rule = { width, height, script, then, latencyMs };
+  const response = await fetch(`${env.SPARK_OCR_URL}/_sim/rules`, { method: "POST", body: JSON.stringify(rule) });
   expect(response.status).toBe(201);
 }
 
 export async function ocrStats(): Promise<Stats> {
   return (await fetch(`${env.SPARK_OCR_URL}/_sim/stats`)).json();
+}
+
+export async function pageDetail(id: string, n: number): Promise<any> {
+  const response = await worker.fetch(`http://vessel.test/api/documents/${id}/pages/${n}`);
+  expect(response.status).toBe(200);
+  return response.json();
+}
+
+/** Opens the document's WebSocket and collects every message it receives. */
+export async function subscribe(id: string) {
+  const response = await worker.fetch(`http://vessel.test/api/documents/${id}/ws`, { headers: { upgrade: "websocket" } });
+  expect(response.status).toBe(101);
+  const socket = response.webSocket!;
+  const messages: any[] = [];
+  const waiters: Array<() => void> = [];
+  socket.addEventListener("message", (event) => {
+    messages.push(JSON.parse(event.data as string));
+    waiters.splice(0).forEach((wake) => wake());
+  });
+  socket.accept();
+  return {
+    socket,
+    messages,
+    /** Resolves once a received message satisfies `match`. */
+    async next(match: (message: any) => boolean, timeoutMs = 20_000): Promise<any> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = messages.find(match);
+        if (found) return found;
+        if (Date.now() > deadline) throw new Error(`no matching message; got ${JSON.stringify(messages.slice(-5))}`);
+        await new Promise<void>((wake) => {
+          waiters.push(wake);
+          setTimeout(wake, 100);
+        });
+      }
+    },
+  };
 }

@@ -1,0 +1,34 @@
+/** The OCR stand-in's control and statistics API, shared with the tests that drive it. */
+
+/** What to do with one request: answer normally, with an HTTP error, never, or by cutting the socket. */
+export type Action = { ok: true } | { status: number } | { hang: true } | { drop: true };
+
+/** Requests whose image is exactly `width` x `height` follow `script`, then `then` forever. */
+export interface Rule {
+  width: number;
+  height: number;
+  script: Action[];
+  then?: Action;
+  latencyMs?: number;
+}
+
+export interface RequestSummary {
+  model: unknown;
+  prompt: string | null;
+  mediaType: string | null;
+  temperature: unknown;
+  maxTokens: unknown;
+  skipSpecialTokens: unknown;
+  vllmXargs: unknown;
+  width: number | null;
+  height: number | null;
+  imageSha256: string | null;
+}
+
+export interface Stats {
+  requests: number;
+  completions: number;
+  /** Per image (by SHA-256): how often it was sent, and the last request that carried it. */
+  images: Record<string, { requests: number; last: RequestSummary }>;
+  last: RequestSummary | null;
+}
