@@ -8,6 +8,8 @@ import { defineConfig } from "vitest/config";
  */
 export default defineConfig({
   test: {
+    // Structured logs are for `wrangler tail`; in tests they are shown only for a failing test.
+    silent: "passed-only",
     projects: [
       {
         plugins: [
@@ -32,6 +34,8 @@ export default defineConfig({
           include: ["test/worker/**/*.test.ts"],
           globalSetup: ["./test/global-setup.ts"],
           testTimeout: 30_000,
+          // One module graph for all files: isolated files would each re-import PDFium and pdf-lib.
+          isolate: false,
         },
       },
       {

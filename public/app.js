@@ -101,6 +101,7 @@ function apply(state, event) {
   if (event.type === "document") {
     state.stage = event.stage;
     state.error = event.error;
+    state.finishedAt = event.at;
     if (event.pageCount !== null) state.pageCount = event.pageCount;
     return;
   }
@@ -116,7 +117,9 @@ function render(id, view) {
   const finished = (counts.done ?? 0) + (counts.failed ?? 0);
   view.stage.textContent = state.stage;
   view.counts.textContent = `${counts.done ?? 0} done, ${counts.failed ?? 0} failed of ${state.pageCount ?? "?"} pages`;
-  view.elapsed.textContent = `${Math.round((Date.parse(state.updatedAt) - Date.parse(state.createdAt)) / 1000)} s`;
+  const live = !["done", "partial", "failed", "cancelled"].includes(state.stage);
+  const end = live ? Date.now() : Date.parse(state.finishedAt ?? state.updatedAt);
+  view.elapsed.textContent = `${((end - Date.parse(state.createdAt)) / 1000).toFixed(1)} s`;
   view.progress.value = state.pageCount ? finished / state.pageCount : 0;
   view.error.hidden = !state.error;
   view.error.textContent = state.error ?? "";

@@ -6,6 +6,8 @@ import { z } from "zod";
  * that needs it instead of misbehaving later.
  */
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+/** An optional secret; an empty value (as in a copied .dev.vars.example) counts as unset. */
+const optionalSecret = z.preprocess((value) => (value === "" ? undefined : value), z.string().optional());
 
 const settingsSchema = z.object({
   SPARK_OCR_URL: z.url({ protocol: /^https?$/ }),
@@ -20,9 +22,9 @@ const settingsSchema = z.object({
   MAX_UPLOAD_BYTES: positiveInt(100 * 1024 * 1024),
   PAGES_PER_INVOCATION: positiveInt(24),
   // Optional credentials for the GPU box behind Cloudflare Access / a bearer-protected vLLM.
-  SPARK_ACCESS_CLIENT_ID: z.string().min(1).optional(),
-  SPARK_ACCESS_CLIENT_SECRET: z.string().min(1).optional(),
-  SPARK_API_TOKEN: z.string().min(1).optional(),
+  SPARK_ACCESS_CLIENT_ID: optionalSecret,
+  SPARK_ACCESS_CLIENT_SECRET: optionalSecret,
+  SPARK_API_TOKEN: optionalSecret,
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -14,7 +14,7 @@ export function plainText(raw: string): string {
     .replace(specialToken, "")
     .replace(/<\/t[dh]>\s*(?=<t[dh][\s>])/gi, "\t")
     .replace(/<\/tr>|<br\s*\/?>/gi, "\n")
-    .replace(/<[^>]*>/g, "")
+    .replace(/<\/?[a-z][a-z0-9]*(?:\s[^<>]*)?\/?>/gi, "")
     .replace(/&(?:amp|lt|gt|quot|#39|nbsp);/g, (entity) => entities[entity])
     .replace(/[ \t]+\n/g, "\n")
     .replace(/\n{3,}/g, "\n\n")

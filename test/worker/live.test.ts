@@ -68,3 +68,20 @@ describe("live progress over WebSocket", () => {
     expect(response.status).toBe(426);
   });
 });
+
+describe("cancelling", () => {
+  it("stops a running document; finished pages keep their results", async () => {
+    const { scriptOcr, pageDetail } = await import("./helpers");
+    await scriptOcr(742, 942, [], { ok: true }, 300);
+    const { id } = await uploadPdf(await textPdf(6, [371, 471]));
+    await waitFor(id, (s) => (s.pageCounts.done ?? 0) >= 1);
+    const response = await worker.fetch(`http://vessel.test/api/documents/${id}/cancel`, { method: "POST" });
+    expect(response.status).toBe(200);
+    expect((await response.json<any>()).stage).toBe("cancelled");
+    await new Promise((r) => setTimeout(r, 1000));
+    const after = await waitFor(id);
+    expect(after.stage).toBe("cancelled");
+    expect(after.pageCounts.done).toBeLessThan(6);
+    expect((await pageDetail(id, 1)).ocr.text).toContain("Line 1 of");
+  });
+});
