@@ -25,7 +25,6 @@ import { documentMigrations } from "./document-schema";
 import {
   canMoveDocument,
   canMovePage,
-  isFinalPage,
   isFinalStage,
   ocrOutcome,
   pageStatuses,
@@ -127,13 +126,14 @@ export class Document extends Server<Env> {
   async receive(upload: ReceivedUpload): Promise<DocumentSnapshot> {
     if (!this.documentRow()) {
       const now = Date.now();
-      this.ctx.storage.transactionSync(() => {
+      const seq = this.ctx.storage.transactionSync(() => {
         this.query`INSERT INTO document (id, filename, bytes, sha256, r2_key, stage, created_at, updated_at)
                  VALUES (${upload.id}, ${upload.filename}, ${upload.bytes}, ${upload.sha256}, ${upload.r2Key},
                          'received', ${now}, ${now})`;
+        return this.appendEvent(now, null, null, "received", null);
       });
-      this.announceDocument(null, "received", null, 0);
-      await this.ctx.storage.setAlarm(Date.now());
+      this.announceDocument(seq, now, null, "received", null, null);
+      await this.ctx.storage.setAlarm(now);
     }
     return this.snapshotOrThrow();
   }
@@ -463,17 +463,24 @@ export class Document extends Server<Env> {
     const doc = this.documentRow()!;
     if (!canMoveDocument(doc.stage, to)) throw new Error(`document ${doc.id}: no transition ${doc.stage} -> ${to}`);
     const now = Date.now();
-    this.ctx.storage.transactionSync(() => {
-      this.query`UPDATE document SET stage = ${to}, error = ${error}, updated_at = ${now} WHERE id = ${doc.id}`;
+    const seq = this.ctx.storage.transactionSync(() => {
+      this.query`UPDATE document SET stage = ${to}, error = ${error}, updated_at = ${now}`;
+      return this.appendEvent(now, null, doc.stage, to, error);
     });
-    this.announceDocument(doc.stage, to, error, now - doc.updated_at);
+    this.announceDocument(seq, now, doc.stage, to, error, now - doc.updated_at);
   }
 
-  private announceDocument(from: DocumentStage | null, to: DocumentStage, error: string | null, durationMs: number): void {
+  private announceDocument(
+    seq: number,
+    now: number,
+    from: DocumentStage | null,
+    to: DocumentStage,
+    error: string | null,
+    durationMs: number | null,
+  ): void {
     const doc = this.documentRow()!;
-    const { seq, at } = this.recordEvent(null, from, to, error);
-    log({ event: "document.transition", documentId: doc.id, from, to, durationMs: from ? durationMs : null, ...(error ? { error } : {}) });
-    this.broadcastEvent({ type: "document", seq, at, from, stage: to, error, pageCount: doc.page_count });
+    log({ event: "document.transition", documentId: doc.id, from, to, durationMs, ...(error ? { error } : {}) });
+    this.broadcastEvent({ type: "document", seq, at: new Date(now).toISOString(), from, stage: to, error, pageCount: doc.page_count });
   }
 
   private movePage(page: number, to: PageStatus, patch: PagePatch = {}): void {
@@ -482,7 +489,8 @@ export class Document extends Server<Env> {
     const now = Date.now();
     const next: PageRow = { ...row, ...patch, status: to, updated_at: now };
     if (to === "done" && !("error" in patch)) next.error = null;
-    this.ctx.storage.transactionSync(() => {
+    const reportedError = to === "failed" || to === "retrying" ? next.error : null;
+    const seq = this.ctx.storage.transactionSync(() => {
       this.query`UPDATE pages SET
           status = ${next.status}, attempts = ${next.attempts}, not_before = ${next.not_before}, error = ${next.error},
           image_key = ${next.image_key}, image_kind = ${next.image_kind}, image_width = ${next.image_width},
@@ -490,8 +498,8 @@ export class Document extends Server<Env> {
           ocr_ms = ${next.ocr_ms}, ocr_text = ${next.ocr_text}, finish_reason = ${next.finish_reason},
           prompt_tokens = ${next.prompt_tokens}, completion_tokens = ${next.completion_tokens}, updated_at = ${now}
         WHERE page = ${page}`;
+      return this.appendEvent(now, page, row.status, to, reportedError);
     });
-    const { seq, at } = this.recordEvent(page, row.status, to, isFinalPage(to) || to === "retrying" ? next.error : null);
     log({
       event: "page.transition",
       documentId: this.documentRow()!.id,
@@ -500,20 +508,16 @@ export class Document extends Server<Env> {
       to,
       durationMs: now - row.updated_at,
       attempt: next.attempts,
-      ...(to === "failed" || to === "retrying" ? { error: next.error ?? undefined } : {}),
+      ...(reportedError ? { error: reportedError } : {}),
     });
-    this.broadcastEvent({ type: "page", seq, at, from: row.status, page: pageSummary(next) });
+    this.broadcastEvent({ type: "page", seq, at: new Date(now).toISOString(), from: row.status, page: pageSummary(next) });
   }
 
-  /** Appends to the event history and bumps the document's sequence number, atomically. */
-  private recordEvent(page: number | null, from: string | null, to: string, error: string | null): { seq: number; at: string } {
-    const now = Date.now();
-    let seq = 0;
-    this.ctx.storage.transactionSync(() => {
-      [{ seq }] = this.query<{ seq: number }>`UPDATE document SET seq = seq + 1 RETURNING seq`;
-      this.query`INSERT INTO events (seq, at, page, from_state, to_state, error) VALUES (${seq}, ${now}, ${page}, ${from}, ${to}, ${error})`;
-    });
-    return { seq, at: new Date(now).toISOString() };
+  /** Appends to the event history and bumps the sequence number; runs inside the transition's transaction. */
+  private appendEvent(now: number, page: number | null, from: string | null, to: string, error: string | null): number {
+    const [{ seq }] = this.query<{ seq: number }>`UPDATE document SET seq = seq + 1 RETURNING seq`;
+    this.query`INSERT INTO events (seq, at, page, from_state, to_state, error) VALUES (${seq}, ${now}, ${page}, ${from}, ${to}, ${error})`;
+    return seq;
   }
 
   private broadcastEvent(event: TransitionEvent): void {

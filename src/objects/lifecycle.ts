@@ -46,10 +46,6 @@ export function isFinalStage(stage: DocumentStage): boolean {
   return documentMoves[stage].length === 0;
 }
 
-export function isFinalPage(status: PageStatus): boolean {
-  return pageMoves[status].length === 0;
-}
-
 /** How an OCR stage ends, from the pages' outcomes. */
 export function ocrOutcome(counts: { done: number; failed: number }): DocumentStage {
   if (counts.failed === 0) return "done";

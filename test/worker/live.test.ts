@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { canMovePage, type PageStatus } from "../../src/objects/lifecycle";
-import { subscribe, textPdf, uploadPdf, waitFor, worker } from "./helpers";
+import { pageDetail, scriptOcr, subscribe, textPdf, uploadPdf, waitFor, worker } from "./helpers";
 
 describe("live progress over WebSocket", () => {
   it("sends a snapshot, then every transition in order with no gaps, up to the final state", async () => {
@@ -71,7 +71,6 @@ describe("live progress over WebSocket", () => {
 
 describe("cancelling", () => {
   it("stops a running document; finished pages keep their results", async () => {
-    const { scriptOcr, pageDetail } = await import("./helpers");
     await scriptOcr(742, 942, [], { ok: true }, 300);
     const { id } = await uploadPdf(await textPdf(6, [371, 471]));
     await waitFor(id, (s) => (s.pageCounts.done ?? 0) >= 1);

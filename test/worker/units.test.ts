@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { env, runInDurableObject } from "cloudflare:test";
 import { PDFDocument, degrees } from "pdf-lib";
 import { backoffMs } from "../../src/backoff";
+import { settings } from "../../src/config";
+import { ocrClientOptions } from "../../src/ocr/deepseek";
 import { canMoveDocument, canMovePage, documentStages, isFinalStage, ocrOutcome } from "../../src/objects/lifecycle";
 import { documentMigrations } from "../../src/objects/document-schema";
 import { migrate } from "../../src/objects/sql";
@@ -108,5 +110,31 @@ describe("Document storage schema", () => {
       migrate(state.storage, documentMigrations); // would fail on CREATE TABLE if it re-ran
       expect(versions()).toHaveLength(documentMigrations.length);
     });
+  });
+});
+
+describe("OCR client configuration", () => {
+  it("sends the Access service token and bearer token only when configured", async () => {
+    expect(ocrClientOptions(settings(env)).headers).toEqual({});
+    const withSecrets = settings({
+      ...env,
+      SPARK_OCR_URL: "https://ocr.example.org/",
+      SPARK_ACCESS_CLIENT_ID: "id.access",
+      SPARK_ACCESS_CLIENT_SECRET: "s3cret",
+      SPARK_API_TOKEN: "tok",
+    } as Env);
+    const options = ocrClientOptions(withSecrets);
+    expect(options.baseUrl).toBe("https://ocr.example.org");
+    expect(options.headers).toEqual({
+      "CF-Access-Client-Id": "id.access",
+      "CF-Access-Client-Secret": "s3cret",
+      Authorization: "Bearer tok",
+    });
+  });
+
+  it("refuses a configuration that is not usable, naming the setting", async () => {
+    expect(() => settings({ ...env, SPARK_OCR_URL: "ftp://nope", OCR_MAX_ATTEMPTS: "zero" } as unknown as Env)).toThrow(
+      /SPARK_OCR_URL[\s\S]*OCR_MAX_ATTEMPTS|OCR_MAX_ATTEMPTS[\s\S]*SPARK_OCR_URL/,
+    );
   });
 });
