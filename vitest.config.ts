@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
@@ -25,6 +26,13 @@ export default defineConfig({
                 OCR_PAGES_IN_FLIGHT: "2",
                 PAGES_PER_INVOCATION: "4",
                 MAX_UPLOAD_BYTES: String(3 * 1024 * 1024),
+                UPLOAD_IDLE_TIMEOUT_MS: "500",
+                CORS_ORIGINS: "https://portal.example.org",
+                // The Access stand-in's team domain; tests sign tokens with its key.
+                ACCESS_TEAM_DOMAIN: inject("accessTeamDomain") as string,
+                ACCESS_AUD: "test-application-aud",
+                // test/worker/helpers.ts OPERATOR_KEY; secrets hold digests, never keys.
+                OPERATOR_KEY_HASHES: createHash("sha256").update("operator-test-key-5d1c0e5a").digest("hex"),
               },
             },
           })),

@@ -1,7 +1,10 @@
 /** The OCR stand-in's control and statistics API, shared with the tests that drive it. */
 
-/** What to do with one request: answer normally, with an HTTP error, never, or by cutting the socket. */
-export type Action = { ok: true } | { status: number } | { hang: true } | { drop: true };
+/**
+ * What to do with one request: answer normally, answer with the given model output, with an HTTP
+ * error, never, or by cutting the socket.
+ */
+export type Action = { ok: true } | { content: string } | { status: number } | { hang: true } | { drop: true };
 
 /** Requests whose image is exactly `width` x `height` follow `script`, then `then` forever. */
 export interface Rule {

@@ -97,7 +97,7 @@ export async function startOcrStandin(options: { port?: number; host?: string; l
     if ("status" in action) {
       return json(res, action.status, { object: "error", message: `simulated failure ${action.status}`, type: "InternalServerError", code: action.status });
     }
-    const text = groundedMarkdown(decoded, image.mediaType, sha);
+    const text = "content" in action ? action.content : groundedMarkdown(decoded, image.mediaType, sha);
     stats.completions++;
     json(res, 200, {
       id: `chatcmpl-${sha.slice(0, 12)}`,

@@ -46,6 +46,7 @@ function upload(file) {
       showNotice(`${file.name}: ${body.error?.message ?? `upload failed (${request.status})`}`);
       return;
     }
+    view.token = body.token;
     views.set(body.id, view);
     follow(body.id, body.links.websocket, view);
   };
@@ -73,7 +74,8 @@ function createView(name) {
 }
 
 function follow(id, url, view, delay = 500) {
-  const socket = new WebSocket(url);
+  // Browsers cannot set headers on a WebSocket: the token travels as a subprotocol, never in the URL.
+  const socket = new WebSocket(url, ["vessel-docs.v1", `bearer.${view.token}`]);
   socket.onmessage = (message) => {
     const event = JSON.parse(message.data);
     if (event.type === "snapshot") {
@@ -134,15 +136,15 @@ function render(id, view) {
       const number = document.createElement("b");
       number.textContent = page.page;
       button.append(number, page.status);
-      button.addEventListener("click", () => openPage(id, page.page));
+      button.addEventListener("click", () => openPage(id, view.token, page.page));
       item.append(button);
       return item;
     }),
   );
 }
 
-async function openPage(id, n) {
-  const response = await fetch(`/api/documents/${id}/pages/${n}`);
+async function openPage(id, token, n) {
+  const response = await fetch(`/api/documents/${id}/pages/${n}`, { headers: { authorization: `Bearer ${token}` } });
   const page = await response.json();
   $("#page-title").textContent = `Page ${n} · ${page.status ?? "unknown"}`;
   $("#page-text").textContent = page.ocr?.text ?? page.error ?? page.error?.message ?? "No text yet.";

@@ -6,8 +6,9 @@ import { z } from "zod";
  * that needs it instead of misbehaving later.
  */
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const emptyToUndefined = (value: unknown) => (value === "" ? undefined : value);
 /** An optional secret; an empty value (as in a copied .dev.vars.example) counts as unset. */
-const optionalSecret = z.preprocess((value) => (value === "" ? undefined : value), z.string().optional());
+const optionalSecret = z.preprocess(emptyToUndefined, z.string().optional());
 
 const settingsSchema = z.object({
   SPARK_OCR_URL: z.url({ protocol: /^https?$/ }),
@@ -21,10 +22,30 @@ const settingsSchema = z.object({
   RENDER_DPI: positiveInt(144),
   MAX_UPLOAD_BYTES: positiveInt(100 * 1024 * 1024),
   PAGES_PER_INVOCATION: positiveInt(24),
+  UPLOAD_IDLE_TIMEOUT_MS: positiveInt(30_000),
+  UPLOAD_TIMEOUT_MS: positiveInt(15 * 60_000),
+  UPLOAD_AUTH: z.enum(["public", "apikey", "access"]).default("public"),
+  ACCESS_TEAM_DOMAIN: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
+  ACCESS_AUD: z.preprocess(emptyToUndefined, z.string().optional()),
+  CORS_ORIGINS: z
+    .string()
+    .default("")
+    .transform((list) => list.split(",").map((origin) => origin.trim()).filter(Boolean)),
+  // Secrets: comma-separated SHA-256 hex digests of API keys (never the keys themselves).
+  UPLOAD_KEY_HASHES: optionalSecret,
+  OPERATOR_KEY_HASHES: optionalSecret,
   // Optional credentials for the GPU box behind Cloudflare Access / a bearer-protected vLLM.
   SPARK_ACCESS_CLIENT_ID: optionalSecret,
   SPARK_ACCESS_CLIENT_SECRET: optionalSecret,
   SPARK_API_TOKEN: optionalSecret,
+}).superRefine((config, context) => {
+  // Never fail open: a mode whose credentials are not configured refuses to start.
+  if (config.UPLOAD_AUTH === "apikey" && !config.UPLOAD_KEY_HASHES) {
+    context.addIssue({ code: "custom", path: ["UPLOAD_KEY_HASHES"], message: 'UPLOAD_AUTH="apikey" needs UPLOAD_KEY_HASHES' });
+  }
+  if (config.UPLOAD_AUTH === "access" && !(config.ACCESS_TEAM_DOMAIN && config.ACCESS_AUD)) {
+    context.addIssue({ code: "custom", path: ["ACCESS_AUD"], message: 'UPLOAD_AUTH="access" needs ACCESS_TEAM_DOMAIN and ACCESS_AUD' });
+  }
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -1,10 +1,14 @@
 /**
- * The Worker entry: routes only. Uploads and reads go through ./routes; each document's work
- * happens in its own Durable Object (./objects/document.ts). Everything not under /api/ is the
- * static upload page (Workers assets).
+ * The Worker entry: routes only. The API lives under /api (./routes); each document's work happens
+ * in its own Durable Object (./objects/document.ts); everything else is the static upload page,
+ * served through here so it carries the same security headers.
  */
 import { Hono } from "hono";
+import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
+import { secureHeaders } from "hono/secure-headers";
+import { AuthError } from "./auth";
+import { settings } from "./config";
 import { log } from "./log";
 import { documents } from "./routes/documents";
 import { errorBody } from "./routes/errors";
@@ -14,8 +18,46 @@ export { UploadKey } from "./objects/upload-key";
 
 const app = new Hono<{ Bindings: Env }>();
 
+app.use(
+  "*",
+  secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", "blob:", "data:"],
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'none'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
+    xFrameOptions: "DENY",
+    referrerPolicy: "no-referrer",
+    crossOriginResourcePolicy: "same-origin",
+  }),
+);
+
+// Browsers on other origins get the API only where the deployment lists them.
+app.use("/api/*", (c, next) =>
+  cors({
+    origin: (origin) => (settings(c.env).CORS_ORIGINS.includes(origin) ? origin : null),
+    allowMethods: ["GET", "POST", "OPTIONS"],
+    allowHeaders: ["authorization", "content-type", "idempotency-key"],
+    exposeHeaders: ["idempotent-replayed", "retry-after"],
+    maxAge: 600,
+  })(c, next),
+);
+
 app.get("/api/health", (c) => c.json({ ok: true }));
 app.route("/api/documents", documents);
+app.all("/api/*", (c) => c.json(errorBody(404, `no such endpoint: ${c.req.method} ${new URL(c.req.url).pathname}`), 404));
+
+app.on(["GET", "HEAD"], "*", async (c) => {
+  const asset = await c.env.ASSETS.fetch(c.req.raw);
+  // Re-wrap so the middleware above can add its headers to the asset's response.
+  return new Response(asset.body, asset);
+});
 
 app.notFound((c) => c.json(errorBody(404, `no such endpoint: ${c.req.method} ${new URL(c.req.url).pathname}`), 404));
 
@@ -23,6 +65,7 @@ app.onError((error, c) => {
   if (error instanceof HTTPException) {
     return c.json(errorBody(error.status, error.message), error.status, Object.fromEntries(c.res.headers));
   }
+  if (error instanceof AuthError) return c.json(errorBody(401, error.message), 401);
   log({ event: "http.error", method: c.req.method, path: new URL(c.req.url).pathname, error: String(error?.stack ?? error) });
   // Internals stay in the logs; the client gets a plain message.
   return c.json(errorBody(500, "internal error"), 500);

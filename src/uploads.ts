@@ -8,7 +8,7 @@ import { concat, hex } from "./bytes";
 export class UploadRejected extends Error {
   override name = "UploadRejected";
   constructor(
-    readonly status: 400 | 413 | 415,
+    readonly status: 400 | 408 | 413 | 415,
     message: string,
   ) {
     super(message);
@@ -22,6 +22,10 @@ export interface StoredUpload {
 
 export interface StoreOptions {
   maxBytes: number;
+  /** Longest wait for the next chunk: a slow drip is cut off, not waited on forever. */
+  idleTimeoutMs: number;
+  /** Longest time the whole upload may take. */
+  totalTimeoutMs: number;
   /** Called once with at least the first `headBytes` bytes (or the whole body if shorter). */
   checkHead: (head: Uint8Array) => void;
   headBytes?: number;
@@ -58,9 +62,31 @@ export async function storeUpload(
     return part;
   };
 
+  const deadline = Date.now() + options.totalTimeoutMs;
+  const nextChunk = async () => {
+    const wait = Math.min(options.idleTimeoutMs, Math.max(0, deadline - Date.now()));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const total = Date.now() >= deadline;
+        reject(
+          new UploadRejected(
+            408,
+            total ? `upload took longer than ${options.totalTimeoutMs} ms` : `upload stalled: no data for ${options.idleTimeoutMs} ms`,
+          ),
+        );
+      }, wait);
+    });
+    try {
+      return await Promise.race([reader.read(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
   try {
     for (;;) {
-      const { done, value } = await reader.read();
+      const { done, value } = await nextChunk();
       if (done) break;
       total += value.byteLength;
       if (total > options.maxBytes) {

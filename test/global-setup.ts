@@ -1,16 +1,16 @@
 import type { TestProject } from "vitest/node";
-import type {} from "vitest";
 import { startOcrStandin } from "../dev/ocr-standin.ts";
+import { startAccessStandin } from "./access-standin.ts";
 
-declare module "vitest" {
-  export interface ProvidedContext {
-    ocrUrl: string;
-  }
-}
-
-/** The GPU stand-in the Worker under test talks to, on a free loopback port. */
+/** The outside systems the Worker under test talks to, each on a free loopback port. */
 export default async function setup(project: TestProject) {
   const standin = await startOcrStandin({ latencyMs: 40 });
+  const access = await startAccessStandin();
   project.provide("ocrUrl", standin.url);
-  return () => standin.close();
+  project.provide("accessTeamDomain", access.teamDomain);
+  project.provide("accessPrivateJwk", JSON.stringify(access.privateJwk));
+  return async () => {
+    await standin.close();
+    await access.close();
+  };
 }

@@ -47,4 +47,6 @@ export const documentMigrations = [
     to_state   TEXT NOT NULL,
     error      TEXT
   );`,
+  /* 2: the hash of the document's capability token; documents from before have none (operators only) */ `
+  ALTER TABLE document ADD COLUMN token_sha256 TEXT;`,
 ] as const;

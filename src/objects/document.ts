@@ -5,6 +5,7 @@
  */
 import { Server, type Connection } from "partyserver";
 import type { PDFDocument } from "pdf-lib";
+import { sameDigest } from "../auth";
 import { backoffMs } from "../backoff";
 import { sha256Hex } from "../bytes";
 import { settings, type Settings } from "../config";
@@ -39,7 +40,12 @@ export interface ReceivedUpload {
   bytes: number;
   sha256: string;
   r2Key: string;
+  /** SHA-256 (hex) of the capability token handed to the uploader. */
+  tokenSha256: string;
 }
+
+/** Who reads: an operator (already authenticated by the Worker), or the holder of a token. */
+export type Reader = { kind: "operator" } | { kind: "token"; tokenSha256: string };
 
 export interface PageDetail extends PageSummary {
   image: PageImageKind | null;
@@ -66,6 +72,7 @@ type DocumentRow = {
   page_count: number | null;
   seq: number;
   failures: number;
+  token_sha256: string | null;
   created_at: number;
   updated_at: number;
 };
@@ -127,9 +134,9 @@ export class Document extends Server<Env> {
     if (!this.documentRow()) {
       const now = Date.now();
       const seq = this.ctx.storage.transactionSync(() => {
-        this.query`INSERT INTO document (id, filename, bytes, sha256, r2_key, stage, created_at, updated_at)
+        this.query`INSERT INTO document (id, filename, bytes, sha256, r2_key, token_sha256, stage, created_at, updated_at)
                  VALUES (${upload.id}, ${upload.filename}, ${upload.bytes}, ${upload.sha256}, ${upload.r2Key},
-                         'received', ${now}, ${now})`;
+                         ${upload.tokenSha256}, 'received', ${now}, ${now})`;
         return this.appendEvent(now, null, null, "received", null);
       });
       this.announceDocument(seq, now, null, "received", null, null);
@@ -138,11 +145,13 @@ export class Document extends Server<Env> {
     return this.snapshotOrThrow();
   }
 
-  snapshot(): DocumentSnapshot | null {
-    return this.documentRow() ? this.snapshotOrThrow() : null;
+  /** The snapshot, or null when there is no such document or `reader` may not see it (the same answer). */
+  snapshot(reader: Reader): DocumentSnapshot | null {
+    return this.allows(reader) ? this.snapshotOrThrow() : null;
   }
 
-  page(n: number): PageDetail | null {
+  page(reader: Reader, n: number): PageDetail | null {
+    if (!this.allows(reader)) return null;
     const [row] = this.query<PageRow>`SELECT * FROM pages WHERE page = ${n}`;
     if (!row) return null;
     return {
@@ -164,9 +173,9 @@ export class Document extends Server<Env> {
   }
 
   /** Stops a live document; pages already done keep their results. */
-  async cancel(): Promise<DocumentSnapshot | null> {
+  async cancel(reader: Reader): Promise<DocumentSnapshot | null> {
     const doc = this.documentRow();
-    if (!doc) return null;
+    if (!doc || !this.allows(reader)) return null;
     if (!isFinalStage(doc.stage)) {
       this.moveDocument("cancelled");
       await this.ctx.storage.deleteAlarm();
@@ -176,13 +185,13 @@ export class Document extends Server<Env> {
 
   // ---- WebSocket subscribers ----
 
+  // The Worker lets a socket through only after `snapshot(reader)` said yes.
   override onConnect(connection: Connection): void {
-    const snapshot = this.snapshot();
-    if (!snapshot) {
+    if (!this.documentRow()) {
       connection.close(4404, "unknown document");
       return;
     }
-    send(connection, { type: "snapshot", document: snapshot });
+    send(connection, { type: "snapshot", document: this.snapshotOrThrow() });
   }
 
   override onMessage(connection: Connection, message: string | ArrayBuffer): void {
@@ -525,6 +534,13 @@ export class Document extends Server<Env> {
   }
 
   // ---- Reads ----
+
+  private allows(reader: Reader): boolean {
+    const doc = this.documentRow();
+    if (!doc) return false;
+    if (reader.kind === "operator") return true;
+    return doc.token_sha256 !== null && sameDigest(doc.token_sha256, reader.tokenSha256);
+  }
 
   private documentRow(): DocumentRow | undefined {
     return this.query<DocumentRow>`SELECT * FROM document LIMIT 1`[0];

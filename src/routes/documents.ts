@@ -1,6 +1,6 @@
 /**
- * /api/documents: upload, status, pages, live updates. Validation and storage happen here; the
- * document's own Durable Object does everything after the upload is safely in R2.
+ * /api/documents: upload, status, pages, live updates. Validation, authentication and storage of
+ * the upload happen here; the document's own Durable Object does everything after that.
  */
 import { Hono, type Context } from "hono";
 import {
@@ -10,11 +10,12 @@ import {
   parseMultipartRequest,
 } from "@remix-run/multipart-parser";
 import { z } from "zod";
-import { sha256Hex } from "../bytes";
-import { settings } from "../config";
+import { bearerToken, identify, newCapabilityToken, sha256Of, tokenHash, type Principal } from "../auth";
+import { hex } from "../bytes";
+import { settings, type Settings } from "../config";
 import { documentIdPattern, newDocumentId, uploadKey } from "../ids";
 import { log } from "../log";
-import { pageImageKey } from "../objects/document";
+import { pageImageKey, type Reader } from "../objects/document";
 import { mediaTypes } from "../pdf/page-image";
 import type { DocumentSnapshot } from "../protocol";
 import { UploadRejected, assertPdfHead, storeUpload } from "../uploads";
@@ -22,95 +23,194 @@ import { fail, validate } from "./errors";
 
 export const documents = new Hono<{ Bindings: Env }>();
 
+/** The WebSocket subprotocol; browsers cannot set headers on a WebSocket, so the token rides along as `bearer.<token>`. */
+export const WS_PROTOCOL = "vessel-docs.v1";
+
 const idParam = z.object({ id: z.string().regex(documentIdPattern, "document ids are 32 lowercase hex characters") });
 const pageParam = idParam.extend({ n: z.coerce.number().int("page numbers are whole numbers").positive("pages count from 1") });
+const listQuery = z.object({
+  cursor: z.string().max(1024).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
 const idempotencyKey = z
   .string()
-  .min(1)
+  .min(16, "at least 16 characters: use a random UUID")
   .max(255)
   .regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces");
 
+const NOT_FOUND = "no document with this id, or the access token does not open it";
+
 documents.post("/", async (c) => {
   const config = settings(c.env);
+  const uploader = await authorizeUpload(c, config);
   try {
     const declared = Number(c.req.header("content-length") ?? NaN);
     if (declared > config.MAX_UPLOAD_BYTES) fail(413, `file is larger than the limit of ${config.MAX_UPLOAD_BYTES} bytes`);
     const { body, filename } = await uploadSource(c.req.raw, config.MAX_UPLOAD_BYTES);
 
     const key = c.req.header("idempotency-key");
-    const keyStub = key === undefined ? undefined : await uploadKeyStub(c.env, key);
-    const claim = keyStub ? await keyStub.claim() : { outcome: "new" as const, documentId: newDocumentId() };
+    const keyStub = key === undefined ? undefined : await uploadKeyStub(c.env, uploader, key);
+    const claim = keyStub
+      ? await keyStub.claim()
+      : { outcome: "new" as const, documentId: newDocumentId(), token: newCapabilityToken() };
     if (claim.outcome !== "new") {
       await body.cancel().catch(() => undefined);
       if (claim.outcome === "in-progress") {
         c.header("Retry-After", "5");
         fail(409, "an upload with this Idempotency-Key is still in progress; retry shortly");
       }
-      const snapshot = await c.env.Document.getByName(claim.documentId).snapshot();
+      const snapshot = await c.env.Document.getByName(claim.documentId).snapshot({ kind: "operator" });
       if (!snapshot) fail(500, "the document recorded for this Idempotency-Key is missing");
       log({ event: "upload.accepted", documentId: snapshot.id, bytes: snapshot.bytes, sha256: snapshot.sha256, replayed: true });
       c.header("Idempotent-Replayed", "true");
-      return c.json(accepted(c, snapshot), 202);
+      return c.json(accepted(c, snapshot, claim.token), 202);
     }
 
-    const documentId = claim.documentId;
+    const { documentId, token } = claim;
     const r2Key = uploadKey(documentId);
     let stored;
     try {
       stored = await storeUpload(c.env.DOCUMENTS_BUCKET, r2Key, body, {
         maxBytes: config.MAX_UPLOAD_BYTES,
+        idleTimeoutMs: config.UPLOAD_IDLE_TIMEOUT_MS,
+        totalTimeoutMs: config.UPLOAD_TIMEOUT_MS,
         checkHead: assertPdfHead,
-        put: { httpMetadata: { contentType: "application/pdf" }, customMetadata: { filename } },
+        put: { httpMetadata: { contentType: "application/pdf" }, customMetadata: { filename, uploader: scopeOf(uploader) } },
       });
     } catch (error) {
       await keyStub?.release(documentId);
       throw error;
     }
-    const snapshot = await c.env.Document.getByName(documentId).receive({ id: documentId, filename, r2Key, ...stored });
+    const snapshot = await c.env.Document.getByName(documentId).receive({
+      id: documentId,
+      filename,
+      r2Key,
+      tokenSha256: await tokenHash(token),
+      ...stored,
+    });
     await keyStub?.commit(documentId);
     log({ event: "upload.accepted", documentId, bytes: stored.bytes, sha256: stored.sha256, replayed: false });
-    return c.json(accepted(c, snapshot), 202);
+    return c.json(accepted(c, snapshot, token), 202);
   } catch (error) {
-    if (error instanceof UploadRejected) fail(error.status, error.message);
+    if (error instanceof UploadRejected) {
+      log({ event: "upload.rejected", status: error.status, reason: error.message });
+      fail(error.status, error.message);
+    }
     throw error;
   }
 });
 
+/** Operators only: the uploaded documents, newest keys last, as R2 lists them. */
+documents.get("/", validate("query", listQuery), async (c) => {
+  const who = await identify(c.req.raw, settings(c.env));
+  if (who.kind !== "operator") fail(401, "listing documents needs an operator credential");
+  const { cursor, limit } = c.req.valid("query");
+  const listing = await c.env.DOCUMENTS_BUCKET.list({ prefix: "uploads/", cursor, limit, include: ["customMetadata"] });
+  return c.json({
+    documents: listing.objects.map((object) => ({
+      id: object.key.slice("uploads/".length, -".pdf".length),
+      filename: object.customMetadata?.filename ?? null,
+      bytes: object.size,
+      uploadedAt: object.uploaded.toISOString(),
+    })),
+    cursor: listing.truncated ? listing.cursor : null,
+  });
+});
+
 documents.get("/:id", validate("param", idParam), async (c) => {
-  const snapshot = await c.env.Document.getByName(c.req.valid("param").id).snapshot();
-  return snapshot ? c.json(snapshot) : fail(404, "no document with this id");
+  const snapshot = await c.env.Document.getByName(c.req.valid("param").id).snapshot(await readerOf(c));
+  return snapshot ? c.json(snapshot) : fail(404, NOT_FOUND);
 });
 
 documents.get("/:id/pages/:n", validate("param", pageParam), async (c) => {
   const { id, n } = c.req.valid("param");
+  const reader = await readerOf(c);
   const stub = c.env.Document.getByName(id);
-  const page = await stub.page(n);
+  const page = await stub.page(reader, n);
   if (page) return c.json(page);
-  return (await stub.snapshot()) ? fail(404, `the document has no page ${n} (yet)`) : fail(404, "no document with this id");
+  return (await stub.snapshot(reader)) ? fail(404, `the document has no page ${n} (yet)`) : fail(404, NOT_FOUND);
 });
 
 documents.get("/:id/pages/:n/image", validate("param", pageParam), async (c) => {
   const { id, n } = c.req.valid("param");
-  const page = await c.env.Document.getByName(id).page(n);
-  if (!page?.image) fail(404, `page ${n} has no image yet`);
-  const object = await c.env.DOCUMENTS_BUCKET.get(pageImageKey(id, n, page.image));
-  if (!object) fail(404, `page ${n} has no image yet`);
+  const page = await c.env.Document.getByName(id).page(await readerOf(c), n);
+  if (!page) fail(404, NOT_FOUND);
+  const object = page.image ? await c.env.DOCUMENTS_BUCKET.get(pageImageKey(id, n, page.image)) : null;
+  if (!page.image || !object) fail(404, `page ${n} has no image yet`);
   return new Response(object.body, {
     headers: { "content-type": mediaTypes[page.image], "cache-control": "private, max-age=3600" },
   });
 });
 
+/** The original PDF, as uploaded. */
+documents.get("/:id/file", validate("param", idParam), async (c) => {
+  const { id } = c.req.valid("param");
+  const snapshot = await c.env.Document.getByName(id).snapshot(await readerOf(c));
+  const object = snapshot ? await c.env.DOCUMENTS_BUCKET.get(uploadKey(id)) : null;
+  if (!snapshot || !object) fail(404, NOT_FOUND);
+  return new Response(object.body, {
+    headers: {
+      "content-type": "application/pdf",
+      "content-disposition": contentDisposition(snapshot.filename),
+      "cache-control": "private, no-store",
+    },
+  });
+});
+
 documents.post("/:id/cancel", validate("param", idParam), async (c) => {
-  const snapshot = await c.env.Document.getByName(c.req.valid("param").id).cancel();
-  return snapshot ? c.json(snapshot) : fail(404, "no document with this id");
+  const snapshot = await c.env.Document.getByName(c.req.valid("param").id).cancel(await readerOf(c));
+  return snapshot ? c.json(snapshot) : fail(404, NOT_FOUND);
 });
 
 documents.get("/:id/ws", validate("param", idParam), async (c) => {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") fail(426, "this endpoint speaks WebSocket only");
   const stub = c.env.Document.getByName(c.req.valid("param").id);
-  if (!(await stub.snapshot())) fail(404, "no document with this id");
-  return stub.fetch(c.req.raw);
+  if (!(await stub.snapshot(await readerOf(c)))) fail(404, NOT_FOUND);
+  const upgraded = await stub.fetch(c.req.raw);
+  if (!offeredProtocols(c.req.raw).includes(WS_PROTOCOL) || !upgraded.webSocket) return upgraded;
+  // The browser closes a socket whose server does not pick one of the subprotocols it offered.
+  return new Response(null, { status: 101, webSocket: upgraded.webSocket, headers: { "Sec-WebSocket-Protocol": WS_PROTOCOL } });
 });
+
+/** Uploads as UPLOAD_AUTH says; operators may always upload. */
+async function authorizeUpload(c: Context<{ Bindings: Env }>, config: Settings): Promise<Principal> {
+  const who = await identify(c.req.raw, config);
+  if (who.kind === "operator") return who;
+  if (config.UPLOAD_AUTH === "apikey" && who.kind !== "uploader") {
+    c.header("WWW-Authenticate", 'Bearer realm="uploads"');
+    fail(401, "uploading needs an API key: Authorization: Bearer <key>");
+  }
+  if (config.UPLOAD_AUTH === "access") fail(401, "uploading needs a Cloudflare Access sign-in");
+  const client = c.req.header("cf-connecting-ip") ?? "local";
+  const { success } = await c.env.UPLOAD_RATE_LIMITER.limit({ key: `${who.kind === "uploader" ? who.id : client}` });
+  if (!success) {
+    c.header("Retry-After", "60");
+    log({ event: "upload.rejected", status: 429, reason: "rate limited" });
+    fail(429, "too many uploads from this client; retry in a minute");
+  }
+  return who.kind === "uploader" ? who : { kind: "anonymous" };
+}
+
+/** An operator, or whoever holds a token (checked by the document itself, in constant time). */
+async function readerOf(c: Context<{ Bindings: Env }>): Promise<Reader> {
+  const who = await identify(c.req.raw, settings(c.env));
+  if (who.kind === "operator") return { kind: "operator" };
+  const token = bearerToken(c.req.raw) ?? protocolToken(c.req.raw);
+  if (!token) {
+    c.header("WWW-Authenticate", 'Bearer realm="documents"');
+    fail(401, "reading a document needs its access token (Authorization: Bearer <token>) or an operator credential");
+  }
+  return { kind: "token", tokenSha256: await tokenHash(token) };
+}
+
+function offeredProtocols(request: Request): string[] {
+  return (request.headers.get("sec-websocket-protocol") ?? "").split(",").map((p) => p.trim()).filter(Boolean);
+}
+
+function protocolToken(request: Request): string | null {
+  const offered = offeredProtocols(request).find((p) => p.startsWith("bearer."));
+  return offered ? offered.slice("bearer.".length) || null : null;
+}
 
 /** The PDF stream and its name, from a raw `application/pdf` body or the multipart field `file`. */
 async function uploadSource(request: Request, maxBytes: number): Promise<{ body: ReadableStream<Uint8Array>; filename: string }> {
@@ -124,8 +224,7 @@ async function uploadSource(request: Request, maxBytes: number): Promise<{ body:
     try {
       for await (const part of parseMultipartRequest(request, { maxFileSize: maxBytes, maxTotalSize: maxBytes + 64 * 1024 })) {
         if (part.name !== "file") continue;
-        const bytes = part.bytes;
-        return { body: new Blob([bytes]).stream(), filename: cleanFilename(part.filename) };
+        return { body: new Blob([part.bytes]).stream(), filename: cleanFilename(part.filename) };
       }
     } catch (error) {
       if (error instanceof MaxFileSizeExceededError || error instanceof MaxTotalSizeExceededError) {
@@ -139,30 +238,46 @@ async function uploadSource(request: Request, maxBytes: number): Promise<{ body:
   fail(415, `unsupported Content-Type "${type || "(none)"}": send the PDF as application/pdf or as the multipart field "file"`);
 }
 
-/** A display name only (storage keys never use it): no paths, no control characters, bounded. */
+/**
+ * A display name only (storage keys never use it): no paths, no control characters, no bidi
+ * overrides that would make "list\u202Efdp.exe" read as "listexe.pdf", bounded.
+ */
 export function cleanFilename(raw: string | null | undefined): string {
   const base = (raw ?? "").split(/[\\/]/).pop() ?? "";
   // eslint-disable-next-line no-control-regex
-  const clean = base.replace(/[\u0000-\u001f\u007f]/g, "").trim().slice(0, 200);
-  return clean || "document.pdf";
+  const clean = base.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, "").trim().slice(0, 200);
+  return clean && clean !== "." && clean !== ".." ? clean : "document.pdf";
 }
 
-async function uploadKeyStub(env: Env, key: string) {
+/** `attachment` with an ASCII fallback and the exact name in RFC 5987 form: no quote or CRLF can escape. */
+export function contentDisposition(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}
+
+async function uploadKeyStub(env: Env, uploader: Principal, key: string) {
   const parsed = idempotencyKey.safeParse(key);
   if (!parsed.success) fail(400, `invalid Idempotency-Key: ${parsed.error.issues[0].message}`);
-  return env.UploadKey.getByName(await sha256Hex(new TextEncoder().encode(key)));
+  // Keys are scoped to who sent them: one uploader's key never finds another's document.
+  return env.UploadKey.getByName(hex(await sha256Of(`${scopeOf(uploader)}\n${key}`)));
 }
 
-function accepted(c: Context, snapshot: DocumentSnapshot) {
+function scopeOf(principal: Principal): string {
+  return principal.kind === "anonymous" ? "public" : principal.id;
+}
+
+function accepted(c: Context, snapshot: DocumentSnapshot, token: string) {
   const base = new URL(`/api/documents/${snapshot.id}`, c.req.url);
   const socket = new URL(`${base.pathname}/ws`, base);
   socket.protocol = base.protocol === "https:" ? "wss:" : "ws:";
   return {
     id: snapshot.id,
+    token,
     stage: snapshot.stage,
     filename: snapshot.filename,
     bytes: snapshot.bytes,
     sha256: snapshot.sha256,
     links: { status: base.href, pages: `${base.href}/pages/{n}`, websocket: socket.href },
+    websocketProtocols: [WS_PROTOCOL, "bearer.<token>"],
   };
 }

@@ -41,19 +41,43 @@ export async function scannedPdf(width = 200, height = 260): Promise<{ pdf: Uint
   return { pdf: await pdf.save(), jpeg: encoded };
 }
 
-export async function upload(body: BodyInit, headers: Record<string, string> = { "content-type": "application/pdf" }, query = "") {
-  return worker.fetch(new Request(`http://vessel.test/api/documents${query}`, { method: "POST", body, headers }));
+/** An uploaded document as its uploader knows it: the id and the capability token. */
+export interface Doc {
+  id: string;
+  token: string;
 }
 
-export async function uploadPdf(bytes: Uint8Array, filename = "list.pdf"): Promise<{ id: string; websocket: string }> {
+/** The operator API key whose hash the test configuration lists in OPERATOR_KEY_HASHES. */
+export const OPERATOR_KEY = "operator-test-key-5d1c0e5a";
+
+/** A client address of its own for each upload, so the per-IP rate limit only bites where a test wants it. */
+function someClientIp(): string {
+  const [a, b] = crypto.getRandomValues(new Uint8Array(2));
+  return `198.51.${a}.${b}`;
+}
+
+export async function upload(body: BodyInit, headers: Record<string, string> = { "content-type": "application/pdf" }, query = "") {
+  return worker.fetch(
+    new Request(`http://vessel.test/api/documents${query}`, { method: "POST", body, headers: { "cf-connecting-ip": someClientIp(), ...headers } }),
+  );
+}
+
+export async function uploadPdf(bytes: Uint8Array, filename = "list.pdf"): Promise<Doc & { websocket: string }> {
   const response = await upload(bytes, { "content-type": "application/pdf" }, `?filename=${filename}`);
   expect(response.status).toBe(202);
-  const body = await response.json<{ id: string; links: { websocket: string } }>();
-  return { id: body.id, websocket: body.links.websocket };
+  const body = await response.json<{ id: string; token: string; links: { websocket: string } }>();
+  return { id: body.id, token: body.token, websocket: body.links.websocket };
 }
 
-export async function snapshot(id: string): Promise<DocumentSnapshot> {
-  const response = await worker.fetch(`http://vessel.test/api/documents/${id}`);
+/** GET (or another method) on a document's API path, with its token. */
+export function fetchDoc(doc: Doc, path = "", init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  headers.set("authorization", `Bearer ${doc.token}`);
+  return worker.fetch(`http://vessel.test/api/documents/${doc.id}${path}`, { ...init, headers });
+}
+
+export async function snapshot(doc: Doc): Promise<DocumentSnapshot> {
+  const response = await fetchDoc(doc);
   expect(response.status).toBe(200);
   return response.json();
 }
@@ -62,13 +86,13 @@ const finalStages = new Set(["done", "partial", "failed", "cancelled"]);
 
 /** Polls the REST snapshot until `until` holds (by default: the document has finished). */
 export async function waitFor(
-  id: string,
+  doc: Doc,
   until: (s: DocumentSnapshot) => boolean = (s) => finalStages.has(s.stage),
   timeoutMs = 20_000,
 ): Promise<DocumentSnapshot> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const current = await snapshot(id);
+    const current = await snapshot(doc);
     if (until(current)) return current;
     if (Date.now() > deadline) throw new Error(`timed out waiting; last snapshot: ${JSON.stringify(current)}`);
     await new Promise((r) => setTimeout(r, 50));
@@ -86,15 +110,15 @@ export async function ocrStats(): Promise<Stats> {
   return (await fetch(`${env.SPARK_OCR_URL}/_sim/stats`)).json();
 }
 
-export async function pageDetail(id: string, n: number): Promise<any> {
-  const response = await worker.fetch(`http://vessel.test/api/documents/${id}/pages/${n}`);
+export async function pageDetail(doc: Doc, n: number): Promise<any> {
+  const response = await fetchDoc(doc, `/pages/${n}`);
   expect(response.status).toBe(200);
   return response.json();
 }
 
 /** Opens the document's WebSocket and collects every message it receives. */
-export async function subscribe(id: string) {
-  const response = await worker.fetch(`http://vessel.test/api/documents/${id}/ws`, { headers: { upgrade: "websocket" } });
+export async function subscribe(doc: Doc) {
+  const response = await fetchDoc(doc, "/ws", { headers: { upgrade: "websocket" } });
   expect(response.status).toBe(101);
   const socket = response.webSocket!;
   const messages: any[] = [];

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { canMovePage, type PageStatus } from "../../src/objects/lifecycle";
-import { pageDetail, scriptOcr, subscribe, textPdf, uploadPdf, waitFor, worker } from "./helpers";
+import { fetchDoc, pageDetail, scriptOcr, subscribe, textPdf, uploadPdf, waitFor } from "./helpers";
 
 describe("live progress over WebSocket", () => {
   it("sends a snapshot, then every transition in order with no gaps, up to the final state", async () => {
-    const { id } = await uploadPdf(await textPdf(4, [331, 431]));
-    const live = await subscribe(id);
+    const doc = await uploadPdf(await textPdf(4, [331, 431]));
+    const live = await subscribe(doc);
     const final = await live.next((m) => m.type === "document" && ["done", "partial", "failed"].includes(m.stage));
     expect(final.stage).toBe("done");
 
@@ -19,7 +19,7 @@ describe("live progress over WebSocket", () => {
     const pages = new Map<number, string>(first.document.pages.map((p: any) => [p.page, p.status]));
     for (const event of events) if (event.type === "page") pages.set(event.page.page, event.page.status);
     expect([...pages.values()]).toEqual(["done", "done", "done", "done"]);
-    const rest = await waitFor(id);
+    const rest = await waitFor(doc);
     expect(rest.seq).toBe(seq);
 
     // Every page event continues from the state the client last knew: a legal move in the lifecycle.
@@ -39,9 +39,9 @@ describe("live progress over WebSocket", () => {
   });
 
   it("rejects bad client messages and keeps the connection", async () => {
-    const { id } = await uploadPdf(await textPdf(1, [341, 441]));
-    await waitFor(id);
-    const live = await subscribe(id);
+    const doc = await uploadPdf(await textPdf(1, [341, 441]));
+    await waitFor(doc);
+    const live = await subscribe(doc);
     await live.next((m) => m.type === "snapshot");
 
     live.socket.send("this is not json");
@@ -63,8 +63,8 @@ describe("live progress over WebSocket", () => {
   });
 
   it("refuses plain HTTP on the WebSocket endpoint", async () => {
-    const { id } = await uploadPdf(await textPdf(1, [342, 442]));
-    const response = await worker.fetch(`http://vessel.test/api/documents/${id}/ws`);
+    const doc = await uploadPdf(await textPdf(1, [342, 442]));
+    const response = await fetchDoc(doc, "/ws");
     expect(response.status).toBe(426);
   });
 });
@@ -72,15 +72,15 @@ describe("live progress over WebSocket", () => {
 describe("cancelling", () => {
   it("stops a running document; finished pages keep their results", async () => {
     await scriptOcr(742, 942, [], { ok: true }, 300);
-    const { id } = await uploadPdf(await textPdf(6, [371, 471]));
-    await waitFor(id, (s) => (s.pageCounts.done ?? 0) >= 1);
-    const response = await worker.fetch(`http://vessel.test/api/documents/${id}/cancel`, { method: "POST" });
+    const doc = await uploadPdf(await textPdf(6, [371, 471]));
+    await waitFor(doc, (s) => (s.pageCounts.done ?? 0) >= 1);
+    const response = await fetchDoc(doc, "/cancel", { method: "POST" });
     expect(response.status).toBe(200);
     expect((await response.json<any>()).stage).toBe("cancelled");
     await new Promise((r) => setTimeout(r, 1000));
-    const after = await waitFor(id);
+    const after = await waitFor(doc);
     expect(after.stage).toBe("cancelled");
     expect(after.pageCounts.done).toBeLessThan(6);
-    expect((await pageDetail(id, 1)).ocr.text).toContain("Line 1 of");
+    expect((await pageDetail(doc, 1)).ocr.text).toContain("Line 1 of");
   });
 });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { env } from "cloudflare:test";
-import { ocrStats, scannedPdf, snapshot, textPdf, uploadPdf, waitFor, worker } from "./helpers";
+import { fetchDoc, ocrStats, scannedPdf, snapshot, textPdf, uploadPdf, waitFor } from "./helpers";
 
 describe("an upload goes all the way", () => {
   it("renders, OCRs and stores every page", async () => {
-    const { id } = await uploadPdf(await textPdf(3, [301, 401]), "authorised vessels.pdf");
-    const done = await waitFor(id);
+    const doc = await uploadPdf(await textPdf(3, [301, 401]), "authorised vessels.pdf");
+    const done = await waitFor(doc);
     expect(done.stage).toBe("done");
     expect(done.pageCount).toBe(3);
     expect(done.pageCounts.done).toBe(3);
@@ -13,7 +13,7 @@ describe("an upload goes all the way", () => {
     expect(done.stageMs.ocr).toBeGreaterThanOrEqual(0);
 
     for (const n of [1, 2, 3]) {
-      const page = await (await worker.fetch(`http://vessel.test/api/documents/${id}/pages/${n}`)).json<any>();
+      const page = await (await fetchDoc(doc, `/pages/${n}`)).json<any>();
       expect(page.status).toBe("done");
       expect(page.image).toBe("png");
       expect([page.imageWidth, page.imageHeight]).toEqual([602, 802]);
@@ -25,29 +25,29 @@ describe("an upload goes all the way", () => {
       expect(page.ocr.text).toContain(`Line ${n + 2} of ${n + 2}`);
     }
 
-    const stored = await env.DOCUMENTS_BUCKET.head(`uploads/${id}.pdf`);
+    const stored = await env.DOCUMENTS_BUCKET.head(`uploads/${doc.id}.pdf`);
     expect(stored?.size).toBe(done.bytes);
-    const image = await worker.fetch(`http://vessel.test/api/documents/${id}/pages/2/image`);
+    const image = await fetchDoc(doc, "/pages/2/image");
     expect(image.headers.get("content-type")).toBe("image/png");
     expect(new Uint8Array(await image.arrayBuffer()).subarray(1, 4)).toEqual(new TextEncoder().encode("PNG"));
   });
 
   it("passes a full-page scan's JPEG through untouched", async () => {
     const { pdf, jpeg } = await scannedPdf(203, 263);
-    const { id } = await uploadPdf(pdf);
-    expect((await waitFor(id)).stage).toBe("done");
-    const page = await (await worker.fetch(`http://vessel.test/api/documents/${id}/pages/1`)).json<any>();
+    const doc = await uploadPdf(pdf);
+    expect((await waitFor(doc)).stage).toBe("done");
+    const page = await (await fetchDoc(doc, "/pages/1")).json<any>();
     expect(page.image).toBe("jpeg");
-    const sent = await (await worker.fetch(`http://vessel.test/api/documents/${id}/pages/1/image`)).arrayBuffer();
+    const sent = await (await fetchDoc(doc, "/pages/1/image")).arrayBuffer();
     expect(new Uint8Array(sent)).toEqual(jpeg);
 
     expect((await ocrStats()).images[page.imageSha256].requests).toBe(1);
   });
 
   it("sends the DeepSeek-OCR request the vLLM recipe describes", async () => {
-    const { id } = await uploadPdf(await textPdf(1, [311, 411]));
-    await waitFor(id);
-    const page = await (await worker.fetch(`http://vessel.test/api/documents/${id}/pages/1`)).json<any>();
+    const doc = await uploadPdf(await textPdf(1, [311, 411]));
+    await waitFor(doc);
+    const page = await (await fetchDoc(doc, "/pages/1")).json<any>();
     // Other tests share the stand-in: find this page's request by its image.
     const sent = (await ocrStats()).images[page.imageSha256];
     expect(sent.requests).toBe(1);
@@ -66,11 +66,11 @@ describe("an upload goes all the way", () => {
 
   it("fails a PDF that cannot be parsed, with a readable reason", async () => {
     const broken = new TextEncoder().encode("%PDF-1.7\n1 0 obj << /Type /Catalog >>\ntrailer garbage");
-    const { id } = await uploadPdf(broken);
-    const failed = await waitFor(id);
+    const doc = await uploadPdf(broken);
+    const failed = await waitFor(doc);
     expect(failed.stage).toBe("failed");
     expect(failed.error).toMatch(/PDF/);
     expect(failed.pageCount).toBeNull();
-    expect((await snapshot(id)).error).toBe(failed.error);
+    expect((await snapshot(doc)).error).toBe(failed.error);
   });
 });

@@ -111,6 +111,21 @@ describe("Document storage schema", () => {
       expect(versions()).toHaveLength(documentMigrations.length);
     });
   });
+
+  it("migrates a version-1 database forward without losing its document", async () => {
+    // A bare object of another class stands in for a Document stored before migration 2 existed.
+    const stub = env.UploadKey.getByName(`migrate-${crypto.randomUUID()}`);
+    await runInDurableObject(stub, (_instance, state) => {
+      migrate(state.storage, documentMigrations.slice(0, 1));
+      state.storage.sql.exec(
+        "INSERT INTO document (id, filename, bytes, sha256, r2_key, stage, created_at, updated_at) VALUES ('d1', 'old.pdf', 1, 'h', 'k', 'done', 0, 0)",
+      );
+      migrate(state.storage, documentMigrations);
+      expect(state.storage.sql.exec("SELECT id, filename, token_sha256 FROM document").toArray()).toEqual([
+        { id: "d1", filename: "old.pdf", token_sha256: null },
+      ]);
+    });
+  });
 });
 
 describe("OCR client configuration", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { env } from "cloudflare:test";
-import { textPdf, upload, worker } from "./helpers";
+import { fetchDoc, textPdf, upload, worker } from "./helpers";
 
 const LIMIT = 3 * 1024 * 1024; // MAX_UPLOAD_BYTES in vitest.config.ts
 
@@ -116,7 +116,7 @@ describe("POST /api/documents", () => {
 
   it("returns the same document for a retried Idempotency-Key, never a second one", async () => {
     const pdf = await textPdf(1);
-    const headers = { "content-type": "application/pdf", "idempotency-key": `retry-${crypto.randomUUID()}` };
+    const headers = { "content-type": "application/pdf", "idempotency-key": `retry-${crypto.randomUUID()}`, "cf-connecting-ip": "192.0.2.10" };
     const first = await upload(pdf, headers);
     const second = await upload(pdf, headers);
     expect(first.status).toBe(202);
@@ -124,12 +124,13 @@ describe("POST /api/documents", () => {
     expect(second.headers.get("idempotent-replayed")).toBe("true");
     const [a, b] = [await first.json<any>(), await second.json<any>()];
     expect(b.id).toBe(a.id);
+    expect(b.token).toBe(a.token);
     const other = await upload(pdf, { ...headers, "idempotency-key": `other-${crypto.randomUUID()}` });
     expect((await other.json<any>()).id).not.toBe(a.id);
   });
 
   it("frees the Idempotency-Key when the upload was rejected", async () => {
-    const headers = { "content-type": "application/pdf", "idempotency-key": `bad-${crypto.randomUUID()}` };
+    const headers = { "content-type": "application/pdf", "idempotency-key": `bad-${crypto.randomUUID()}`, "cf-connecting-ip": "192.0.2.11" };
     expect((await upload(new TextEncoder().encode("nope"), headers)).status).toBe(415);
     expect((await upload(await textPdf(1), headers)).status).toBe(202);
   });
@@ -146,14 +147,11 @@ describe("reading documents", () => {
     const malformed = await worker.fetch("http://vessel.test/api/documents/not-an-id");
     expect(malformed.status).toBe(400);
     expect((await errorOf(malformed)).message).toMatch(/32 lowercase hex/);
-    const unknown = await worker.fetch(`http://vessel.test/api/documents/${"0".repeat(32)}`);
-    expect(unknown.status).toBe(404);
-    const unknownPage = await worker.fetch(`http://vessel.test/api/documents/${"0".repeat(32)}/pages/1`);
-    expect(unknownPage.status).toBe(404);
-    const badPage = await worker.fetch(`http://vessel.test/api/documents/${"0".repeat(32)}/pages/0`);
-    expect(badPage.status).toBe(400);
-    const socket = await worker.fetch(`http://vessel.test/api/documents/${"0".repeat(32)}/ws`, { headers: { upgrade: "websocket" } });
-    expect(socket.status).toBe(404);
+    const nobody = { id: "0".repeat(32), token: "made-up-token" };
+    expect((await fetchDoc(nobody)).status).toBe(404);
+    expect((await fetchDoc(nobody, "/pages/1")).status).toBe(404);
+    expect((await fetchDoc(nobody, "/pages/0")).status).toBe(400);
+    expect((await fetchDoc(nobody, "/ws", { headers: { upgrade: "websocket" } })).status).toBe(404);
   });
 
   it("answers unknown endpoints with a JSON 404", async () => {

@@ -1,0 +1,10 @@
+// What test/global-setup.ts provides to the tests (vitest `inject`).
+import type {} from "vitest";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    ocrUrl: string;
+    accessTeamDomain: string;
+    accessPrivateJwk: string;
+  }
+}
