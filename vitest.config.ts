@@ -44,6 +44,8 @@ export default defineConfig({
           testTimeout: 30_000,
           // One module graph for all files: isolated files would each re-import PDFium and pdf-lib.
           isolate: false,
+          // One file at a time: some tests take the shared OCR stand-in down for a moment.
+          fileParallelism: false,
         },
       },
       {

@@ -4,7 +4,12 @@
  * What to do with one request: answer normally, answer with the given model output, with an HTTP
  * error, never, or by cutting the socket.
  */
-export type Action = { ok: true } | { content: string } | { status: number } | { hang: true } | { drop: true };
+export type Action =
+  | { ok: true }
+  | { content: string; finishReason?: "stop" | "length" }
+  | { status: number }
+  | { hang: true }
+  | { drop: true };
 
 /** Requests whose image is exactly `width` x `height` follow `script`, then `then` forever. */
 export interface Rule {
@@ -31,6 +36,9 @@ export interface RequestSummary {
 export interface Stats {
   requests: number;
   completions: number;
+  /** Completions being answered right now, and the most there ever were at once. */
+  concurrent: number;
+  maxConcurrent: number;
   /** Per image (by SHA-256): how often it was sent, and the last request that carried it. */
   images: Record<string, { requests: number; last: RequestSummary }>;
   last: RequestSummary | null;

@@ -25,7 +25,9 @@ const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 export async function startOcrStandin(options: { port?: number; host?: string; latencyMs?: number } = {}): Promise<OcrStandin> {
   const rules = new Map<string, Rule & { served: number }>();
-  const stats: Stats = { requests: 0, completions: 0, images: {}, last: null };
+  const stats: Stats = { requests: 0, completions: 0, concurrent: 0, maxConcurrent: 0, images: {}, last: null };
+  /** Until this time the box is "down": /health says 503 and completions are cut off. */
+  let downUntil = 0;
   const hanging = new Set<ServerResponse>();
 
   const server = createServer((req, res) => {
@@ -37,7 +39,7 @@ export async function startOcrStandin(options: { port?: number; host?: string; l
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? "/", "http://standin").pathname;
-    if (req.method === "GET" && path === "/health") return void res.writeHead(200).end();
+    if (req.method === "GET" && path === "/health") return void res.writeHead(Date.now() < downUntil ? 503 : 200).end();
     if (req.method === "GET" && path === "/v1/models") {
       return json(res, 200, { object: "list", data: [{ id: "deepseek-ai/DeepSeek-OCR", object: "model" }] });
     }
@@ -47,7 +49,18 @@ export async function startOcrStandin(options: { port?: number; host?: string; l
       rules.set(`${rule.width}x${rule.height}`, { ...rule, served: 0 });
       return json(res, 201, { ok: true });
     }
-    if (req.method === "POST" && path === "/v1/chat/completions") return completions(req, res);
+    if (req.method === "POST" && path === "/_sim/outage") {
+      const { ms } = JSON.parse((await readBody(req)).toString("utf8")) as { ms: number };
+      downUntil = Date.now() + ms;
+      return json(res, 201, { downUntil });
+    }
+    if (req.method === "POST" && path === "/v1/chat/completions") {
+      if (Date.now() < downUntil) return void req.socket.destroy();
+      stats.concurrent++;
+      stats.maxConcurrent = Math.max(stats.maxConcurrent, stats.concurrent);
+      res.on("close", () => stats.concurrent--);
+      return completions(req, res);
+    }
     return json(res, 404, { object: "error", message: `Not Found: ${path}`, type: "NotFoundError", code: 404 });
   }
 
@@ -98,13 +111,14 @@ export async function startOcrStandin(options: { port?: number; host?: string; l
       return json(res, action.status, { object: "error", message: `simulated failure ${action.status}`, type: "InternalServerError", code: action.status });
     }
     const text = "content" in action ? action.content : groundedMarkdown(decoded, image.mediaType, sha);
+    const finishReason = "content" in action ? (action.finishReason ?? "stop") : "stop";
     stats.completions++;
     json(res, 200, {
       id: `chatcmpl-${sha.slice(0, 12)}`,
       object: "chat.completion",
       created: Math.floor(Date.now() / 1000),
       model: body.model,
-      choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" }],
+      choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: finishReason }],
       usage: { prompt_tokens: 913, completion_tokens: Math.ceil(text.length / 4), total_tokens: 913 + Math.ceil(text.length / 4) },
     });
   }

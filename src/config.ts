@@ -14,11 +14,17 @@ const settingsSchema = z.object({
   SPARK_OCR_URL: z.url({ protocol: /^https?$/ }),
   OCR_MODEL: z.string().min(1).default("deepseek-ai/DeepSeek-OCR"),
   OCR_PROMPT: z.string().min(1).default("<|grounding|>Convert the document to markdown."),
-  OCR_MAX_TOKENS: positiveInt(7000),
+  // The server's context (vLLM --max-model-len) and what a page's image and prompt take of it:
+  // max_tokens is what is left, so no request is refused for not fitting.
+  OCR_MAX_MODEL_LEN: positiveInt(8192),
+  OCR_PROMPT_TOKENS: positiveInt(1000),
   OCR_TIMEOUT_MS: positiveInt(120_000),
   OCR_MAX_ATTEMPTS: positiveInt(4),
   OCR_RETRY_BASE_MS: positiveInt(2000),
   OCR_PAGES_IN_FLIGHT: positiveInt(4),
+  // The shared gate's concurrency: where it starts, and the most it may ever allow.
+  OCR_GATE_INITIAL_LIMIT: positiveInt(4),
+  OCR_GATE_MAX_LIMIT: positiveInt(64),
   RENDER_DPI: positiveInt(144),
   MAX_UPLOAD_BYTES: positiveInt(100 * 1024 * 1024),
   PAGES_PER_INVOCATION: positiveInt(24),
@@ -39,6 +45,9 @@ const settingsSchema = z.object({
   SPARK_ACCESS_CLIENT_SECRET: optionalSecret,
   SPARK_API_TOKEN: optionalSecret,
 }).superRefine((config, context) => {
+  if (config.OCR_PROMPT_TOKENS >= config.OCR_MAX_MODEL_LEN) {
+    context.addIssue({ code: "custom", path: ["OCR_PROMPT_TOKENS"], message: "must leave room for output below OCR_MAX_MODEL_LEN" });
+  }
   // Never fail open: a mode whose credentials are not configured refuses to start.
   if (config.UPLOAD_AUTH === "apikey" && !config.UPLOAD_KEY_HASHES) {
     context.addIssue({ code: "custom", path: ["UPLOAD_KEY_HASHES"], message: 'UPLOAD_AUTH="apikey" needs UPLOAD_KEY_HASHES' });

@@ -14,6 +14,7 @@ import { documents } from "./routes/documents";
 import { errorBody } from "./routes/errors";
 
 export { Document } from "./objects/document";
+export { OcrGate } from "./objects/ocr-gate";
 export { UploadKey } from "./objects/upload-key";
 
 const app = new Hono<{ Bindings: Env }>();

@@ -42,6 +42,7 @@ export type LogEvent =
       latencyMs: number;
       error?: string;
     }
+  | { event: "ocr.health"; endpoint: string; healthy: boolean }
   | { event: "http.error"; method: string; path: string; error: string };
 
 export function log(event: LogEvent): void {

@@ -4,6 +4,7 @@ import type {} from "vitest";
 declare module "vitest" {
   export interface ProvidedContext {
     ocrUrl: string;
+    spareOcrUrl: string;
     accessTeamDomain: string;
     accessPrivateJwk: string;
   }

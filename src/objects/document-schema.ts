@@ -49,4 +49,8 @@ export const documentMigrations = [
   );`,
   /* 2: the hash of the document's capability token; documents from before have none (operators only) */ `
   ALTER TABLE document ADD COLUMN token_sha256 TEXT;`,
+  /* 3: the parsed OCR result (clean text, blocks, tables, offset map), and a page's ink share */ `
+  ALTER TABLE pages ADD COLUMN clean_text TEXT;
+  ALTER TABLE pages ADD COLUMN parsed_json TEXT;
+  ALTER TABLE pages ADD COLUMN ink_ratio REAL;`,
 ] as const;

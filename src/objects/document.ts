@@ -10,10 +10,10 @@ import { backoffMs } from "../backoff";
 import { sha256Hex } from "../bytes";
 import { settings, type Settings } from "../config";
 import { log } from "../log";
-import { OcrError, ocrClientOptions, recognisePage } from "../ocr/deepseek";
-import { plainText } from "../ocr/grounding";
+import { OcrError, isRunaway, ocrClientOptions, recognisePage } from "../ocr/deepseek";
+import { parseGrounded, type Block, type OffsetRun } from "../ocr/grounding";
 import { PdfError, openPdf } from "../pdf/document";
-import { mediaTypes, pageImage, type PageImage, type PageImageKind } from "../pdf/page-image";
+import { BLANK_INK_RATIO, mediaTypes, pageImage, type PageImage, type PageImageKind } from "../pdf/page-image";
 import {
   MAX_CLIENT_MESSAGE_BYTES,
   clientMessage,
@@ -26,12 +26,14 @@ import { documentMigrations } from "./document-schema";
 import {
   canMoveDocument,
   canMovePage,
+  hasResult,
   isFinalStage,
   ocrOutcome,
   pageStatuses,
   type DocumentStage,
   type PageStatus,
 } from "./lifecycle";
+import type { Outcome } from "./ocr-gate";
 import { migrate, sqlOf, type Sql } from "./sql";
 
 export interface ReceivedUpload {
@@ -53,8 +55,14 @@ export interface PageDetail extends PageSummary {
   imageHeight: number | null;
   imageSha256: string | null;
   ocr: {
+    /** The model's output, verbatim. */
     raw: string;
+    /** Clean text: markup removed, tables as tab-separated rows. */
     text: string;
+    /** Layout blocks with boxes in image pixels; tables with rows and cells. Spans index `text`. */
+    blocks: Block[];
+    /** Clean text index -> raw index (see ../ocr/grounding.ts). */
+    offsets: OffsetRun[];
     finishReason: string | null;
     promptTokens: number | null;
     completionTokens: number | null;
@@ -94,6 +102,9 @@ type PageRow = {
   finish_reason: string | null;
   prompt_tokens: number | null;
   completion_tokens: number | null;
+  clean_text: string | null;
+  parsed_json: string | null;
+  ink_ratio: number | null;
   updated_at: number;
 };
 
@@ -102,6 +113,10 @@ type PagePatch = Partial<Omit<PageRow, "page" | "status" | "updated_at">>;
 
 /** Unexpected errors in a row before a document is failed instead of retried. */
 const MAX_CONSECUTIVE_FAILURES = 5;
+/** How long a page waits at the gate for a slot before the batch gives it back and moves on. */
+const GATE_WAIT_MS = 30_000;
+/** How often a document waiting for a down backend asks the gate again. */
+const BACKEND_RECHECK_MS = 5_000;
 
 export class Document extends Server<Env> {
   static override options = { hibernate: true };
@@ -160,10 +175,11 @@ export class Document extends Server<Env> {
       imageHeight: row.image_height,
       imageSha256: row.image_sha256,
       ocr:
-        row.status === "done" && row.ocr_text !== null
+        hasResult(row.status) && row.parsed_json !== null
           ? {
-              raw: row.ocr_text,
-              text: plainText(row.ocr_text),
+              raw: row.ocr_text ?? "",
+              text: row.clean_text ?? "",
+              ...(JSON.parse(row.parsed_json) as { blocks: Block[]; offsets: OffsetRun[] }),
               finishReason: row.finish_reason,
               promptTokens: row.prompt_tokens,
               completionTokens: row.completion_tokens,
@@ -242,6 +258,7 @@ export class Document extends Server<Env> {
       const config = settings(this.env);
       if (doc.stage === "received") this.moveDocument("paging");
       if (this.stage() === "paging") await this.countPages(doc);
+      if (this.stage() === "waiting" && (await this.gate(config).status()).healthy) this.moveDocument("ocr");
       if (this.stage() === "ocr") await this.runOcrBatch(config);
       this.query`UPDATE document SET failures = 0`;
       await this.scheduleNext();
@@ -287,10 +304,16 @@ export class Document extends Server<Env> {
     this.moveDocument("ocr");
   }
 
+  /** The gate every document shares in front of this deployment's OCR endpoint. */
+  private gate(config: Settings) {
+    return this.env.OcrGate.getByName(config.SPARK_OCR_URL);
+  }
+
   /**
    * ocr: up to OCR_PAGES_IN_FLIGHT pages at a time, each rendered (one render at a time, so only
-   * one page's pixels are ever in memory) and sent to the OCR server. A batch handles at most
-   * PAGES_PER_INVOCATION pages so no invocation runs long; the next alarm carries on.
+   * one page's pixels are ever in memory), given a slot by the shared gate, and sent to the OCR
+   * server. A batch handles at most PAGES_PER_INVOCATION pages so no invocation runs long; the
+   * next alarm carries on.
    */
   private async runOcrBatch(config: Settings): Promise<void> {
     this.batchRunning = true;
@@ -333,69 +356,138 @@ export class Document extends Server<Env> {
     loadPdf: () => Promise<PDFDocument>,
     oneRenderAtATime: <T>(work: () => Promise<T>) => Promise<T>,
   ): Promise<void> {
-    let image: PageImage;
-    if (row.status === "queued") {
-      this.movePage(row.page, "rendering");
-      const started = Date.now();
-      const pdf = await loadPdf();
-      try {
-        image = await oneRenderAtATime(() => pageImage(pdf, row.page - 1, config.RENDER_DPI));
-      } catch (error) {
-        // Whatever stops one page from rendering belongs to that page; the others go on.
-        const reason = error instanceof Error ? error.message : String(error);
-        this.movePage(row.page, "failed", { error: `page ${row.page}: cannot render: ${reason}` });
-        return;
-      }
-      const imageKey = pageImageKey(this.documentRow()!.id, row.page, image.kind);
-      const imageSha256 = await sha256Hex(image.bytes);
-      await this.env.DOCUMENTS_BUCKET.put(imageKey, image.bytes, { httpMetadata: { contentType: mediaTypes[image.kind] } });
-      this.movePage(row.page, "ocr", {
-        image_key: imageKey,
-        image_kind: image.kind,
-        image_width: image.width,
-        image_height: image.height,
-        image_sha256: imageSha256,
-        render_ms: Date.now() - started,
-        attempts: row.attempts + 1,
-      });
-    } else {
-      const stored = await this.env.DOCUMENTS_BUCKET.get(row.image_key!);
-      if (!stored) {
-        // Only a hand-made change to the bucket gets here; say so rather than guess.
-        this.movePage(row.page, "failed", { error: `page ${row.page}: stored page image is missing` });
-        return;
-      }
-      image = {
-        kind: row.image_kind!,
-        bytes: new Uint8Array(await stored.arrayBuffer()),
-        width: row.image_width!,
-        height: row.image_height!,
-      };
-      this.movePage(row.page, "ocr", { attempts: row.attempts + 1 });
+    const ready = row.status === "queued" ? await this.render(row, config, loadPdf, oneRenderAtATime) : await this.storedImage(row);
+    if (!ready) return;
+    const { image, patch } = ready;
+    this.movePage(row.page, "waiting", patch);
+
+    const gate = this.gate(config);
+    const grant = await gate.acquire(this.documentRow()!.id, GATE_WAIT_MS);
+    if (!grant.granted) {
+      // Waiting costs no attempt. A down backend puts the whole document in `waiting`.
+      this.movePage(row.page, "retrying", { not_before: Date.now() + grant.retryAfterMs });
+      if (grant.reason === "unavailable" && this.stage() === "ocr") this.moveDocument("waiting", grant.message);
+      return;
     }
-    await this.recognise(row.page, image, config);
+    const attempt = row.attempts + 1;
+    this.movePage(row.page, "ocr", { attempts: attempt });
+    const started = Date.now();
+    let failure: OcrError | null = null;
+    try {
+      failure = await this.recognise(row.page, attempt, image, config);
+    } finally {
+      // The slot goes back whatever happened, or the gate would count it until its lease expires.
+      const result: Outcome["result"] = failure === null ? "ok" : failure.retryable ? "unavailable" : "rejected";
+      const { healthy } = await gate.release(grant.lease, { latencyMs: Date.now() - started, result });
+      if (failure) this.afterOcrFailure(row.page, attempt, failure, healthy, config);
+    }
   }
 
-  private async recognise(page: number, image: PageImage, config: Settings): Promise<void> {
-    const attempt = this.pageRow(page).attempts;
+  /** Retry with backoff, give up, or (the backend itself is down) give the attempt back and wait. */
+  private afterOcrFailure(page: number, attempt: number, error: OcrError, backendHealthy: boolean, config: Settings): void {
+    if (error.retryable && !backendHealthy) {
+      this.movePage(page, "retrying", { attempts: attempt - 1, error: error.message, not_before: Date.now() });
+      if (this.stage() === "ocr") this.moveDocument("waiting", "the OCR backend is unavailable");
+    } else if (error.retryable && attempt < config.OCR_MAX_ATTEMPTS) {
+      this.movePage(page, "retrying", { error: error.message, not_before: Date.now() + backoffMs(attempt, config.OCR_RETRY_BASE_MS) });
+    } else {
+      const why = error.retryable ? `gave up after ${attempt} attempts: ${error.message}` : error.message;
+      this.movePage(page, "failed", { error: `page ${page}: ${why}` });
+    }
+  }
+
+  /** rendering: the page's image, stored in R2; null when the page needs no OCR or cannot be rendered. */
+  private async render(
+    row: PageRow,
+    config: Settings,
+    loadPdf: () => Promise<PDFDocument>,
+    oneRenderAtATime: <T>(work: () => Promise<T>) => Promise<T>,
+  ): Promise<{ image: PageImage; patch: PagePatch } | null> {
+    this.movePage(row.page, "rendering");
     const started = Date.now();
-    const documentId = this.documentRow()!.id;
+    const pdf = await loadPdf();
+    let image: PageImage;
     try {
-      const result = await recognisePage({ mediaType: mediaTypes[image.kind], bytes: image.bytes }, ocrClientOptions(config));
-      const latencyMs = Date.now() - started;
-      log({ event: "ocr.request", documentId, page, attempt, outcome: "ok", latencyMs });
-      this.movePage(page, "done", {
+      image = await oneRenderAtATime(() => pageImage(pdf, row.page - 1, config.RENDER_DPI));
+    } catch (error) {
+      // Whatever stops one page from rendering belongs to that page; the others go on.
+      const reason = error instanceof Error ? error.message : String(error);
+      this.movePage(row.page, "failed", { error: `page ${row.page}: cannot render: ${reason}` });
+      return null;
+    }
+    const imageKey = pageImageKey(this.documentRow()!.id, row.page, image.kind);
+    await this.env.DOCUMENTS_BUCKET.put(imageKey, image.bytes, { httpMetadata: { contentType: mediaTypes[image.kind] } });
+    const patch: PagePatch = {
+      image_key: imageKey,
+      image_kind: image.kind,
+      image_width: image.width,
+      image_height: image.height,
+      image_sha256: await sha256Hex(image.bytes),
+      ink_ratio: image.inkRatio,
+      render_ms: Date.now() - started,
+    };
+    if (image.inkRatio < BLANK_INK_RATIO) {
+      // A blank page makes the model repeat one letter for thousands of tokens: do not send it.
+      this.movePage(row.page, "blank", { ...patch, clean_text: "", parsed_json: JSON.stringify({ blocks: [], offsets: [] }) });
+      return null;
+    }
+    return { image, patch };
+  }
+
+  private async storedImage(row: PageRow): Promise<{ image: PageImage; patch: PagePatch } | null> {
+    const stored = await this.env.DOCUMENTS_BUCKET.get(row.image_key!);
+    if (!stored) {
+      // Only a hand-made change to the bucket gets here; say so rather than guess.
+      this.movePage(row.page, "failed", { error: `page ${row.page}: stored page image is missing` });
+      return null;
+    }
+    const image: PageImage = {
+      kind: row.image_kind!,
+      bytes: new Uint8Array(await stored.arrayBuffer()),
+      width: row.image_width!,
+      height: row.image_height!,
+      inkRatio: row.ink_ratio ?? 1,
+    };
+    return { image, patch: {} };
+  }
+
+  /**
+   * One OCR call (two, if the first runs away). An answer ends the page `done` or `degraded`; a
+   * failure is returned for the caller to decide on once the gate has said how the backend is.
+   */
+  private async recognise(page: number, attempt: number, image: PageImage, config: Settings): Promise<OcrError | null> {
+    const documentId = this.documentRow()!.id;
+    const input = { mediaType: mediaTypes[image.kind], bytes: image.bytes };
+    const options = ocrClientOptions(config);
+    const started = Date.now();
+    try {
+      let result = await recognisePage(input, options);
+      let attempts = attempt;
+      log({ event: "ocr.request", documentId, page, attempt, outcome: "ok", latencyMs: Date.now() - started });
+      if (isRunaway(result)) {
+        // Cut off or looping: once more with settings that break loops, then keep what we have.
+        attempts++;
+        const again = Date.now();
+        result = await recognisePage(input, options, true);
+        log({ event: "ocr.request", documentId, page, attempt: attempts, outcome: "ok", latencyMs: Date.now() - again });
+      }
+      const parsed = parseGrounded(result.text, image);
+      const degraded = isRunaway(result);
+      this.movePage(page, degraded ? "degraded" : "done", {
+        attempts,
         ocr_text: result.text,
+        clean_text: parsed.text,
+        parsed_json: JSON.stringify({ blocks: parsed.blocks, offsets: parsed.offsets }),
         finish_reason: result.finishReason,
         prompt_tokens: result.promptTokens,
         completion_tokens: result.completionTokens,
-        ocr_ms: latencyMs,
+        ocr_ms: Date.now() - started,
         not_before: null,
+        error: degraded ? `page ${page}: the model ran away twice (${result.finishReason === "length" ? "cut off" : "repeating"}); text kept` : null,
       });
+      return null;
     } catch (error) {
       if (!(error instanceof OcrError)) throw error;
-      const latencyMs = Date.now() - started;
-      const retry = error.retryable && attempt < config.OCR_MAX_ATTEMPTS;
       log({
         event: "ocr.request",
         documentId,
@@ -403,27 +495,19 @@ export class Document extends Server<Env> {
         attempt,
         outcome: error.retryable ? "retryable" : "fatal",
         status: error.status,
-        latencyMs,
+        latencyMs: Date.now() - started,
         error: error.message,
       });
-      if (retry) {
-        this.movePage(page, "retrying", {
-          error: error.message,
-          not_before: Date.now() + backoffMs(attempt, config.OCR_RETRY_BASE_MS),
-        });
-      } else {
-        const why = error.retryable ? `gave up after ${attempt} attempts: ${error.message}` : error.message;
-        this.movePage(page, "failed", { error: `page ${page}: ${why}` });
-      }
+      return error;
     }
   }
 
   /** Pages left mid-step by an evicted or aborted invocation go back to where they can restart. */
   private resumeInterruptedPages(): void {
-    for (const row of this.query<PageRow>`SELECT * FROM pages WHERE status IN ('rendering', 'ocr')`) {
+    for (const row of this.query<PageRow>`SELECT * FROM pages WHERE status IN ('rendering', 'waiting', 'ocr')`) {
       if (this.inFlight.has(row.page)) continue;
-      if (row.status === "rendering") this.movePage(row.page, "queued", { error: "interrupted while rendering; resumed" });
-      else this.movePage(row.page, "retrying", { error: "interrupted during OCR; resumed", not_before: Date.now() });
+      if (row.status === "rendering" || !row.image_key) this.movePage(row.page, row.status === "rendering" ? "queued" : "retrying", { error: "interrupted; resumed" });
+      else this.movePage(row.page, "retrying", { error: "interrupted; resumed", not_before: Date.now() });
     }
   }
 
@@ -447,19 +531,24 @@ export class Document extends Server<Env> {
       await this.ctx.storage.deleteAlarm();
       return;
     }
+    if (stage === "waiting") {
+      await this.ctx.storage.setAlarm(Date.now() + BACKEND_RECHECK_MS);
+      return;
+    }
     if (stage !== "ocr") {
       await this.ctx.storage.setAlarm(Date.now());
       return;
     }
     const [{ open, ready, next_retry }] = this.query<{ open: number; ready: number; next_retry: number | null }>`
-      SELECT count(*) FILTER (WHERE status NOT IN ('done', 'failed')) AS open,
-             count(*) FILTER (WHERE status IN ('queued', 'rendering', 'ocr')) AS ready,
+      SELECT count(*) FILTER (WHERE status IN ('queued', 'rendering', 'waiting', 'ocr', 'retrying')) AS open,
+             count(*) FILTER (WHERE status IN ('queued', 'rendering', 'waiting', 'ocr')) AS ready,
              min(not_before) FILTER (WHERE status = 'retrying') AS next_retry
       FROM pages`;
     if (open === 0) {
       const counts = this.pageCounts();
-      const outcome = ocrOutcome(counts);
-      this.moveDocument(outcome, outcome === "done" ? null : `${counts.failed} of ${counts.done + counts.failed} pages failed`);
+      const withResult = pageStatuses.filter(hasResult).reduce((n, status) => n + counts[status], 0);
+      const outcome = ocrOutcome({ withResult, failed: counts.failed });
+      this.moveDocument(outcome, outcome === "done" ? null : `${counts.failed} of ${withResult + counts.failed} pages failed`);
       await this.ctx.storage.deleteAlarm();
       return;
     }
@@ -505,7 +594,8 @@ export class Document extends Server<Env> {
           image_key = ${next.image_key}, image_kind = ${next.image_kind}, image_width = ${next.image_width},
           image_height = ${next.image_height}, image_sha256 = ${next.image_sha256}, render_ms = ${next.render_ms},
           ocr_ms = ${next.ocr_ms}, ocr_text = ${next.ocr_text}, finish_reason = ${next.finish_reason},
-          prompt_tokens = ${next.prompt_tokens}, completion_tokens = ${next.completion_tokens}, updated_at = ${now}
+          prompt_tokens = ${next.prompt_tokens}, completion_tokens = ${next.completion_tokens},
+          clean_text = ${next.clean_text}, parsed_json = ${next.parsed_json}, ink_ratio = ${next.ink_ratio}, updated_at = ${now}
         WHERE page = ${page}`;
       return this.appendEvent(now, page, row.status, to, reportedError);
     });

@@ -51,13 +51,17 @@ export function ocrClientOptions(settings: Settings): OcrClientOptions {
     baseUrl: settings.SPARK_OCR_URL.replace(/\/+$/, ""),
     model: settings.OCR_MODEL,
     prompt: settings.OCR_PROMPT,
-    maxTokens: settings.OCR_MAX_TOKENS,
+    maxTokens: settings.OCR_MAX_MODEL_LEN - settings.OCR_PROMPT_TOKENS,
     timeoutMs: settings.OCR_TIMEOUT_MS,
     headers,
   };
 }
 
-export function chatCompletionRequest(image: OcrImage, options: OcrClientOptions) {
+/**
+ * `safer` is the second try for a page that ran out of tokens or looped: a tighter n-gram window
+ * and a mild repetition penalty, which break loops at a small cost in fidelity.
+ */
+export function chatCompletionRequest(image: OcrImage, options: OcrClientOptions, safer = false) {
   const dataUrl = `data:${image.mediaType};base64,${base64(image.bytes)}`;
   return {
     model: options.model,
@@ -75,8 +79,32 @@ export function chatCompletionRequest(image: OcrImage, options: OcrClientOptions
     // Without this vLLM strips <|ref|>/<|det|>, and with them every box.
     skip_special_tokens: false,
     // Server-side repetition blocker of the DeepSeek-OCR recipe; the whitelist is <td>, </td>.
-    vllm_xargs: { ngram_size: 30, window_size: 90, whitelist_token_ids: [128821, 128822] },
+    vllm_xargs: safer
+      ? { ngram_size: 12, window_size: 256, whitelist_token_ids: [128821, 128822] }
+      : { ngram_size: 30, window_size: 90, whitelist_token_ids: [128821, 128822] },
+    ...(safer ? { repetition_penalty: 1.05 } : {}),
   };
+}
+
+/**
+ * Whether the output ends in a repetition loop: the same unit (1-200 characters) repeated back to
+ * back at least 8 times and over at least 400 characters. Table rows legitimately repeat their
+ * markup, but never their content that many times.
+ */
+export function endsInLoop(text: string): boolean {
+  const tail = text.slice(-4000);
+  for (let unit = 1; unit <= 200 && unit * 8 <= tail.length; unit++) {
+    const pattern = tail.slice(-unit);
+    let repeats = 1;
+    for (let at = tail.length - 2 * unit; at >= 0 && tail.startsWith(pattern, at); at -= unit) repeats++;
+    if (repeats >= 8 && repeats * unit >= 400) return true;
+  }
+  return false;
+}
+
+/** A page the model did not finish cleanly: cut off at max_tokens, or stuck repeating itself. */
+export function isRunaway(result: OcrResult): boolean {
+  return result.finishReason === "length" || endsInLoop(result.text);
 }
 
 const chatCompletion = z.object({
@@ -91,13 +119,13 @@ const chatCompletion = z.object({
   usage: z.object({ prompt_tokens: z.number(), completion_tokens: z.number() }).partial().nullish(),
 });
 
-export async function recognisePage(image: OcrImage, options: OcrClientOptions): Promise<OcrResult> {
+export async function recognisePage(image: OcrImage, options: OcrClientOptions, safer = false): Promise<OcrResult> {
   let response: Response;
   try {
     response = await fetch(`${options.baseUrl}/v1/chat/completions`, {
       method: "POST",
       headers: { "content-type": "application/json", ...options.headers },
-      body: JSON.stringify(chatCompletionRequest(image, options)),
+      body: JSON.stringify(chatCompletionRequest(image, options, safer)),
       signal: AbortSignal.timeout(options.timeoutMs),
     });
   } catch (error) {

@@ -10,14 +10,25 @@ export interface PageImage {
   bytes: Uint8Array;
   width: number;
   height: number;
+  /** Share of dark pixels; a blank page is not worth GPU time. */
+  inkRatio: number;
 }
+
+/** Below this share of dark pixels a page has nothing to read (a lone page number has ~0.0002). */
+export const BLANK_INK_RATIO = 0.00005;
+
+/** Resolution of the thumbnail that measures ink on a passed-through scan. */
+const THUMBNAIL_DPI = 24;
 
 export const mediaTypes: Record<PageImageKind, string> = { png: "image/png", jpeg: "image/jpeg" };
 
 /** The image the OCR model gets for page `index` (0-based): the scan itself when possible. */
 export async function pageImage(pdf: PDFDocument, index: number, dpi: number): Promise<PageImage> {
   const jpeg = fullPageJpeg(pdf, index);
-  if (jpeg) return { kind: "jpeg", ...jpeg };
-  const rendered = await renderPage(await extractPage(pdf, index), dpi);
-  return { kind: "png", ...rendered };
+  const single = await extractPage(pdf, index);
+  if (jpeg) {
+    const { inkRatio } = await renderPage(single, THUMBNAIL_DPI);
+    return { kind: "jpeg", ...jpeg, inkRatio };
+  }
+  return { kind: "png", ...(await renderPage(single, dpi)) };
 }

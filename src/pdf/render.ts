@@ -7,6 +7,8 @@ export interface RenderedPage {
   bytes: Uint8Array;
   width: number;
   height: number;
+  /** Share of pixels darker than mid-gray: near 0 on a blank page. */
+  inkRatio: number;
 }
 
 /** Longest side the OCR model gains anything from; bigger pages are scaled down to it. */
@@ -42,13 +44,23 @@ export async function renderPage(singlePagePdf: Uint8Array, dpi: number): Promis
     const page = document.getPage(0);
     const { originalWidth, originalHeight } = page.getOriginalSize();
     const scale = Math.min(dpi / 72, MAX_SIDE_PX / Math.max(originalWidth, originalHeight, 1));
+    let inkRatio = 0;
     const rendered = await page.render({
       scale,
       colorSpace: "Gray",
-      render: async ({ data, width, height }) => encode({ width, height, data, channels: 1, depth: 8 }),
+      render: async ({ data, width, height }) => {
+        inkRatio = darkShare(data);
+        return encode({ width, height, data, channels: 1, depth: 8 });
+      },
     });
-    return { bytes: rendered.data, width: rendered.width, height: rendered.height };
+    return { bytes: rendered.data, width: rendered.width, height: rendered.height, inkRatio };
   } finally {
     document.destroy();
   }
+}
+
+function darkShare(gray: Uint8Array): number {
+  let dark = 0;
+  for (let i = 0; i < gray.length; i++) if (gray[i] < 128) dark++;
+  return gray.length ? dark / gray.length : 0;
 }

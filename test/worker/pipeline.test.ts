@@ -58,7 +58,7 @@ describe("an upload goes all the way", () => {
       width: 622,
       height: 822,
       temperature: 0,
-      maxTokens: 7000,
+      maxTokens: 7192,
       skipSpecialTokens: false,
       vllmXargs: { ngram_size: 30, window_size: 90, whitelist_token_ids: [128821, 128822] },
     });

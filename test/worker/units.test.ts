@@ -25,9 +25,9 @@ describe("lifecycle", () => {
   });
 
   it("ends the OCR stage done, partial or failed from the pages' outcomes", () => {
-    expect(ocrOutcome({ done: 3, failed: 0 })).toBe("done");
-    expect(ocrOutcome({ done: 2, failed: 1 })).toBe("partial");
-    expect(ocrOutcome({ done: 0, failed: 2 })).toBe("failed");
+    expect(ocrOutcome({ withResult: 3, failed: 0 })).toBe("done");
+    expect(ocrOutcome({ withResult: 2, failed: 1 })).toBe("partial");
+    expect(ocrOutcome({ withResult: 0, failed: 2 })).toBe("failed");
   });
 });
 

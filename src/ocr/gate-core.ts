@@ -1,0 +1,175 @@
+/**
+ * The two decisions of the OCR gate, as plain logic (the Durable Object in ../objects/ocr-gate.ts
+ * adds storage, RPC and health):
+ *
+ * - FairQueue: which waiting document gets the next free slot. Round-robin over documents, FIFO
+ *   within one, so a 2-page document behind a 500-page one waits for one slot, not 500 pages.
+ * - ConcurrencyLimit: how many requests the GPU box should have at once. vLLM never says "busy";
+ *   extra requests just queue and latency grows. With the gate saturated, throughput is
+ *   limit / mean latency (Little's law), so the limit climbs while that keeps rising and stops
+ *   where it flattens: the knee of the box's batching curve. No hand tuning.
+ */
+
+export class FairQueue<T> {
+  private readonly queues = new Map<string, T[]>();
+  private order: string[] = [];
+  private cursor = 0;
+
+  get size(): number {
+    let n = 0;
+    for (const queue of this.queues.values()) n += queue.length;
+    return n;
+  }
+
+  push(key: string, item: T): void {
+    const queue = this.queues.get(key);
+    if (queue) queue.push(item);
+    else {
+      this.queues.set(key, [item]);
+      // A newcomer goes just before the cursor: served after everyone already waiting had a turn.
+      this.order.splice(this.cursor, 0, key);
+      this.cursor = (this.cursor + 1) % this.order.length;
+    }
+  }
+
+  /** The next item, taking one from each waiting key in turn. */
+  shift(): T | undefined {
+    if (this.order.length === 0) return undefined;
+    if (this.cursor >= this.order.length) this.cursor = 0;
+    const key = this.order[this.cursor];
+    const queue = this.queues.get(key)!;
+    const item = queue.shift()!;
+    if (queue.length === 0) {
+      this.queues.delete(key);
+      this.order.splice(this.cursor, 1);
+    } else {
+      this.cursor++;
+    }
+    if (this.cursor >= this.order.length) this.cursor = 0;
+    return item;
+  }
+
+  remove(key: string, item: T): boolean {
+    const queue = this.queues.get(key);
+    const index = queue?.indexOf(item) ?? -1;
+    if (!queue || index < 0) return false;
+    queue.splice(index, 1);
+    if (queue.length === 0) {
+      this.queues.delete(key);
+      const position = this.order.indexOf(key);
+      this.order.splice(position, 1);
+      if (position < this.cursor) this.cursor--;
+      if (this.cursor >= this.order.length) this.cursor = 0;
+    }
+    return true;
+  }
+
+  drain(): T[] {
+    const all = [...this.queues.values()].flat();
+    this.queues.clear();
+    this.order = [];
+    this.cursor = 0;
+    return all;
+  }
+}
+
+export interface LimitOptions {
+  initial: number;
+  min: number;
+  max: number;
+  /** Relative throughput gain that justifies a higher limit. */
+  gain?: number;
+  /** Windows to hold a settled limit before probing above it again. */
+  holdWindows?: number;
+}
+
+export interface LimitState {
+  limit: number;
+  phase: "probing" | "holding";
+  bestLimit: number;
+  bestThroughput: number | null;
+}
+
+export class ConcurrencyLimit {
+  private state: LimitState;
+  private samples = 0;
+  private latencySum = 0;
+  private saturatedSamples = 0;
+  private hold = 0;
+  private readonly gain: number;
+  private readonly holdWindows: number;
+
+  constructor(
+    private readonly options: LimitOptions,
+    restored?: LimitState,
+  ) {
+    this.gain = options.gain ?? 0.03;
+    this.holdWindows = options.holdWindows ?? 10;
+    this.state = restored ?? { limit: options.initial, phase: "probing", bestLimit: options.initial, bestThroughput: null };
+  }
+
+  get limit(): number {
+    return this.state.limit;
+  }
+
+  snapshot(): LimitState {
+    return { ...this.state };
+  }
+
+  /**
+   * One finished request. `saturated`: requests were waiting for a slot when it finished, so the
+   * box was kept at the limit and the sample says something about that limit.
+   */
+  record(latencyMs: number, saturated: boolean): void {
+    this.samples++;
+    this.latencySum += latencyMs;
+    if (saturated) this.saturatedSamples++;
+    // A window is a couple of full turns of the slots, so every sample in it ran at this limit.
+    if (this.samples < Math.max(8, 2 * this.state.limit)) return;
+    const meanLatency = this.latencySum / this.samples;
+    const mostlySaturated = this.saturatedSamples >= this.samples * 0.8;
+    this.samples = 0;
+    this.latencySum = 0;
+    this.saturatedSamples = 0;
+    // Throughput below a full gate says what demand was, not what the box can do.
+    if (mostlySaturated && meanLatency > 0) this.window(this.state.limit / meanLatency);
+  }
+
+  private window(throughput: number): void {
+    const s = this.state;
+    const step = Math.max(1, Math.round(s.limit * 0.25));
+    if (s.bestThroughput === null) {
+      s.bestThroughput = throughput;
+      s.bestLimit = s.limit;
+      s.limit = Math.min(this.options.max, s.limit + step);
+      return;
+    }
+    if (s.phase === "probing") {
+      if (throughput > s.bestThroughput * (1 + this.gain)) {
+        // Still rising: keep climbing.
+        s.bestThroughput = throughput;
+        s.bestLimit = s.limit;
+        s.limit = Math.min(this.options.max, s.limit + step);
+        if (s.limit === s.bestLimit) this.settle();
+      } else {
+        // Flat (the knee) or worse: the last limit did as well for less waiting. Go back and stay.
+        s.limit = s.bestLimit;
+        this.settle();
+      }
+      return;
+    }
+    // Holding: follow the box (it may have slowed down or sped up), and now and then look higher.
+    s.bestThroughput = throughput;
+    if (--this.hold <= 0) {
+      s.phase = "probing";
+      s.bestLimit = s.limit;
+      s.limit = Math.min(this.options.max, s.limit + step);
+    }
+  }
+
+  private settle(): void {
+    this.state.phase = "holding";
+    this.hold = this.holdWindows;
+    this.state.limit = Math.max(this.options.min, this.state.limit);
+  }
+}
