@@ -160,7 +160,7 @@ export function groundedMarkdown(image: GrayImage, mediaType: string, sha256: st
   return blocks.join("\n\n");
 }
 
-interface ChatRequest {
+export interface ChatRequest {
   model?: unknown;
   messages?: Array<{ role?: string; content?: unknown }>;
   temperature?: unknown;
@@ -175,7 +175,7 @@ function contentParts(body: ChatRequest): ContentPart[] {
   return (body.messages ?? []).flatMap((message) => (Array.isArray(message.content) ? (message.content as ContentPart[]) : []));
 }
 
-function findImage(body: ChatRequest): { mediaType: string; bytes: Uint8Array } | null {
+export function findImage(body: ChatRequest): { mediaType: string; bytes: Uint8Array } | null {
   const url = contentParts(body).find((part) => part.type === "image_url")?.image_url?.url ?? "";
   const match = /^data:([\w/+.-]+);base64,(.*)$/s.exec(url);
   return match ? { mediaType: match[1], bytes: Buffer.from(match[2], "base64") } : null;
@@ -185,15 +185,15 @@ function findPrompt(body: ChatRequest): string | null {
   return contentParts(body).find((part) => part.type === "text")?.text ?? null;
 }
 
-function badRequest(res: ServerResponse, message: string): void {
+export function badRequest(res: ServerResponse, message: string): void {
   json(res, 400, { object: "error", message, type: "BadRequestError", param: null, code: 400 });
 }
 
-function json(res: ServerResponse, status: number, body: unknown): void {
+export function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
+export async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {

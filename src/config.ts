@@ -21,9 +21,9 @@ const settingsSchema = z.object({
   OCR_TIMEOUT_MS: positiveInt(120_000),
   OCR_MAX_ATTEMPTS: positiveInt(4),
   OCR_RETRY_BASE_MS: positiveInt(2000),
-  OCR_PAGES_IN_FLIGHT: positiveInt(4),
+  OCR_PAGES_IN_FLIGHT: positiveInt(8),
   // The shared gate's concurrency: where it starts, and the most it may ever allow.
-  OCR_GATE_INITIAL_LIMIT: positiveInt(4),
+  OCR_GATE_INITIAL_LIMIT: positiveInt(8),
   OCR_GATE_MAX_LIMIT: positiveInt(64),
   RENDER_DPI: positiveInt(144),
   MAX_UPLOAD_BYTES: positiveInt(100 * 1024 * 1024),

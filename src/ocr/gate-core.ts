@@ -7,7 +7,8 @@
  * - ConcurrencyLimit: how many requests the GPU box should have at once. vLLM never says "busy";
  *   extra requests just queue and latency grows. With the gate saturated, throughput is
  *   limit / mean latency (Little's law), so the limit climbs while that keeps rising and stops
- *   where it flattens: the knee of the box's batching curve. No hand tuning.
+ *   where it flattens: the knee of the box's batching curve. It doubles at first (slow start),
+ *   then, settled, probes 25% higher now and then, so it follows a box that changes. No hand tuning.
  */
 
 export class FairQueue<T> {
@@ -85,7 +86,8 @@ export interface LimitOptions {
 
 export interface LimitState {
   limit: number;
-  phase: "probing" | "holding";
+  /** starting: doubling to find the knee fast; probing: 25% steps; holding: staying put. */
+  phase: "starting" | "probing" | "holding";
   bestLimit: number;
   bestThroughput: number | null;
 }
@@ -95,17 +97,18 @@ export class ConcurrencyLimit {
   private samples = 0;
   private latencySum = 0;
   private saturatedSamples = 0;
+  /** Samples still to skip after a change: requests granted under the old limit. */
+  private settling = 0;
   private hold = 0;
   private readonly gain: number;
   private readonly holdWindows: number;
+  private readonly options: LimitOptions;
 
-  constructor(
-    private readonly options: LimitOptions,
-    restored?: LimitState,
-  ) {
+  constructor(options: LimitOptions, restored?: LimitState) {
+    this.options = options;
     this.gain = options.gain ?? 0.03;
     this.holdWindows = options.holdWindows ?? 10;
-    this.state = restored ?? { limit: options.initial, phase: "probing", bestLimit: options.initial, bestThroughput: null };
+    this.state = restored ?? { limit: options.initial, phase: "starting", bestLimit: options.initial, bestThroughput: null };
   }
 
   get limit(): number {
@@ -121,6 +124,10 @@ export class ConcurrencyLimit {
    * box was kept at the limit and the sample says something about that limit.
    */
   record(latencyMs: number, saturated: boolean): void {
+    if (this.settling > 0) {
+      this.settling--;
+      return;
+    }
     this.samples++;
     this.latencySum += latencyMs;
     if (saturated) this.saturatedSamples++;
@@ -132,19 +139,24 @@ export class ConcurrencyLimit {
     this.latencySum = 0;
     this.saturatedSamples = 0;
     // Throughput below a full gate says what demand was, not what the box can do.
-    if (mostlySaturated && meanLatency > 0) this.window(this.state.limit / meanLatency);
+    if (!mostlySaturated || meanLatency <= 0) return;
+    const before = this.state.limit;
+    this.window(before / meanLatency);
+    // Requests already running were admitted under the old limit: let one full turn pass.
+    if (this.state.limit !== before) this.settling = Math.max(before, this.state.limit);
   }
 
   private window(throughput: number): void {
     const s = this.state;
-    const step = Math.max(1, Math.round(s.limit * 0.25));
+    // Like TCP's slow start: double until throughput stops rising, then refine in small steps.
+    const step = s.phase === "starting" ? s.limit : Math.max(1, Math.round(s.limit * 0.25));
     if (s.bestThroughput === null) {
       s.bestThroughput = throughput;
       s.bestLimit = s.limit;
       s.limit = Math.min(this.options.max, s.limit + step);
       return;
     }
-    if (s.phase === "probing") {
+    if (s.phase === "starting" || s.phase === "probing") {
       if (throughput > s.bestThroughput * (1 + this.gain)) {
         // Still rising: keep climbing.
         s.bestThroughput = throughput;
