@@ -1,15 +1,17 @@
 /**
- * `npm start`: the whole system on this machine with embedded defaults. Starts the OCR stand-in
+ * `npm start`: the whole system on this machine with embedded defaults. Starts a local OCR engine
  * (unless SPARK_OCR_URL points at a real GPU box), then `wrangler dev` with local R2 and Durable
  * Object storage, and prints the upload page's URL once the Worker answers.
  *
- *   PORT=8787 (default)   the Worker's port
- *   SPARK_OCR_URL=...     use this OCR server instead of the stand-in
+ *   PORT=8787 (default)          the Worker's port
+ *   SPARK_OCR_URL=...            use this OCR server (the real GPU box) instead of a local engine
+ *   OCR_ENGINE=tesseract|standin the local engine: real OCR (default), or the instant fake
  */
 import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
+import { startLocalOcr } from "./local-ocr.ts";
 import { startOcrStandin } from "./ocr-standin.ts";
 
 const root = resolve(import.meta.dirname, "..");
@@ -17,9 +19,15 @@ const port = Number(process.env.PORT ?? 8787);
 if (!Number.isInteger(port) || port < 1 || port > 65535) fatal(`PORT must be a port number, got "${process.env.PORT}"`);
 
 await assertPortFree(port);
-const standin = process.env.SPARK_OCR_URL ? null : await startOcrStandin({ latencyMs: Number(process.env.OCR_STANDIN_LATENCY_MS ?? 150) });
+const engine = process.env.OCR_ENGINE ?? "tesseract";
+if (engine !== "tesseract" && engine !== "standin") fatal(`OCR_ENGINE must be "tesseract" or "standin", got "${engine}"`);
+const standin = process.env.SPARK_OCR_URL
+  ? null
+  : engine === "tesseract"
+    ? await startLocalOcr({ workers: 1 })
+    : await startOcrStandin({ latencyMs: Number(process.env.OCR_STANDIN_LATENCY_MS ?? 150) });
 const ocrUrl = process.env.SPARK_OCR_URL ?? standin!.url;
-console.log(standin ? `OCR stand-in (no GPU) on ${ocrUrl}` : `OCR server: ${ocrUrl}`);
+console.log(standin ? `local OCR engine (${engine}, no GPU) on ${ocrUrl}` : `OCR server: ${ocrUrl}`);
 
 // Keep wrangler's config, state and temp files inside the project: reproducible, nothing global.
 const state = resolve(root, ".wrangler");

@@ -116,8 +116,8 @@ function render(id, view) {
   const state = view.state;
   const counts = {};
   for (const page of state.pages) counts[page.status] = (counts[page.status] ?? 0) + 1;
-  const finished = (counts.done ?? 0) + (counts.failed ?? 0);
-  view.stage.textContent = state.stage;
+  const finished = ["done", "degraded", "blank", "failed"].reduce((n, status) => n + (counts[status] ?? 0), 0);
+  view.stage.textContent = state.stage === "waiting" ? "waiting for OCR backend" : state.stage;
   view.counts.textContent = `${counts.done ?? 0} done, ${counts.failed ?? 0} failed of ${state.pageCount ?? "?"} pages`;
   const live = !["done", "partial", "failed", "cancelled"].includes(state.stage);
   const end = live ? Date.now() : Date.parse(state.finishedAt ?? state.updatedAt);

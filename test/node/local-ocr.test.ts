@@ -3,7 +3,7 @@ import { encode } from "fast-png";
 import { PDFDocument, StandardFonts } from "pdf-lib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalOcr, type LocalOcr } from "../../dev/local-ocr.ts";
-import { parseGrounded } from "../../src/ocr/grounding";
+import { parseGrounded } from "../../src/ocr/grounding.ts";
 
 const LINES = [
   "NOTICE OF LISTING ON THE IUU VESSEL LIST",
