@@ -27,6 +27,11 @@ const settingsSchema = z.object({
   OCR_GATE_MAX_LIMIT: positiveInt(64),
   RENDER_DPI: positiveInt(144),
   MAX_UPLOAD_BYTES: positiveInt(100 * 1024 * 1024),
+  // Limits on what a PDF may ask of the renderer, checked before it renders anything.
+  MAX_PAGES: positiveInt(2000),
+  MAX_PAGE_PIXELS: positiveInt(8_000_000),
+  MAX_IMAGE_PIXELS: positiveInt(200_000_000),
+  MAX_CONTENT_BYTES: positiveInt(64 * 1024 * 1024),
   PAGES_PER_INVOCATION: positiveInt(24),
   UPLOAD_IDLE_TIMEOUT_MS: positiveInt(30_000),
   UPLOAD_TIMEOUT_MS: positiveInt(15 * 60_000),

@@ -53,4 +53,7 @@ export const documentMigrations = [
   ALTER TABLE pages ADD COLUMN clean_text TEXT;
   ALTER TABLE pages ADD COLUMN parsed_json TEXT;
   ALTER TABLE pages ADD COLUMN ink_ratio REAL;`,
+  /* 4: the uploader's page selection, and how often a page's rendering was started */ `
+  ALTER TABLE document ADD COLUMN page_selection TEXT;
+  ALTER TABLE pages ADD COLUMN render_tries INTEGER NOT NULL DEFAULT 0;`,
 ] as const;

@@ -4,7 +4,6 @@
  * it stopped, and it tells every WebSocket subscriber about each transition after it is stored.
  */
 import { Server, type Connection } from "partyserver";
-import type { PDFDocument } from "pdf-lib";
 import { sameDigest } from "../auth";
 import { backoffMs } from "../backoff";
 import { sha256Hex } from "../bytes";
@@ -12,8 +11,10 @@ import { settings, type Settings } from "../config";
 import { log } from "../log";
 import { OcrError, isRunaway, ocrClientOptions, recognisePage } from "../ocr/deepseek";
 import { parseGrounded, type Block, type OffsetRun } from "../ocr/grounding";
-import { PdfError, openPdf } from "../pdf/document";
-import { BLANK_INK_RATIO, mediaTypes, pageImage, type PageImage, type PageImageKind } from "../pdf/page-image";
+import { PdfError } from "../pdf/document";
+import { BLANK_INK_RATIO, mediaTypes, type PageImage, type PageImageKind } from "../pdf/page-image";
+import { parsePageRanges, selectPages } from "../pdf/page-ranges";
+import { openSource, type PdfSource } from "../pdf/source";
 import {
   MAX_CLIENT_MESSAGE_BYTES,
   clientMessage,
@@ -44,6 +45,8 @@ export interface ReceivedUpload {
   r2Key: string;
   /** SHA-256 (hex) of the capability token handed to the uploader. */
   tokenSha256: string;
+  /** The uploader's page selection (`1-5,9`), already validated; null for every page. */
+  pages: string | null;
 }
 
 /** Who reads: an operator (already authenticated by the Worker), or the holder of a token. */
@@ -81,6 +84,7 @@ type DocumentRow = {
   seq: number;
   failures: number;
   token_sha256: string | null;
+  page_selection: string | null;
   created_at: number;
   updated_at: number;
 };
@@ -105,6 +109,7 @@ type PageRow = {
   clean_text: string | null;
   parsed_json: string | null;
   ink_ratio: number | null;
+  render_tries: number;
   updated_at: number;
 };
 
@@ -115,6 +120,8 @@ type PagePatch = Partial<Omit<PageRow, "page" | "status" | "updated_at">>;
 const MAX_CONSECUTIVE_FAILURES = 5;
 /** How long a page waits at the gate for a slot before the batch gives it back and moves on. */
 const GATE_WAIT_MS = 30_000;
+/** Renders of one page that may die with their invocation before the page is failed. */
+const MAX_RENDER_TRIES = 2;
 /** How often a document waiting for a down backend asks the gate again. */
 const BACKEND_RECHECK_MS = 5_000;
 
@@ -149,9 +156,9 @@ export class Document extends Server<Env> {
     if (!this.documentRow()) {
       const now = Date.now();
       const seq = this.ctx.storage.transactionSync(() => {
-        this.query`INSERT INTO document (id, filename, bytes, sha256, r2_key, token_sha256, stage, created_at, updated_at)
+        this.query`INSERT INTO document (id, filename, bytes, sha256, r2_key, token_sha256, page_selection, stage, created_at, updated_at)
                  VALUES (${upload.id}, ${upload.filename}, ${upload.bytes}, ${upload.sha256}, ${upload.r2Key},
-                         ${upload.tokenSha256}, 'received', ${now}, ${now})`;
+                         ${upload.tokenSha256}, ${upload.pages}, 'received', ${now}, ${now})`;
         return this.appendEvent(now, null, null, "received", null);
       });
       this.announceDocument(seq, now, null, "received", null, null);
@@ -257,7 +264,7 @@ export class Document extends Server<Env> {
     try {
       const config = settings(this.env);
       if (doc.stage === "received") this.moveDocument("paging");
-      if (this.stage() === "paging") await this.countPages(doc);
+      if (this.stage() === "paging") await this.countPages(doc, config);
       if (this.stage() === "waiting" && (await this.gate(config).status()).healthy) this.moveDocument("ocr");
       if (this.stage() === "ocr") await this.runOcrBatch(config);
       this.query`UPDATE document SET failures = 0`;
@@ -283,20 +290,29 @@ export class Document extends Server<Env> {
     await this.ctx.storage.setAlarm(Date.now() + backoffMs(failures, 1000));
   }
 
-  /** paging: opens the PDF once to learn its pages; a PDF that cannot be opened fails the document. */
-  private async countPages(doc: DocumentRow): Promise<void> {
-    let pdf: PDFDocument;
+  /**
+   * paging: opens the PDF once to learn its pages and applies the uploader's page selection; a PDF
+   * that cannot be opened, or is over the limits, fails the document with the reason.
+   */
+  private async countPages(doc: DocumentRow, config: Settings): Promise<void> {
+    let count: number;
     try {
-      pdf = await this.loadPdf(doc);
+      const source = await this.loadPdf(doc, config);
+      count = source.pageCount;
+      source.close();
     } catch (error) {
       if (!(error instanceof PdfError)) throw error;
       this.moveDocument("failed", error.message);
       return;
     }
-    const count = pdf.getPageCount();
+    const { pages, outside } = selectPages(doc.page_selection ? parsePageRanges(doc.page_selection) : null, count);
+    if (outside.length) {
+      this.moveDocument("failed", `pages ${outside.join(",")} are not in this ${count}-page document`);
+      return;
+    }
     const now = Date.now();
     this.ctx.storage.transactionSync(() => {
-      for (let page = 1; page <= count; page++) {
+      for (const page of pages) {
         this.query`INSERT OR IGNORE INTO pages (page, status, updated_at) VALUES (${page}, 'queued', ${now})`;
       }
       this.query`UPDATE document SET page_count = ${count} WHERE id = ${doc.id}`;
@@ -320,8 +336,8 @@ export class Document extends Server<Env> {
     try {
       this.resumeInterruptedPages();
       let budget = config.PAGES_PER_INVOCATION;
-      let pdf: Promise<PDFDocument> | undefined;
-      const loadPdfOnce = () => (pdf ??= this.loadPdf(this.documentRow()!));
+      let pdf: Promise<PdfSource> | undefined;
+      const loadPdfOnce = () => (pdf ??= this.loadPdf(this.documentRow()!, config));
       let renderQueue: Promise<unknown> = Promise.resolve();
       const oneRenderAtATime = <T>(work: () => Promise<T>): Promise<T> => {
         const result = renderQueue.then(work);
@@ -344,6 +360,7 @@ export class Document extends Server<Env> {
       // Let every page in flight settle before reporting a failure, so none is left half-done.
       const results = await Promise.allSettled(Array.from({ length: config.OCR_PAGES_IN_FLIGHT }, worker));
       const failure = results.find((result) => result.status === "rejected");
+      (await pdf?.catch(() => null))?.close();
       if (failure) throw failure.reason;
     } finally {
       this.batchRunning = false;
@@ -353,7 +370,7 @@ export class Document extends Server<Env> {
   private async processPage(
     row: PageRow,
     config: Settings,
-    loadPdf: () => Promise<PDFDocument>,
+    loadPdf: () => Promise<PdfSource>,
     oneRenderAtATime: <T>(work: () => Promise<T>) => Promise<T>,
   ): Promise<void> {
     const ready = row.status === "queued" ? await this.render(row, config, loadPdf, oneRenderAtATime) : await this.storedImage(row);
@@ -400,15 +417,16 @@ export class Document extends Server<Env> {
   private async render(
     row: PageRow,
     config: Settings,
-    loadPdf: () => Promise<PDFDocument>,
+    loadPdf: () => Promise<PdfSource>,
     oneRenderAtATime: <T>(work: () => Promise<T>) => Promise<T>,
   ): Promise<{ image: PageImage; patch: PagePatch } | null> {
-    this.movePage(row.page, "rendering");
+    // Counted before rendering starts: a page that kills the isolate twice is failed, not retried forever.
+    this.movePage(row.page, "rendering", { render_tries: row.render_tries + 1 });
     const started = Date.now();
     const pdf = await loadPdf();
     let image: PageImage;
     try {
-      image = await oneRenderAtATime(() => pageImage(pdf, row.page - 1, config.RENDER_DPI));
+      image = await oneRenderAtATime(() => pdf.pageImage(row.page - 1, config.RENDER_DPI));
     } catch (error) {
       // Whatever stops one page from rendering belongs to that page; the others go on.
       const reason = error instanceof Error ? error.message : String(error);
@@ -506,8 +524,13 @@ export class Document extends Server<Env> {
   private resumeInterruptedPages(): void {
     for (const row of this.query<PageRow>`SELECT * FROM pages WHERE status IN ('rendering', 'waiting', 'ocr')`) {
       if (this.inFlight.has(row.page)) continue;
-      if (row.status === "rendering" || !row.image_key) this.movePage(row.page, row.status === "rendering" ? "queued" : "retrying", { error: "interrupted; resumed" });
-      else this.movePage(row.page, "retrying", { error: "interrupted; resumed", not_before: Date.now() });
+      if (row.status === "rendering" && row.render_tries >= MAX_RENDER_TRIES) {
+        this.movePage(row.page, "failed", { error: `page ${row.page}: rendering did not finish in ${row.render_tries} tries (too large or malformed?)` });
+      } else if (row.status === "rendering") {
+        this.movePage(row.page, "queued", { error: "interrupted; resumed" });
+      } else {
+        this.movePage(row.page, "retrying", { error: "interrupted; resumed", not_before: Date.now() });
+      }
     }
   }
 
@@ -595,7 +618,8 @@ export class Document extends Server<Env> {
           image_height = ${next.image_height}, image_sha256 = ${next.image_sha256}, render_ms = ${next.render_ms},
           ocr_ms = ${next.ocr_ms}, ocr_text = ${next.ocr_text}, finish_reason = ${next.finish_reason},
           prompt_tokens = ${next.prompt_tokens}, completion_tokens = ${next.completion_tokens},
-          clean_text = ${next.clean_text}, parsed_json = ${next.parsed_json}, ink_ratio = ${next.ink_ratio}, updated_at = ${now}
+          clean_text = ${next.clean_text}, parsed_json = ${next.parsed_json}, ink_ratio = ${next.ink_ratio},
+          render_tries = ${next.render_tries}, updated_at = ${now}
         WHERE page = ${page}`;
       return this.appendEvent(now, page, row.status, to, reportedError);
     });
@@ -680,11 +704,17 @@ export class Document extends Server<Env> {
     };
   }
 
-  private async loadPdf(doc: DocumentRow): Promise<PDFDocument> {
+  private async loadPdf(doc: DocumentRow, config: Settings): Promise<PdfSource> {
     const object = await this.env.DOCUMENTS_BUCKET.get(doc.r2_key);
     if (!object) throw new PdfError("the uploaded file is missing from storage");
-    return openPdf(new Uint8Array(await object.arrayBuffer()));
+    return openSource(new Uint8Array(await object.arrayBuffer()), {
+      maxPages: config.MAX_PAGES,
+      maxPagePixels: config.MAX_PAGE_PIXELS,
+      maxImagePixels: config.MAX_IMAGE_PIXELS,
+      maxContentBytes: config.MAX_CONTENT_BYTES,
+    });
   }
+
 }
 
 function pageSummary(row: PageRow): PageSummary {

@@ -3,6 +3,13 @@ import { EncryptedPDFError, PDFDocument } from "pdf-lib";
 /** A reason a PDF cannot be paged, worded for the person who uploaded it. */
 export class PdfError extends Error {
   override name = "PdfError";
+  constructor(
+    message: string,
+    /** Encrypted: pdf-lib cannot read it, PDFium may (with the empty user password). */
+    readonly encrypted = false,
+  ) {
+    super(message);
+  }
 }
 
 /** Parses the whole file once; pages are then split out one at a time. */
@@ -13,7 +20,7 @@ export async function openPdf(bytes: Uint8Array): Promise<PDFDocument> {
     pdf = await PDFDocument.load(bytes, { updateMetadata: false });
     pages = pdf.getPageCount(); // walks the page tree, which a damaged file may lack
   } catch (error) {
-    if (error instanceof EncryptedPDFError) throw new PdfError("encrypted: password required");
+    if (error instanceof EncryptedPDFError) throw new PdfError("encrypted: password required", true);
     throw new PdfError(`not a readable PDF: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (pages === 0) throw new PdfError("the PDF has no pages");

@@ -82,7 +82,8 @@ function contentText(pdf: PDFDocument, contents: unknown): string | null {
   const streams = resolved instanceof PDFArray ? resolved.asArray().map((item) => pdf.context.lookup(item)) : [resolved];
   let text = "";
   for (const stream of streams) {
-    if (!(stream instanceof PDFRawStream)) return null;
+    // A scan's placement is a few dozen bytes; anything big is not one, and is not decoded here.
+    if (!(stream instanceof PDFRawStream) || stream.getContents().byteLength > 4096) return null;
     text += new TextDecoder("latin1").decode(decodePDFRawStream(stream).decode()) + "\n";
   }
   return text;

@@ -23,12 +23,12 @@ const THUMBNAIL_DPI = 24;
 export const mediaTypes: Record<PageImageKind, string> = { png: "image/png", jpeg: "image/jpeg" };
 
 /** The image the OCR model gets for page `index` (0-based): the scan itself when possible. */
-export async function pageImage(pdf: PDFDocument, index: number, dpi: number): Promise<PageImage> {
+export async function pageImage(pdf: PDFDocument, index: number, dpi: number, maxPixels?: number): Promise<PageImage> {
   const jpeg = fullPageJpeg(pdf, index);
   const single = await extractPage(pdf, index);
   if (jpeg) {
     const { inkRatio } = await renderPage(single, THUMBNAIL_DPI);
     return { kind: "jpeg", ...jpeg, inkRatio };
   }
-  return { kind: "png", ...(await renderPage(single, dpi)) };
+  return { kind: "png", ...(await renderPage(single, dpi, maxPixels)) };
 }

@@ -1,4 +1,4 @@
-import { PDFiumLibrary } from "@hyzyla/pdfium";
+import { PDFiumLibrary, type PDFiumDocument, type PDFiumPage } from "@hyzyla/pdfium";
 import pdfiumWasm from "@hyzyla/pdfium/pdfium.wasm";
 import { encode } from "fast-png";
 import { PdfError } from "./document";
@@ -11,8 +11,10 @@ export interface RenderedPage {
   inkRatio: number;
 }
 
-/** Longest side the OCR model gains anything from; bigger pages are scaled down to it. */
-const MAX_SIDE_PX = 2560;
+/** Longest side worth rendering, whatever the page's shape. */
+const MAX_SIDE_PX = 4096;
+/** Pixels the OCR model gains anything from (DeepSeek-OCR tiles at 1024-1280 px); see MAX_PAGE_PIXELS. */
+export const DEFAULT_MAX_PIXELS = 8_000_000;
 
 let library: Promise<PDFiumLibrary> | undefined;
 
@@ -31,8 +33,21 @@ function pdfium(): Promise<PDFiumLibrary> {
   return library;
 }
 
+/** Opens a whole PDF in PDFium (used for encrypted files, which pdf-lib cannot split). */
+export async function openWithPdfium(bytes: Uint8Array, password = ""): Promise<PDFiumDocument> {
+  const lib = await pdfium();
+  try {
+    return await lib.loadDocument(bytes, password);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (/password/i.test(reason)) throw new PdfError("encrypted: password required");
+    if (/security/i.test(reason)) throw new PdfError("encrypted: unsupported security handler");
+    throw new PdfError(`not a readable PDF: ${reason}`);
+  }
+}
+
 /** Renders the first page of a one-page PDF to an 8-bit gray PNG at `dpi`. */
-export async function renderPage(singlePagePdf: Uint8Array, dpi: number): Promise<RenderedPage> {
+export async function renderPage(singlePagePdf: Uint8Array, dpi: number, maxPixels = DEFAULT_MAX_PIXELS): Promise<RenderedPage> {
   const lib = await pdfium();
   let document;
   try {
@@ -41,24 +56,38 @@ export async function renderPage(singlePagePdf: Uint8Array, dpi: number): Promis
     throw new PdfError(`page could not be opened for rendering: ${error instanceof Error ? error.message : String(error)}`);
   }
   try {
-    const page = document.getPage(0);
-    const { originalWidth, originalHeight } = page.getOriginalSize();
-    const scale = Math.min(dpi / 72, MAX_SIDE_PX / Math.max(originalWidth, originalHeight, 1));
-    let inkRatio = 0;
-    const rendered = await page.render({
-      scale,
-      colorSpace: "Gray",
-      render: async ({ data, width, height }) => {
-        inkRatio = darkShare(data);
-        return encode({ width, height, data, channels: 1, depth: 8 });
-      },
-    });
-    return { bytes: rendered.data, width: rendered.width, height: rendered.height, inkRatio };
+    return await renderLoadedPage(document.getPage(0), dpi, maxPixels);
   } finally {
     document.destroy();
   }
 }
 
+/**
+ * Renders a page at `dpi`, scaled down where that would exceed `maxPixels` or the longest useful
+ * side, so an absurd page size costs no more than a normal one.
+ */
+export async function renderLoadedPage(page: PDFiumPage, dpi: number, maxPixels = DEFAULT_MAX_PIXELS): Promise<RenderedPage> {
+  const { originalWidth, originalHeight } = page.getOriginalSize();
+  if (!(originalWidth > 0 && originalHeight > 0)) throw new PdfError("the page has no usable size");
+  const scale = Math.min(
+    dpi / 72,
+    MAX_SIDE_PX / Math.max(originalWidth, originalHeight),
+    Math.sqrt(maxPixels / (originalWidth * originalHeight)),
+  );
+  if (Math.floor(originalWidth * scale) < 1 || Math.floor(originalHeight * scale) < 1) {
+    throw new PdfError(`the page is ${Math.round(originalWidth)} x ${Math.round(originalHeight)} pt, too thin to render`);
+  }
+  let inkRatio = 0;
+  const rendered = await page.render({
+    scale,
+    colorSpace: "Gray",
+    render: async ({ data, width, height }) => {
+      inkRatio = darkShare(data);
+      return encode({ width, height, data, channels: 1, depth: 8 });
+    },
+  });
+  return { bytes: rendered.data, width: rendered.width, height: rendered.height, inkRatio };
+}
 function darkShare(gray: Uint8Array): number {
   let dark = 0;
   for (let i = 0; i < gray.length; i++) if (gray[i] < 128) dark++;

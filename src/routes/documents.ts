@@ -17,6 +17,7 @@ import { documentIdPattern, newDocumentId, uploadKey } from "../ids";
 import { log } from "../log";
 import { pageImageKey, type Reader } from "../objects/document";
 import { mediaTypes } from "../pdf/page-image";
+import { PageRangeError, formatPageRanges, parsePageRanges } from "../pdf/page-ranges";
 import type { DocumentSnapshot } from "../protocol";
 import { UploadRejected, assertPdfHead, storeUpload } from "../uploads";
 import { fail, validate } from "./errors";
@@ -46,6 +47,7 @@ documents.post("/", async (c) => {
   try {
     const declared = Number(c.req.header("content-length") ?? NaN);
     if (declared > config.MAX_UPLOAD_BYTES) fail(413, `file is larger than the limit of ${config.MAX_UPLOAD_BYTES} bytes`);
+    const pages = pageSelection(c.req.query("pages"));
     const { body, filename } = await uploadSource(c.req.raw, config.MAX_UPLOAD_BYTES);
 
     const key = c.req.header("idempotency-key");
@@ -86,6 +88,7 @@ documents.post("/", async (c) => {
       filename,
       r2Key,
       tokenSha256: await tokenHash(token),
+      pages,
       ...stored,
     });
     await keyStub?.commit(documentId);
@@ -171,6 +174,17 @@ documents.get("/:id/ws", validate("param", idParam), async (c) => {
   // The browser closes a socket whose server does not pick one of the subprotocols it offered.
   return new Response(null, { status: 101, webSocket: upgraded.webSocket, headers: { "Sec-WebSocket-Protocol": WS_PROTOCOL } });
 });
+
+/** `?pages=1-5,9`, checked before any byte is stored; null means every page. */
+function pageSelection(query: string | undefined): string | null {
+  if (query === undefined || query.trim() === "") return null;
+  try {
+    return formatPageRanges(parsePageRanges(query));
+  } catch (error) {
+    if (error instanceof PageRangeError) fail(400, `invalid pages: ${error.message}`);
+    throw error;
+  }
+}
 
 /** Uploads as UPLOAD_AUTH says; operators may always upload. */
 async function authorizeUpload(c: Context<{ Bindings: Env }>, config: Settings): Promise<Principal> {

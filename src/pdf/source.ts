@@ -1,0 +1,145 @@
+/**
+ * A PDF opened for paging, whatever it turned out to be: normally parsed by pdf-lib and split one
+ * page at a time (bounded memory); if encrypted, opened by PDFium with the empty user password
+ * (pdf-lib cannot decrypt) and rendered from the whole file. Limits are checked before any page is
+ * rendered: too many pages fails the document, a page whose images or content would expand past
+ * the limits fails that page, with the reason.
+ */
+import { PDFArray, PDFDict, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFStream, type PDFDocument, type PDFPage } from "pdf-lib";
+import { PdfError, openPdf } from "./document";
+import { pageImage, type PageImage } from "./page-image";
+import { openWithPdfium, renderLoadedPage } from "./render";
+
+export interface PdfLimits {
+  maxPages: number;
+  /** Pixels of the rendered page image; bigger pages are scaled down to fit. */
+  maxPagePixels: number;
+  /** Pixels of any one image embedded in a page. */
+  maxImagePixels: number;
+  /** Bytes a page's content streams may expand to. */
+  maxContentBytes: number;
+}
+
+export interface PdfSource {
+  readonly pageCount: number;
+  /** Set when the file was encrypted (and opened with the empty password). */
+  readonly encrypted: boolean;
+  /** Page `index` (0-based) as the image the OCR model gets; PdfError names what is wrong with the page. */
+  pageImage(index: number, dpi: number): Promise<PageImage>;
+  close(): void;
+}
+
+export async function openSource(bytes: Uint8Array, limits: PdfLimits): Promise<PdfSource> {
+  let pdf: PDFDocument;
+  try {
+    pdf = await openPdf(bytes);
+  } catch (error) {
+    if (error instanceof PdfError && error.encrypted) return openEncrypted(bytes, limits);
+    throw error;
+  }
+  const pageCount = pdf.getPageCount();
+  assertPageCount(pageCount, limits);
+  return {
+    pageCount,
+    encrypted: false,
+    async pageImage(index, dpi) {
+      await assertPageWithinLimits(pdf, index, limits);
+      return pageImage(pdf, index, dpi, limits.maxPagePixels);
+    },
+    close() {},
+  };
+}
+
+async function openEncrypted(bytes: Uint8Array, limits: PdfLimits): Promise<PdfSource> {
+  const document = await openWithPdfium(bytes);
+  const pageCount = document.getPageCount();
+  if (pageCount === 0) {
+    document.destroy();
+    throw new PdfError("the PDF has no pages");
+  }
+  assertPageCount(pageCount, limits);
+  return {
+    pageCount,
+    encrypted: true,
+    async pageImage(index, dpi) {
+      const rendered = await renderLoadedPage(document.getPage(index), dpi, limits.maxPagePixels);
+      return { kind: "png", ...rendered };
+    },
+    close() {
+      document.destroy();
+    },
+  };
+}
+
+function assertPageCount(count: number, limits: PdfLimits): void {
+  if (count > limits.maxPages) throw new PdfError(`too many pages: ${count} (the limit is ${limits.maxPages})`);
+}
+
+/** Cheap checks, before PDFium spends memory on a page built to exhaust it. */
+async function assertPageWithinLimits(pdf: PDFDocument, index: number, limits: PdfLimits): Promise<void> {
+  const page = pdf.getPage(index);
+  const { width, height } = page.getMediaBox();
+  if (!(Number.isFinite(width) && Number.isFinite(height) && width > 0 && height > 0)) {
+    throw new PdfError("the page has no usable size");
+  }
+  let contentBytes = 0;
+  const budget = () => limits.maxContentBytes - contentBytes;
+  for (const stream of contentStreams(pdf, page)) {
+    contentBytes += await expandedSize(stream, budget() + 1);
+    if (contentBytes > limits.maxContentBytes) {
+      throw new PdfError(`its content expands past ${limits.maxContentBytes} bytes (a decompression bomb?)`);
+    }
+  }
+  walkXObjects(pdf, page.node.Resources(), 0, (name, stream) => {
+    const dict = stream.dict;
+    const w = dict.lookupMaybe(PDFName.of("Width"), PDFNumber)?.asNumber() ?? 0;
+    const h = dict.lookupMaybe(PDFName.of("Height"), PDFNumber)?.asNumber() ?? 0;
+    if (w * h > limits.maxImagePixels) {
+      throw new PdfError(`image ${name} is ${w} x ${h} pixels, over the limit of ${limits.maxImagePixels}`);
+    }
+  });
+}
+
+function contentStreams(pdf: PDFDocument, page: PDFPage): PDFRawStream[] {
+  const contents = page.node.Contents();
+  const resolved = contents instanceof PDFRef ? pdf.context.lookup(contents) : contents;
+  const items = resolved instanceof PDFArray ? resolved.asArray().map((item) => pdf.context.lookup(item)) : [resolved];
+  return items.filter((item): item is PDFRawStream => item instanceof PDFRawStream);
+}
+
+/** Images (checked by `visit`) and forms (walked, with their own content) of a resource dictionary. */
+function walkXObjects(pdf: PDFDocument, resources: PDFDict | undefined, depth: number, visit: (name: string, image: PDFStream) => void): void {
+  if (!resources || depth > 8) return;
+  const xobjects = resources.lookupMaybe(PDFName.of("XObject"), PDFDict);
+  if (!xobjects) return;
+  for (const [name, ref] of xobjects.entries()) {
+    const stream = pdf.context.lookup(ref);
+    if (!(stream instanceof PDFStream)) continue;
+    const subtype = stream.dict.lookup(PDFName.of("Subtype"));
+    if (subtype === PDFName.of("Image")) visit(name.asString(), stream);
+    else if (subtype === PDFName.of("Form")) walkXObjects(pdf, stream.dict.lookupMaybe(PDFName.of("Resources"), PDFDict), depth + 1, visit);
+  }
+}
+
+/** How many bytes a content stream decodes to, counting no further than `cap`. */
+async function expandedSize(stream: PDFRawStream, cap: number): Promise<number> {
+  const encoded = stream.getContents();
+  const filter = stream.dict.lookup(PDFName.of("Filter"));
+  const flate = filter === PDFName.of("FlateDecode") || (filter instanceof PDFArray && filter.lookup(0) === PDFName.of("FlateDecode"));
+  if (!flate) return encoded.byteLength;
+  const reader = new Blob([encoded]).stream().pipeThrough(new DecompressionStream("deflate")).getReader();
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size >= cap) break;
+    }
+  } catch {
+    // A corrupt stream: PDFium decides what to do with it; it is not a bomb.
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return size;
+}
