@@ -20,7 +20,11 @@ export async function openPdf(bytes: Uint8Array): Promise<PDFDocument> {
     pdf = await PDFDocument.load(bytes, { updateMetadata: false });
     pages = pdf.getPageCount(); // walks the page tree, which a damaged file may lack
   } catch (error) {
-    if (error instanceof EncryptedPDFError) throw new PdfError("encrypted: password required", true);
+    // pdf-lib's ES5 error classes lose their prototype (`Error.call` returns a plain Error), so
+    // instanceof alone misses them: its message says it too.
+    if (error instanceof EncryptedPDFError || (error instanceof Error && /is encrypted/.test(error.message))) {
+      throw new PdfError("encrypted: password required", true);
+    }
     throw new PdfError(`not a readable PDF: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (pages === 0) throw new PdfError("the PDF has no pages");

@@ -22,7 +22,7 @@ export interface PdfLimits {
 
 export interface PdfSource {
   readonly pageCount: number;
-  /** Set when the file was encrypted (and opened with the empty password). */
+  /** Set when the file was encrypted (and opened with the empty user password). */
   readonly encrypted: boolean;
   /** Page `index` (0-based) as the image the OCR model gets; PdfError names what is wrong with the page. */
   pageImage(index: number, dpi: number): Promise<PageImage>;
@@ -34,23 +34,42 @@ export async function openSource(bytes: Uint8Array, limits: PdfLimits): Promise<
   try {
     pdf = await openPdf(bytes);
   } catch (error) {
-    if (error instanceof PdfError && error.encrypted) return openEncrypted(bytes, limits);
-    throw error;
+    if (!(error instanceof PdfError)) throw error;
+    // Encrypted files pdf-lib cannot decrypt, and damaged ones it cannot parse (a lost xref table,
+    // say), PDFium may open, as viewers do. If it cannot either, say why: its reason for an
+    // encrypted file, pdf-lib's for a damaged one.
+    try {
+      return await openWholeWithPdfium(bytes, limits, error.encrypted);
+    } catch (pdfiumError) {
+      throw error.encrypted && pdfiumError instanceof PdfError ? pdfiumError : error;
+    }
   }
   const pageCount = pdf.getPageCount();
   assertPageCount(pageCount, limits);
   return {
     pageCount,
     encrypted: false,
-    async pageImage(index, dpi) {
-      await assertPageWithinLimits(pdf, index, limits);
-      return pageImage(pdf, index, dpi, limits.maxPagePixels);
-    },
+    pageImage: (index, dpi) =>
+      asPageError(async () => {
+        await assertPageWithinLimits(pdf, index, limits);
+        return pageImage(pdf, index, dpi, limits.maxPagePixels);
+      }),
     close() {},
   };
 }
 
-async function openEncrypted(bytes: Uint8Array, limits: PdfLimits): Promise<PdfSource> {
+/** Whatever goes wrong with one page is that page's reason, never an exception of the document. */
+async function asPageError<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof PdfError) throw error;
+    throw new PdfError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Encrypted (empty user password) or damaged files: PDFium reads the whole file and renders from it. */
+async function openWholeWithPdfium(bytes: Uint8Array, limits: PdfLimits, encrypted: boolean): Promise<PdfSource> {
   const document = await openWithPdfium(bytes);
   const pageCount = document.getPageCount();
   if (pageCount === 0) {
@@ -60,11 +79,9 @@ async function openEncrypted(bytes: Uint8Array, limits: PdfLimits): Promise<PdfS
   assertPageCount(pageCount, limits);
   return {
     pageCount,
-    encrypted: true,
-    async pageImage(index, dpi) {
-      const rendered = await renderLoadedPage(document.getPage(index), dpi, limits.maxPagePixels);
-      return { kind: "png", ...rendered };
-    },
+    encrypted,
+    pageImage: (index, dpi) =>
+      asPageError(async () => ({ kind: "png" as const, ...(await renderLoadedPage(document.getPage(index), dpi, limits.maxPagePixels)) })),
     close() {
       document.destroy();
     },
