@@ -32,6 +32,8 @@ export const documentSnapshot = z.object({
   /** Milliseconds spent in each stage reached so far (the current one up to now). */
   stageMs: z.partialRecord(documentStage, z.number()),
   pageCount: z.number().int().nonnegative().nullable(),
+  /** The pages the uploader asked for (`1-5,9`), or null for all. */
+  pageSelection: z.string().nullable(),
   pageCounts: z.record(pageStatus, z.number().int().nonnegative()),
   pages: z.array(pageSummary),
   /** Sequence number of the last event applied to this snapshot. */

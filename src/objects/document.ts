@@ -698,6 +698,7 @@ export class Document extends Server<Env> {
       updatedAt: new Date(doc.updated_at).toISOString(),
       stageMs,
       pageCount: doc.page_count,
+      pageSelection: doc.page_selection,
       pageCounts: this.pageCounts(),
       pages: this.query<PageRow>`SELECT * FROM pages ORDER BY page`.map(pageSummary),
       seq: doc.seq,
