@@ -26,6 +26,8 @@ export default defineConfig({
                 OCR_PAGES_IN_FLIGHT: "2",
                 PAGES_PER_INVOCATION: "4",
                 MAX_UPLOAD_BYTES: String(3 * 1024 * 1024),
+                // Test PDFs are born-digital; most tests are about the OCR path, so it is the default here.
+                TEXT_LAYER: "off",
                 UPLOAD_IDLE_TIMEOUT_MS: "500",
                 CORS_ORIGINS: "https://portal.example.org",
                 // The Access stand-in's team domain; tests sign tokens with its key.

@@ -26,6 +26,8 @@ const settingsSchema = z.object({
   OCR_GATE_INITIAL_LIMIT: positiveInt(8),
   OCR_GATE_MAX_LIMIT: positiveInt(64),
   RENDER_DPI: positiveInt(144),
+  // auto: born-digital pages with a usable text layer are read from it instead of by the GPU.
+  TEXT_LAYER: z.enum(["auto", "off"]).default("auto"),
   MAX_UPLOAD_BYTES: positiveInt(100 * 1024 * 1024),
   // Limits on what a PDF may ask of the renderer, checked before it renders anything.
   MAX_PAGES: positiveInt(2000),

@@ -11,6 +11,8 @@ export const pageStatus = z.enum(pageStatuses);
 export const pageSummary = z.object({
   page: z.number().int().positive(),
   status: pageStatus,
+  /** How the page's text was read: by the OCR model, or from the PDF's own text layer. */
+  path: z.enum(["ocr", "text-layer"]).nullable(),
   attempts: z.number().int().nonnegative(),
   error: z.string().nullable(),
   image: z.enum(["png", "jpeg"]).nullable(),
@@ -34,6 +36,7 @@ export const documentSnapshot = z.object({
   pageCount: z.number().int().nonnegative().nullable(),
   /** The pages the uploader asked for (`1-5,9`), or null for all. */
   pageSelection: z.string().nullable(),
+  textLayer: z.enum(["auto", "off"]),
   pageCounts: z.record(pageStatus, z.number().int().nonnegative()),
   pages: z.array(pageSummary),
   /** Sequence number of the last event applied to this snapshot. */

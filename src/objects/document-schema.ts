@@ -56,4 +56,7 @@ export const documentMigrations = [
   /* 4: the uploader's page selection, and how often a page's rendering was started */ `
   ALTER TABLE document ADD COLUMN page_selection TEXT;
   ALTER TABLE pages ADD COLUMN render_tries INTEGER NOT NULL DEFAULT 0;`,
+  /* 5: born-digital pages may be read from their text layer: per document whether to, per page which path */ `
+  ALTER TABLE document ADD COLUMN text_layer TEXT NOT NULL DEFAULT 'auto';
+  ALTER TABLE pages ADD COLUMN ocr_path TEXT;`,
 ] as const;

@@ -47,6 +47,8 @@ export interface ReceivedUpload {
   tokenSha256: string;
   /** The uploader's page selection (`1-5,9`), already validated; null for every page. */
   pages: string | null;
+  /** Whether born-digital pages may be read from their text layer. */
+  textLayer: "auto" | "off";
 }
 
 /** Who reads: an operator (already authenticated by the Worker), or the holder of a token. */
@@ -85,6 +87,7 @@ type DocumentRow = {
   failures: number;
   token_sha256: string | null;
   page_selection: string | null;
+  text_layer: "auto" | "off";
   created_at: number;
   updated_at: number;
 };
@@ -110,6 +113,7 @@ type PageRow = {
   parsed_json: string | null;
   ink_ratio: number | null;
   render_tries: number;
+  ocr_path: "ocr" | "text-layer" | null;
   updated_at: number;
 };
 
@@ -156,9 +160,9 @@ export class Document extends Server<Env> {
     if (!this.documentRow()) {
       const now = Date.now();
       const seq = this.ctx.storage.transactionSync(() => {
-        this.query`INSERT INTO document (id, filename, bytes, sha256, r2_key, token_sha256, page_selection, stage, created_at, updated_at)
+        this.query`INSERT INTO document (id, filename, bytes, sha256, r2_key, token_sha256, page_selection, text_layer, stage, created_at, updated_at)
                  VALUES (${upload.id}, ${upload.filename}, ${upload.bytes}, ${upload.sha256}, ${upload.r2Key},
-                         ${upload.tokenSha256}, ${upload.pages}, 'received', ${now}, ${now})`;
+                         ${upload.tokenSha256}, ${upload.pages}, ${upload.textLayer}, 'received', ${now}, ${now})`;
         return this.appendEvent(now, null, null, "received", null);
       });
       this.announceDocument(seq, now, null, "received", null, null);
@@ -426,7 +430,8 @@ export class Document extends Server<Env> {
     const pdf = await loadPdf();
     let image: PageImage;
     try {
-      image = await oneRenderAtATime(() => pdf.pageImage(row.page - 1, config.RENDER_DPI));
+      const withText = this.documentRow()!.text_layer === "auto";
+      image = await oneRenderAtATime(() => pdf.pageImage(row.page - 1, config.RENDER_DPI, withText));
     } catch (error) {
       // Whatever stops one page from rendering belongs to that page; the others go on.
       const reason = error instanceof Error ? error.message : String(error);
@@ -444,6 +449,18 @@ export class Document extends Server<Env> {
       ink_ratio: image.inkRatio,
       render_ms: Date.now() - started,
     };
+    if (image.textLayer) {
+      // Born-digital: the page says what it says; no GPU time, and the same parsed structure.
+      const parsed = parseGrounded(image.textLayer, image);
+      this.movePage(row.page, "done", {
+        ...patch,
+        ocr_path: "text-layer",
+        ocr_text: image.textLayer,
+        clean_text: parsed.text,
+        parsed_json: JSON.stringify({ blocks: parsed.blocks, offsets: parsed.offsets }),
+      });
+      return null;
+    }
     if (image.inkRatio < BLANK_INK_RATIO) {
       // A blank page makes the model repeat one letter for thousands of tokens: do not send it.
       this.movePage(row.page, "blank", { ...patch, clean_text: "", parsed_json: JSON.stringify({ blocks: [], offsets: [] }) });
@@ -465,6 +482,7 @@ export class Document extends Server<Env> {
       width: row.image_width!,
       height: row.image_height!,
       inkRatio: row.ink_ratio ?? 1,
+      textLayer: null,
     };
     return { image, patch: {} };
   }
@@ -493,6 +511,7 @@ export class Document extends Server<Env> {
       const degraded = isRunaway(result);
       this.movePage(page, degraded ? "degraded" : "done", {
         attempts,
+        ocr_path: "ocr",
         ocr_text: result.text,
         clean_text: parsed.text,
         parsed_json: JSON.stringify({ blocks: parsed.blocks, offsets: parsed.offsets }),
@@ -619,7 +638,7 @@ export class Document extends Server<Env> {
           ocr_ms = ${next.ocr_ms}, ocr_text = ${next.ocr_text}, finish_reason = ${next.finish_reason},
           prompt_tokens = ${next.prompt_tokens}, completion_tokens = ${next.completion_tokens},
           clean_text = ${next.clean_text}, parsed_json = ${next.parsed_json}, ink_ratio = ${next.ink_ratio},
-          render_tries = ${next.render_tries}, updated_at = ${now}
+          render_tries = ${next.render_tries}, ocr_path = ${next.ocr_path}, updated_at = ${now}
         WHERE page = ${page}`;
       return this.appendEvent(now, page, row.status, to, reportedError);
     });
@@ -699,6 +718,7 @@ export class Document extends Server<Env> {
       stageMs,
       pageCount: doc.page_count,
       pageSelection: doc.page_selection,
+      textLayer: doc.text_layer,
       pageCounts: this.pageCounts(),
       pages: this.query<PageRow>`SELECT * FROM pages ORDER BY page`.map(pageSummary),
       seq: doc.seq,
@@ -722,6 +742,7 @@ function pageSummary(row: PageRow): PageSummary {
   return {
     page: row.page,
     status: row.status,
+    path: row.ocr_path,
     attempts: row.attempts,
     error: row.error,
     image: row.image_kind,

@@ -7,6 +7,7 @@
  *   page:     queued -> rendering -> waiting -> ocr -> done | degraded | failed
  *                           \           (a slot at the gate)  \-> retrying -> waiting (bounded, backoff)
  *                            \-> blank (nothing to read) | failed (cannot be rendered)
+ *                            \-> done (born-digital: its own text layer, no GPU)
  */
 
 export const documentStages = ["received", "paging", "ocr", "waiting", "done", "partial", "failed", "cancelled"] as const;
@@ -29,7 +30,8 @@ export type PageStatus = (typeof pageStatuses)[number];
 const pageMoves: Record<PageStatus, readonly PageStatus[]> = {
   // An interrupted `rendering` goes back to `queued`, an interrupted `waiting` or `ocr` to `retrying`.
   queued: ["rendering", "failed"],
-  rendering: ["waiting", "blank", "failed", "queued"],
+  // `done` straight from rendering: a born-digital page read from its own text layer.
+  rendering: ["waiting", "done", "blank", "failed", "queued"],
   // Rendered, waiting for a slot at the OCR gate; no attempt is spent while waiting.
   waiting: ["ocr", "retrying"],
   ocr: ["done", "degraded", "retrying", "failed"],

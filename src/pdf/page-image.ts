@@ -1,7 +1,7 @@
 import type { PDFDocument } from "pdf-lib";
 import { extractPage } from "./document";
 import { fullPageJpeg } from "./jpeg-passthrough";
-import { renderPage } from "./render";
+import { renderPage, type RenderOptions } from "./render";
 
 export type PageImageKind = "png" | "jpeg";
 
@@ -12,6 +12,8 @@ export interface PageImage {
   height: number;
   /** Share of dark pixels; a blank page is not worth GPU time. */
   inkRatio: number;
+  /** The page's own text as grounded markdown, when asked for and usable (born-digital pages). */
+  textLayer: string | null;
 }
 
 /** Below this share of dark pixels a page has nothing to read (a lone page number has ~0.0002). */
@@ -23,12 +25,12 @@ const THUMBNAIL_DPI = 24;
 export const mediaTypes: Record<PageImageKind, string> = { png: "image/png", jpeg: "image/jpeg" };
 
 /** The image the OCR model gets for page `index` (0-based): the scan itself when possible. */
-export async function pageImage(pdf: PDFDocument, index: number, dpi: number, maxPixels?: number): Promise<PageImage> {
+export async function pageImage(pdf: PDFDocument, index: number, dpi: number, options: RenderOptions = {}): Promise<PageImage> {
   const jpeg = fullPageJpeg(pdf, index);
   const single = await extractPage(pdf, index);
   if (jpeg) {
-    const { inkRatio } = await renderPage(single, THUMBNAIL_DPI);
-    return { kind: "jpeg", ...jpeg, inkRatio };
+    const { inkRatio, textLayer } = await renderPage(single, THUMBNAIL_DPI, { withText: options.withText });
+    return { kind: "jpeg", ...jpeg, inkRatio, textLayer };
   }
-  return { kind: "png", ...(await renderPage(single, dpi, maxPixels)) };
+  return { kind: "png", ...(await renderPage(single, dpi, options)) };
 }

@@ -2,6 +2,7 @@ import { PDFiumLibrary, type PDFiumDocument, type PDFiumPage } from "@hyzyla/pdf
 import pdfiumWasm from "@hyzyla/pdfium/pdfium.wasm";
 import { encode } from "fast-png";
 import { PdfError } from "./document";
+import { textLayer } from "./text-layer";
 
 export interface RenderedPage {
   bytes: Uint8Array;
@@ -9,6 +10,14 @@ export interface RenderedPage {
   height: number;
   /** Share of pixels darker than mid-gray: near 0 on a blank page. */
   inkRatio: number;
+  /** The page's own text as grounded markdown, when asked for and worth using. */
+  textLayer: string | null;
+}
+
+export interface RenderOptions {
+  maxPixels?: number;
+  /** Read the page's text layer too. */
+  withText?: boolean;
 }
 
 /** Longest side worth rendering, whatever the page's shape. */
@@ -47,7 +56,7 @@ export async function openWithPdfium(bytes: Uint8Array, password = ""): Promise<
 }
 
 /** Renders the first page of a one-page PDF to an 8-bit gray PNG at `dpi`. */
-export async function renderPage(singlePagePdf: Uint8Array, dpi: number, maxPixels = DEFAULT_MAX_PIXELS): Promise<RenderedPage> {
+export async function renderPage(singlePagePdf: Uint8Array, dpi: number, options: RenderOptions = {}): Promise<RenderedPage> {
   const lib = await pdfium();
   let document;
   try {
@@ -56,7 +65,7 @@ export async function renderPage(singlePagePdf: Uint8Array, dpi: number, maxPixe
     throw new PdfError(`page could not be opened for rendering: ${error instanceof Error ? error.message : String(error)}`);
   }
   try {
-    return await renderLoadedPage(document.getPage(0), dpi, maxPixels);
+    return await renderLoadedPage(document.getPage(0), dpi, options);
   } finally {
     document.destroy();
   }
@@ -66,7 +75,7 @@ export async function renderPage(singlePagePdf: Uint8Array, dpi: number, maxPixe
  * Renders a page at `dpi`, scaled down where that would exceed `maxPixels` or the longest useful
  * side, so an absurd page size costs no more than a normal one.
  */
-export async function renderLoadedPage(page: PDFiumPage, dpi: number, maxPixels = DEFAULT_MAX_PIXELS): Promise<RenderedPage> {
+export async function renderLoadedPage(page: PDFiumPage, dpi: number, { maxPixels = DEFAULT_MAX_PIXELS, withText = false }: RenderOptions = {}): Promise<RenderedPage> {
   const { originalWidth, originalHeight } = page.getOriginalSize();
   if (!(originalWidth > 0 && originalHeight > 0)) throw new PdfError("the page has no usable size");
   const scale = Math.min(
@@ -77,6 +86,7 @@ export async function renderLoadedPage(page: PDFiumPage, dpi: number, maxPixels 
   if (Math.floor(originalWidth * scale) < 1 || Math.floor(originalHeight * scale) < 1) {
     throw new PdfError(`the page is ${Math.round(originalWidth)} x ${Math.round(originalHeight)} pt, too thin to render`);
   }
+  const layer = withText ? textLayer(page) : null;
   let inkRatio = 0;
   const rendered = await page.render({
     scale,
@@ -86,7 +96,7 @@ export async function renderLoadedPage(page: PDFiumPage, dpi: number, maxPixels 
       return encode({ width, height, data, channels: 1, depth: 8 });
     },
   });
-  return { bytes: rendered.data, width: rendered.width, height: rendered.height, inkRatio };
+  return { bytes: rendered.data, width: rendered.width, height: rendered.height, inkRatio, textLayer: layer };
 }
 function darkShare(gray: Uint8Array): number {
   let dark = 0;

@@ -24,8 +24,11 @@ export interface PdfSource {
   readonly pageCount: number;
   /** Set when the file was encrypted (and opened with the empty user password). */
   readonly encrypted: boolean;
-  /** Page `index` (0-based) as the image the OCR model gets; PdfError names what is wrong with the page. */
-  pageImage(index: number, dpi: number): Promise<PageImage>;
+  /**
+   * Page `index` (0-based) as the image the OCR model gets, and its text layer if `withText`;
+   * PdfError names what is wrong with the page.
+   */
+  pageImage(index: number, dpi: number, withText?: boolean): Promise<PageImage>;
   close(): void;
 }
 
@@ -49,10 +52,10 @@ export async function openSource(bytes: Uint8Array, limits: PdfLimits): Promise<
   return {
     pageCount,
     encrypted: false,
-    pageImage: (index, dpi) =>
+    pageImage: (index, dpi, withText = false) =>
       asPageError(async () => {
         await assertPageWithinLimits(pdf, index, limits);
-        return pageImage(pdf, index, dpi, limits.maxPagePixels);
+        return pageImage(pdf, index, dpi, { maxPixels: limits.maxPagePixels, withText });
       }),
     close() {},
   };
@@ -80,8 +83,11 @@ async function openWholeWithPdfium(bytes: Uint8Array, limits: PdfLimits, encrypt
   return {
     pageCount,
     encrypted,
-    pageImage: (index, dpi) =>
-      asPageError(async () => ({ kind: "png" as const, ...(await renderLoadedPage(document.getPage(index), dpi, limits.maxPagePixels)) })),
+    pageImage: (index, dpi, withText = false) =>
+      asPageError(async () => ({
+        kind: "png" as const,
+        ...(await renderLoadedPage(document.getPage(index), dpi, { maxPixels: limits.maxPagePixels, withText })),
+      })),
     close() {
       document.destroy();
     },

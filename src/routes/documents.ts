@@ -48,6 +48,7 @@ documents.post("/", async (c) => {
     const declared = Number(c.req.header("content-length") ?? NaN);
     if (declared > config.MAX_UPLOAD_BYTES) fail(413, `file is larger than the limit of ${config.MAX_UPLOAD_BYTES} bytes`);
     const pages = pageSelection(c.req.query("pages"));
+    const textLayer = textLayerChoice(c.req.query("text_layer"), config);
     const { body, filename } = await uploadSource(c.req.raw, config.MAX_UPLOAD_BYTES);
 
     const key = c.req.header("idempotency-key");
@@ -89,6 +90,7 @@ documents.post("/", async (c) => {
       r2Key,
       tokenSha256: await tokenHash(token),
       pages,
+      textLayer,
       ...stored,
     });
     await keyStub?.commit(documentId);
@@ -184,6 +186,13 @@ function pageSelection(query: string | undefined): string | null {
     if (error instanceof PageRangeError) fail(400, `invalid pages: ${error.message}`);
     throw error;
   }
+}
+
+/** `?text_layer=off` sends born-digital pages to OCR anyway (`auto` reads their own text). */
+function textLayerChoice(query: string | undefined, config: Settings): "auto" | "off" {
+  if (query === undefined) return config.TEXT_LAYER;
+  if (query === "auto" || query === "off") return query;
+  fail(400, `invalid text_layer: "${query}" (auto or off)`);
 }
 
 /** Uploads as UPLOAD_AUTH says; operators may always upload. */

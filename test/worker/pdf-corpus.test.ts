@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PdfError } from "../../src/pdf/document";
-import { BLANK_INK_RATIO } from "../../src/pdf/page-image";
+import { BLANK_INK_RATIO, type PageImage } from "../../src/pdf/page-image";
 import { openSource, type PdfLimits } from "../../src/pdf/source";
 import { corpus } from "./pdf-corpus";
 
@@ -32,12 +32,13 @@ describe("a corpus of odd and hostile PDFs", () => {
             continue;
           }
           if (!(image && typeof image === "object" && "kind" in image)) throw image;
-          expect(image.kind).toBe(outcome.kind);
-          expect(image.bytes.byteLength).toBeGreaterThan(0);
-          if (outcome.landscape !== undefined) expect(image.width > image.height).toBe(outcome.landscape);
-          else expect(image.width).toBeLessThanOrEqual(image.height * 1.01);
-          if (outcome.blank !== undefined) expect(image.inkRatio < BLANK_INK_RATIO).toBe(outcome.blank);
-          if (outcome.maxPixels) expect(image.width * image.height).toBeLessThanOrEqual(outcome.maxPixels);
+          const page = image as PageImage;
+          expect(page.kind).toBe(outcome.kind);
+          expect(page.bytes.byteLength).toBeGreaterThan(0);
+          if (outcome.landscape !== undefined) expect(page.width > page.height).toBe(outcome.landscape);
+          else expect(page.width).toBeLessThanOrEqual(page.height * 1.01);
+          if (outcome.blank !== undefined) expect(page.inkRatio < BLANK_INK_RATIO).toBe(outcome.blank);
+          if (outcome.maxPixels) expect(page.width * page.height).toBeLessThanOrEqual(outcome.maxPixels);
         }
       } finally {
         source.close();

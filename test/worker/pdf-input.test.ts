@@ -1,7 +1,8 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { PDFDocument, StandardFonts } from "pdf-lib";
 import type { Document } from "../../src/objects/document";
-import { pageDetail, textPdf, upload, uploadPdf, waitFor, worker } from "./helpers";
+import { ocrStats, pageDetail, scannedPdf, textPdf, upload, uploadPdf, waitFor, worker } from "./helpers";
 
 async function uploadWithPages(pages: string, pdf: Uint8Array) {
   const response = await upload(pdf, { "content-type": "application/pdf" }, `?pages=${encodeURIComponent(pages)}`);
@@ -54,5 +55,57 @@ describe("a page whose rendering keeps dying", () => {
     const end = await waitFor(doc);
     expect(end.stage).toBe("partial");
     expect((await pageDetail(doc, 2)).error).toBe("page 2: rendering did not finish in 2 tries (too large or malformed?)");
+  });
+});
+
+describe("born-digital pages", () => {
+  it("are read from their own text layer, with positions, without GPU time", async () => {
+    const response = await upload(await textPdf(2, [421, 521]), { "content-type": "application/pdf" }, "?text_layer=auto");
+    const body = await response.json<any>();
+    const doc = { id: body.id, token: body.token };
+    const end = await waitFor(doc);
+    expect(end.stage).toBe("done");
+    expect(end.textLayer).toBe("auto");
+    expect(end.pages.map((p) => p.path)).toEqual(["text-layer", "text-layer"]);
+    const page = await pageDetail(doc, 2);
+    // Lines 20 pt apart in 10 pt type are double-spaced: paragraphs of their own.
+    expect(page.ocr.text).toBe("Vessel list page 2\n\nIMO 907470 NAME OF VESSEL 2-0\n\nIMO 907471 NAME OF VESSEL 2-1");
+    expect(page.ocr.blocks.map((b: any) => b.label)).toEqual(["text", "text", "text"]);
+    // The title sits 40 pt below the top of a 521 pt page: about 8% down the image.
+    const [x1, y1, x2, y2] = page.ocr.blocks[0].boxes[0];
+    expect(x1 / page.imageWidth).toBeCloseTo(20 / 421, 1);
+    expect(y1 / page.imageHeight).toBeGreaterThan(0.05);
+    expect(y2 / page.imageHeight).toBeLessThan(0.1);
+    expect(x2).toBeGreaterThan(x1);
+    expect((await ocrStats()).images[page.imageSha256]).toBeUndefined();
+  });
+
+  it("groups single-spaced lines into one paragraph", async () => {
+    const pdf = await PDFDocument.create();
+    const font = await pdf.embedFont(StandardFonts.Helvetica);
+    const page = pdf.addPage([422, 522]);
+    ["Notice of listing: the vessel OCEAN PEARL", "(IMO 7910187) is placed on the IUU list", "with effect from 1 March 2025."].forEach((line, i) =>
+      page.drawText(line, { x: 30, y: 480 - i * 12, size: 10, font }),
+    );
+    const response = await upload(await pdf.save(), { "content-type": "application/pdf" }, "?text_layer=auto");
+    const body = await response.json<any>();
+    const doc = { id: body.id, token: body.token };
+    await waitFor(doc);
+    const detail = await pageDetail(doc, 1);
+    expect(detail.ocr.blocks).toHaveLength(1);
+    expect(detail.ocr.text).toBe("Notice of listing: the vessel OCEAN PEARL\n(IMO 7910187) is placed on the IUU list\nwith effect from 1 March 2025.");
+  });
+
+  it("scans have no text layer and go to OCR", async () => {
+    const { pdf } = await scannedPdf(211, 271);
+    const response = await upload(pdf, { "content-type": "application/pdf" }, "?text_layer=auto");
+    const body = await response.json<any>();
+    const end = await waitFor({ id: body.id, token: body.token });
+    expect(end.pages.map((p) => p.path)).toEqual(["ocr"]);
+  });
+
+  it("answers 400 for an unknown text_layer choice", async () => {
+    const response = await upload(await textPdf(1), { "content-type": "application/pdf" }, "?text_layer=maybe");
+    expect(response.status).toBe(400);
   });
 });
