@@ -42,6 +42,12 @@ function pdfium(): Promise<PDFiumLibrary> {
   return library;
 }
 
+/** Bytes of WASM memory PDFium holds (it only grows): the renderer's share of the isolate. */
+export async function pdfiumMemoryBytes(): Promise<number> {
+  const lib = (await pdfium()) as unknown as { module: { HEAPU8: Uint8Array } };
+  return lib.module.HEAPU8.byteLength;
+}
+
 /** Opens a whole PDF in PDFium (used for encrypted files, which pdf-lib cannot split). */
 export async function openWithPdfium(bytes: Uint8Array, password = ""): Promise<PDFiumDocument> {
   const lib = await pdfium();
