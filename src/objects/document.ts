@@ -330,8 +330,8 @@ export class Document extends Server<Env> {
   }
 
   /**
-   * ocr: up to OCR_PAGES_IN_FLIGHT pages at a time, each rendered (one render at a time, so only
-   * one page's pixels are ever in memory), given a slot by the shared gate, and sent to the OCR
+   * ocr: up to OCR_PAGES_IN_FLIGHT pages at a time, each rendered (one render at a time in the
+   * whole isolate, see ../pdf/render.ts), given a slot by the shared gate, and sent to the OCR
    * server. A batch handles at most PAGES_PER_INVOCATION pages so no invocation runs long; the
    * next alarm carries on.
    */
@@ -342,12 +342,6 @@ export class Document extends Server<Env> {
       let budget = config.PAGES_PER_INVOCATION;
       let pdf: Promise<PdfSource> | undefined;
       const loadPdfOnce = () => (pdf ??= this.loadPdf(this.documentRow()!, config));
-      let renderQueue: Promise<unknown> = Promise.resolve();
-      const oneRenderAtATime = <T>(work: () => Promise<T>): Promise<T> => {
-        const result = renderQueue.then(work);
-        renderQueue = result.catch(() => undefined);
-        return result;
-      };
 
       const worker = async () => {
         while (budget > 0) {
@@ -355,7 +349,7 @@ export class Document extends Server<Env> {
           if (!row) return;
           budget--;
           try {
-            await this.processPage(row, config, loadPdfOnce, oneRenderAtATime);
+            await this.processPage(row, config, loadPdfOnce);
           } finally {
             this.inFlight.delete(row.page);
           }
@@ -375,9 +369,8 @@ export class Document extends Server<Env> {
     row: PageRow,
     config: Settings,
     loadPdf: () => Promise<PdfSource>,
-    oneRenderAtATime: <T>(work: () => Promise<T>) => Promise<T>,
   ): Promise<void> {
-    const ready = row.status === "queued" ? await this.render(row, config, loadPdf, oneRenderAtATime) : await this.storedImage(row);
+    const ready = row.status === "queued" ? await this.render(row, config, loadPdf) : await this.storedImage(row);
     if (!ready) return;
     const { image, patch } = ready;
     this.movePage(row.page, "waiting", patch);
@@ -422,7 +415,6 @@ export class Document extends Server<Env> {
     row: PageRow,
     config: Settings,
     loadPdf: () => Promise<PdfSource>,
-    oneRenderAtATime: <T>(work: () => Promise<T>) => Promise<T>,
   ): Promise<{ image: PageImage; patch: PagePatch } | null> {
     // Counted before rendering starts: a page that kills the isolate twice is failed, not retried forever.
     this.movePage(row.page, "rendering", { render_tries: row.render_tries + 1 });
@@ -431,7 +423,7 @@ export class Document extends Server<Env> {
     let image: PageImage;
     try {
       const withText = this.documentRow()!.text_layer === "auto";
-      image = await oneRenderAtATime(() => pdf.pageImage(row.page - 1, config.RENDER_DPI, withText));
+      image = await pdf.pageImage(row.page - 1, config.RENDER_DPI, withText);
     } catch (error) {
       // Whatever stops one page from rendering belongs to that page; the others go on.
       const reason = error instanceof Error ? error.message : String(error);

@@ -27,6 +27,17 @@ export const DEFAULT_MAX_PIXELS = 8_000_000;
 
 let library: Promise<PDFiumLibrary> | undefined;
 
+/**
+ * One render at a time in the whole isolate: documents sharing it (and the pages of one document)
+ * take turns, so PDFium's memory holds one page's bitmap however many documents page at once.
+ */
+let renderTurn: Promise<unknown> = Promise.resolve();
+function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+  const result = renderTurn.then(work);
+  renderTurn = result.catch(() => undefined);
+  return result;
+}
+
 function pdfium(): Promise<PDFiumLibrary> {
   // workerd cannot fetch or compile wasm at run time: hand PDFium the module bundled with the Worker.
   library ??= PDFiumLibrary.init({
@@ -81,7 +92,11 @@ export async function renderPage(singlePagePdf: Uint8Array, dpi: number, options
  * Renders a page at `dpi`, scaled down where that would exceed `maxPixels` or the longest useful
  * side, so an absurd page size costs no more than a normal one.
  */
-export async function renderLoadedPage(page: PDFiumPage, dpi: number, { maxPixels = DEFAULT_MAX_PIXELS, withText = false }: RenderOptions = {}): Promise<RenderedPage> {
+export function renderLoadedPage(page: PDFiumPage, dpi: number, options: RenderOptions = {}): Promise<RenderedPage> {
+  return oneAtATime(() => renderNow(page, dpi, options));
+}
+
+async function renderNow(page: PDFiumPage, dpi: number, { maxPixels = DEFAULT_MAX_PIXELS, withText = false }: RenderOptions): Promise<RenderedPage> {
   const { originalWidth, originalHeight } = page.getOriginalSize();
   if (!(originalWidth > 0 && originalHeight > 0)) throw new PdfError("the page has no usable size");
   const scale = Math.min(
