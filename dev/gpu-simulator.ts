@@ -13,7 +13,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { badRequest, findImage, json, readBody, type ChatRequest } from "./ocr-standin.ts";
+import { badRequest, findImage, json, readChatRequest } from "./openai-http.ts";
 
 export interface SimulatorOptions {
   slots: number;
@@ -123,7 +123,8 @@ export async function startGpuSimulator(options: SimulatorOptions, port = 0): Pr
     if (req.method !== "POST" || path !== "/v1/chat/completions") return json(res, 404, { object: "error", message: "Not Found", code: 404 });
     if (down) return void req.socket.destroy();
     stats.requests++;
-    const body = JSON.parse((await readBody(req)).toString("utf8")) as ChatRequest;
+    const body = await readChatRequest(req, res);
+    if (!body) return;
     const image = findImage(body);
     if (!image) return badRequest(res, "expected one image_url content part with a base64 data URL");
     const page = createHash("sha256").update(image.bytes).digest("hex");

@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import Tesseract from "tesseract.js";
 import { decodeImage } from "./image.ts";
-import { badRequest, findImage, json, readBody, type ChatRequest } from "./ocr-standin.ts";
+import { badRequest, findImage, json, readChatRequest } from "./openai-http.ts";
 
 export interface LocalOcr {
   url: string;
@@ -47,12 +47,8 @@ export async function startLocalOcr(options: { port?: number; workers?: number }
     const path = new URL(req.url ?? "/", "http://local").pathname;
     if (req.method === "GET" && path === "/health") return void res.writeHead(loaded ? 200 : 503).end();
     if (req.method !== "POST" || path !== "/v1/chat/completions") return json(res, 404, { object: "error", message: `Not Found: ${path}`, code: 404 });
-    let body: ChatRequest;
-    try {
-      body = JSON.parse((await readBody(req)).toString("utf8")) as ChatRequest;
-    } catch {
-      return badRequest(res, "request body is not valid JSON");
-    }
+    const body = await readChatRequest(req, res);
+    if (!body) return;
     const image = findImage(body);
     if (!image) return badRequest(res, "expected one image_url content part with a base64 data URL");
     let size: { width: number; height: number };

@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { decodeImage, inkBands, type GrayImage } from "./image.ts";
 import type { Action, RequestSummary, Rule, Stats } from "./ocr-standin-protocol.ts";
+import { badRequest, contentParts, findImage, json, readBody, readChatRequest, type ChatRequest } from "./openai-http.ts";
 
 export interface OcrStandin {
   url: string;
@@ -21,7 +22,6 @@ export interface OcrStandin {
   close(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 export async function startOcrStandin(options: { port?: number; host?: string; latencyMs?: number } = {}): Promise<OcrStandin> {
   const rules = new Map<string, Rule & { served: number }>();
@@ -66,12 +66,8 @@ export async function startOcrStandin(options: { port?: number; host?: string; l
 
   async function completions(req: IncomingMessage, res: ServerResponse): Promise<void> {
     stats.requests++;
-    let body: ChatRequest;
-    try {
-      body = JSON.parse((await readBody(req)).toString("utf8")) as ChatRequest;
-    } catch {
-      return badRequest(res, "request body is not valid JSON");
-    }
+    const body = await readChatRequest(req, res);
+    if (!body) return;
     const image = findImage(body);
     const summary: RequestSummary = {
       model: body.model,
@@ -160,48 +156,8 @@ export function groundedMarkdown(image: GrayImage, mediaType: string, sha256: st
   return blocks.join("\n\n");
 }
 
-export interface ChatRequest {
-  model?: unknown;
-  messages?: Array<{ role?: string; content?: unknown }>;
-  temperature?: unknown;
-  max_tokens?: unknown;
-  skip_special_tokens?: unknown;
-  vllm_xargs?: unknown;
-}
-
-type ContentPart = { type?: string; text?: string; image_url?: { url?: string } };
-
-function contentParts(body: ChatRequest): ContentPart[] {
-  return (body.messages ?? []).flatMap((message) => (Array.isArray(message.content) ? (message.content as ContentPart[]) : []));
-}
-
-export function findImage(body: ChatRequest): { mediaType: string; bytes: Uint8Array } | null {
-  const url = contentParts(body).find((part) => part.type === "image_url")?.image_url?.url ?? "";
-  const match = /^data:([\w/+.-]+);base64,(.*)$/s.exec(url);
-  return match ? { mediaType: match[1], bytes: Buffer.from(match[2], "base64") } : null;
-}
-
 function findPrompt(body: ChatRequest): string | null {
   return contentParts(body).find((part) => part.type === "text")?.text ?? null;
-}
-
-export function badRequest(res: ServerResponse, message: string): void {
-  json(res, 400, { object: "error", message, type: "BadRequestError", param: null, code: 400 });
-}
-
-export function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
-}
-
-export async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new Error("request body too large");
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
 }
 
 function sleep(ms: number): Promise<void> {
