@@ -43,6 +43,9 @@ export type LogEvent =
       error?: string;
     }
   | { event: "ocr.health"; endpoint: string; healthy: boolean }
+  /** An unexpected error in a document's alarm; retried with backoff, failed after a few. */
+  | { event: "document.error"; documentId: string; failures: number; error: string }
+  | { event: "websocket.error"; documentId: string; error: string }
   | { event: "http.error"; method: string; path: string; error: string };
 
 export function log(event: LogEvent): void {

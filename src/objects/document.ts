@@ -251,8 +251,8 @@ export class Document extends Server<Env> {
     }
   }
 
-  override onError(connection: Connection, error: unknown): void {
-    console.warn({ event: "websocket.error", connection: connection.id, error: String(error) });
+  override onError(_connection: Connection, error: unknown): void {
+    log({ event: "websocket.error", documentId: this.documentRow()?.id ?? this.name, error: String(error) });
   }
 
   // ---- The work, driven by alarms ----
@@ -285,7 +285,7 @@ export class Document extends Server<Env> {
   private async afterUnexpectedError(error: unknown): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
     const [{ failures }] = this.query<{ failures: number }>`UPDATE document SET failures = failures + 1 RETURNING failures`;
-    console.error({ event: "document.error", documentId: this.documentRow()!.id, failures, error: message });
+    log({ event: "document.error", documentId: this.documentRow()!.id, failures, error: message });
     if (failures >= MAX_CONSECUTIVE_FAILURES && !isFinalStage(this.stage())) {
       this.moveDocument("failed", `internal error: ${message}`);
       await this.ctx.storage.deleteAlarm();
