@@ -4,121 +4,32 @@
  * it stopped, and it tells every WebSocket subscriber about each transition after it is stored.
  */
 import { Server, type Connection } from "partyserver";
-import { sameDigest } from "../auth";
 import { backoffMs } from "../backoff";
 import { sha256Hex } from "../bytes";
 import { settings, type Settings } from "../config";
 import { log } from "../log";
 import { OcrError, isRunaway, ocrClientOptions, recognisePage } from "../ocr/deepseek";
-import { parseGrounded, type Block, type OffsetRun } from "../ocr/grounding";
+import { parseGrounded } from "../ocr/grounding";
 import { PdfError } from "../pdf/document";
 import { BLANK_INK_RATIO, mediaTypes, type PageImage, type PageImageKind } from "../pdf/page-image";
 import { parsePageRanges, selectPages } from "../pdf/page-ranges";
 import { openSource, type PdfSource } from "../pdf/source";
+import { MAX_CLIENT_MESSAGE_BYTES, clientMessage, type DocumentSnapshot, type ServerMessage, type TransitionEvent } from "../protocol";
 import {
-  MAX_CLIENT_MESSAGE_BYTES,
-  clientMessage,
-  type DocumentSnapshot,
-  type PageSummary,
-  type ServerMessage,
-  type TransitionEvent,
-} from "../protocol";
-import { documentMigrations } from "./document-schema";
-import {
-  canMoveDocument,
-  canMovePage,
-  hasResult,
-  isFinalStage,
-  ocrOutcome,
-  pageStatuses,
-  type DocumentStage,
-  type PageStatus,
-} from "./lifecycle";
+  DocumentStore,
+  pageSummary,
+  type DocumentRow,
+  type NewDocument,
+  type PageDetail,
+  type PagePatch,
+  type PageRow,
+  type Reader,
+  type Transition,
+} from "./document-store";
+import { hasResult, isFinalStage, ocrOutcome, pageStatuses, type DocumentStage, type PageStatus } from "./lifecycle";
 import type { Outcome } from "./ocr-gate";
-import { migrate, sqlOf, type Sql } from "./sql";
 
-export interface ReceivedUpload {
-  id: string;
-  filename: string;
-  bytes: number;
-  sha256: string;
-  r2Key: string;
-  /** SHA-256 (hex) of the capability token handed to the uploader. */
-  tokenSha256: string;
-  /** The uploader's page selection (`1-5,9`), already validated; null for every page. */
-  pages: string | null;
-  /** Whether born-digital pages may be read from their text layer. */
-  textLayer: "auto" | "off";
-}
-
-/** Who reads: an operator (already authenticated by the Worker), or the holder of a token. */
-export type Reader = { kind: "operator" } | { kind: "token"; tokenSha256: string };
-
-export interface PageDetail extends PageSummary {
-  image: PageImageKind | null;
-  imageWidth: number | null;
-  imageHeight: number | null;
-  imageSha256: string | null;
-  ocr: {
-    /** The model's output, verbatim. */
-    raw: string;
-    /** Clean text: markup removed, tables as tab-separated rows. */
-    text: string;
-    /** Layout blocks with boxes in image pixels; tables with rows and cells. Spans index `text`. */
-    blocks: Block[];
-    /** Clean text index -> raw index (see ../ocr/grounding.ts). */
-    offsets: OffsetRun[];
-    finishReason: string | null;
-    promptTokens: number | null;
-    completionTokens: number | null;
-  } | null;
-}
-
-type DocumentRow = {
-  id: string;
-  filename: string;
-  bytes: number;
-  sha256: string;
-  r2_key: string;
-  stage: DocumentStage;
-  error: string | null;
-  page_count: number | null;
-  seq: number;
-  failures: number;
-  token_sha256: string | null;
-  page_selection: string | null;
-  text_layer: "auto" | "off";
-  created_at: number;
-  updated_at: number;
-};
-
-type PageRow = {
-  page: number;
-  status: PageStatus;
-  attempts: number;
-  not_before: number | null;
-  error: string | null;
-  image_key: string | null;
-  image_kind: PageImageKind | null;
-  image_width: number | null;
-  image_height: number | null;
-  image_sha256: string | null;
-  render_ms: number | null;
-  ocr_ms: number | null;
-  ocr_text: string | null;
-  finish_reason: string | null;
-  prompt_tokens: number | null;
-  completion_tokens: number | null;
-  clean_text: string | null;
-  parsed_json: string | null;
-  ink_ratio: number | null;
-  render_tries: number;
-  ocr_path: "ocr" | "text-layer" | null;
-  updated_at: number;
-};
-
-/** Columns a page transition may set besides its status. */
-type PagePatch = Partial<Omit<PageRow, "page" | "status" | "updated_at">>;
+export type { PageDetail, Reader } from "./document-store";
 
 /** Unexpected errors in a row before a document is failed instead of retried. */
 const MAX_CONSECUTIVE_FAILURES = 5;
@@ -132,18 +43,18 @@ const BACKEND_RECHECK_MS = 5_000;
 export class Document extends Server<Env> {
   static override options = { hibernate: true };
 
-  private readonly query: Sql;
+  private readonly store: DocumentStore;
   /** Pages being worked on by the running batch; nothing else starts them twice. */
   private readonly inFlight = new Set<number>();
   private batchRunning = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.query = sqlOf(ctx.storage.sql);
+    this.store = new DocumentStore(ctx.storage);
     // Answered by the runtime without waking a hibernated object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
     void ctx.blockConcurrencyWhile(async () => {
-      migrate(ctx.storage, documentMigrations);
+      this.store.migrate();
       // Whatever woke us, a live document must have its next step scheduled (self-healing after
       // an abort that lost the alarm).
       const doc = this.documentRow();
@@ -156,58 +67,32 @@ export class Document extends Server<Env> {
   // ---- RPC surface (called by the Worker's routes) ----
 
   /** Takes charge of a stored upload. Calling it again for the same document changes nothing. */
-  async receive(upload: ReceivedUpload): Promise<DocumentSnapshot> {
+  async receive(upload: NewDocument): Promise<DocumentSnapshot> {
     if (!this.documentRow()) {
-      const now = Date.now();
-      const seq = this.ctx.storage.transactionSync(() => {
-        this.query`INSERT INTO document (id, filename, bytes, sha256, r2_key, token_sha256, page_selection, text_layer, stage, created_at, updated_at)
-                 VALUES (${upload.id}, ${upload.filename}, ${upload.bytes}, ${upload.sha256}, ${upload.r2Key},
-                         ${upload.tokenSha256}, ${upload.pages}, ${upload.textLayer}, 'received', ${now}, ${now})`;
-        return this.appendEvent(now, null, null, "received", null);
-      });
-      this.announceDocument(seq, now, null, "received", null, null);
-      await this.ctx.storage.setAlarm(now);
+      this.announceDocument(this.store.create(upload, Date.now()), null);
+      await this.ctx.storage.setAlarm(Date.now());
     }
-    return this.snapshotOrThrow();
+    return this.store.snapshot(Date.now());
   }
 
   /** The snapshot, or null when there is no such document or `reader` may not see it (the same answer). */
   snapshot(reader: Reader): DocumentSnapshot | null {
-    return this.allows(reader) ? this.snapshotOrThrow() : null;
+    return this.store.allows(reader) ? this.store.snapshot(Date.now()) : null;
   }
 
   page(reader: Reader, n: number): PageDetail | null {
-    if (!this.allows(reader)) return null;
-    const [row] = this.query<PageRow>`SELECT * FROM pages WHERE page = ${n}`;
-    if (!row) return null;
-    return {
-      ...pageSummary(row),
-      imageWidth: row.image_width,
-      imageHeight: row.image_height,
-      imageSha256: row.image_sha256,
-      ocr:
-        hasResult(row.status) && row.parsed_json !== null
-          ? {
-              raw: row.ocr_text ?? "",
-              text: row.clean_text ?? "",
-              ...(JSON.parse(row.parsed_json) as { blocks: Block[]; offsets: OffsetRun[] }),
-              finishReason: row.finish_reason,
-              promptTokens: row.prompt_tokens,
-              completionTokens: row.completion_tokens,
-            }
-          : null,
-    };
+    return this.store.allows(reader) ? this.store.pageDetail(n) : null;
   }
 
   /** Stops a live document; pages already done keep their results. */
   async cancel(reader: Reader): Promise<DocumentSnapshot | null> {
     const doc = this.documentRow();
-    if (!doc || !this.allows(reader)) return null;
+    if (!doc || !this.store.allows(reader)) return null;
     if (!isFinalStage(doc.stage)) {
       this.moveDocument("cancelled");
       await this.ctx.storage.deleteAlarm();
     }
-    return this.snapshotOrThrow();
+    return this.store.snapshot(Date.now());
   }
 
   // ---- WebSocket subscribers ----
@@ -218,7 +103,7 @@ export class Document extends Server<Env> {
       connection.close(4404, "unknown document");
       return;
     }
-    send(connection, { type: "snapshot", document: this.snapshotOrThrow() });
+    send(connection, { type: "snapshot", document: this.store.snapshot(Date.now()) });
   }
 
   override onMessage(connection: Connection, message: string | ArrayBuffer): void {
@@ -271,7 +156,7 @@ export class Document extends Server<Env> {
       if (this.stage() === "paging") await this.countPages(doc, config);
       if (this.stage() === "waiting" && (await this.gate(config).status()).healthy) this.moveDocument("ocr");
       if (this.stage() === "ocr") await this.runOcrBatch(config);
-      this.query`UPDATE document SET failures = 0`;
+      this.store.resetFailures();
       await this.scheduleNext();
     } catch (error) {
       await this.afterUnexpectedError(error);
@@ -284,7 +169,7 @@ export class Document extends Server<Env> {
    */
   private async afterUnexpectedError(error: unknown): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
-    const [{ failures }] = this.query<{ failures: number }>`UPDATE document SET failures = failures + 1 RETURNING failures`;
+    const failures = this.store.countFailure();
     log({ event: "document.error", documentId: this.documentRow()!.id, failures, error: message });
     if (failures >= MAX_CONSECUTIVE_FAILURES && !isFinalStage(this.stage())) {
       this.moveDocument("failed", `internal error: ${message}`);
@@ -314,13 +199,7 @@ export class Document extends Server<Env> {
       this.moveDocument("failed", `pages ${outside.join(",")} are not in this ${count}-page document`);
       return;
     }
-    const now = Date.now();
-    this.ctx.storage.transactionSync(() => {
-      for (const page of pages) {
-        this.query`INSERT OR IGNORE INTO pages (page, status, updated_at) VALUES (${page}, 'queued', ${now})`;
-      }
-      this.query`UPDATE document SET page_count = ${count} WHERE id = ${doc.id}`;
-    });
+    this.store.addPages(pages, count, Date.now());
     this.moveDocument("ocr");
   }
 
@@ -533,7 +412,7 @@ export class Document extends Server<Env> {
 
   /** Pages left mid-step by an evicted or aborted invocation go back to where they can restart. */
   private resumeInterruptedPages(): void {
-    for (const row of this.query<PageRow>`SELECT * FROM pages WHERE status IN ('rendering', 'waiting', 'ocr')`) {
+    for (const row of this.store.interruptedPages()) {
       if (this.inFlight.has(row.page)) continue;
       if (row.status === "rendering" && row.render_tries >= MAX_RENDER_TRIES) {
         this.movePage(row.page, "failed", { error: `page ${row.page}: rendering did not finish in ${row.render_tries} tries (too large or malformed?)` });
@@ -548,12 +427,7 @@ export class Document extends Server<Env> {
   /** The next page ready to work on, lowest number first; marks it in flight. */
   private claimNextPage(): PageRow | null {
     if (this.stage() !== "ocr") return null;
-    const now = Date.now();
-    const candidates = this.query<PageRow>`
-      SELECT * FROM pages
-      WHERE status = 'queued' OR (status = 'retrying' AND not_before <= ${now})
-      ORDER BY page LIMIT ${this.inFlight.size + 1}`;
-    const row = candidates.find((candidate) => !this.inFlight.has(candidate.page)) ?? null;
+    const row = this.store.nextReadyPage(Date.now(), this.inFlight);
     if (row) this.inFlight.add(row.page);
     return row;
   }
@@ -573,85 +447,44 @@ export class Document extends Server<Env> {
       await this.ctx.storage.setAlarm(Date.now());
       return;
     }
-    const [{ open, ready, next_retry }] = this.query<{ open: number; ready: number; next_retry: number | null }>`
-      SELECT count(*) FILTER (WHERE status IN ('queued', 'rendering', 'waiting', 'ocr', 'retrying')) AS open,
-             count(*) FILTER (WHERE status IN ('queued', 'rendering', 'waiting', 'ocr')) AS ready,
-             min(not_before) FILTER (WHERE status = 'retrying') AS next_retry
-      FROM pages`;
+    const { open, ready, nextRetry } = this.store.progress();
     if (open === 0) {
-      const counts = this.pageCounts();
+      const counts = this.store.pageCounts();
       const withResult = pageStatuses.filter(hasResult).reduce((n, status) => n + counts[status], 0);
       const outcome = ocrOutcome({ withResult, failed: counts.failed });
       this.moveDocument(outcome, outcome === "done" ? null : `${counts.failed} of ${withResult + counts.failed} pages failed`);
       await this.ctx.storage.deleteAlarm();
       return;
     }
-    await this.ctx.storage.setAlarm(ready > 0 || next_retry === null ? Date.now() : next_retry);
+    await this.ctx.storage.setAlarm(ready > 0 || nextRetry === null ? Date.now() : nextRetry);
   }
 
   // ---- Transitions: stored first, then logged and announced ----
 
   private moveDocument(to: DocumentStage, error: string | null = null): void {
-    const doc = this.documentRow()!;
-    if (!canMoveDocument(doc.stage, to)) throw new Error(`document ${doc.id}: no transition ${doc.stage} -> ${to}`);
-    const now = Date.now();
-    const seq = this.ctx.storage.transactionSync(() => {
-      this.query`UPDATE document SET stage = ${to}, error = ${error}, updated_at = ${now}`;
-      return this.appendEvent(now, null, doc.stage, to, error);
-    });
-    this.announceDocument(seq, now, doc.stage, to, error, now - doc.updated_at);
+    this.announceDocument(this.store.moveDocument(to, error), error);
   }
 
-  private announceDocument(
-    seq: number,
-    now: number,
-    from: DocumentStage | null,
-    to: DocumentStage,
-    error: string | null,
-    durationMs: number | null,
-  ): void {
+  private announceDocument(transition: Transition<DocumentStage>, error: string | null): void {
     const doc = this.documentRow()!;
+    const { seq, at, from, to, durationMs } = transition;
     log({ event: "document.transition", documentId: doc.id, from, to, durationMs, ...(error ? { error } : {}) });
-    this.broadcastEvent({ type: "document", seq, at: new Date(now).toISOString(), from, stage: to, error, pageCount: doc.page_count });
+    this.broadcastEvent({ type: "document", seq, at: new Date(at).toISOString(), from, stage: to, error, pageCount: doc.page_count });
   }
 
   private movePage(page: number, to: PageStatus, patch: PagePatch = {}): void {
-    const row = this.pageRow(page);
-    if (!canMovePage(row.status, to)) throw new Error(`page ${page}: no transition ${row.status} -> ${to}`);
-    const now = Date.now();
-    const next: PageRow = { ...row, ...patch, status: to, updated_at: now };
-    if (to === "done" && !("error" in patch)) next.error = null;
-    const reportedError = to === "failed" || to === "retrying" ? next.error : null;
-    const seq = this.ctx.storage.transactionSync(() => {
-      this.query`UPDATE pages SET
-          status = ${next.status}, attempts = ${next.attempts}, not_before = ${next.not_before}, error = ${next.error},
-          image_key = ${next.image_key}, image_kind = ${next.image_kind}, image_width = ${next.image_width},
-          image_height = ${next.image_height}, image_sha256 = ${next.image_sha256}, render_ms = ${next.render_ms},
-          ocr_ms = ${next.ocr_ms}, ocr_text = ${next.ocr_text}, finish_reason = ${next.finish_reason},
-          prompt_tokens = ${next.prompt_tokens}, completion_tokens = ${next.completion_tokens},
-          clean_text = ${next.clean_text}, parsed_json = ${next.parsed_json}, ink_ratio = ${next.ink_ratio},
-          render_tries = ${next.render_tries}, ocr_path = ${next.ocr_path}, updated_at = ${now}
-        WHERE page = ${page}`;
-      return this.appendEvent(now, page, row.status, to, reportedError);
-    });
+    const { seq, at, from, durationMs, row, error } = this.store.movePage(page, to, patch);
     log({
       event: "page.transition",
       documentId: this.documentRow()!.id,
       page,
-      from: row.status,
+      from,
       to,
-      durationMs: now - row.updated_at,
-      attempt: next.attempts,
-      ...(reportedError ? { error: reportedError } : {}),
+      durationMs,
+      attempt: row.attempts,
+      ...(error ? { error } : {}),
     });
-    this.broadcastEvent({ type: "page", seq, at: new Date(now).toISOString(), from: row.status, page: pageSummary(next) });
-  }
-
-  /** Appends to the event history and bumps the sequence number; runs inside the transition's transaction. */
-  private appendEvent(now: number, page: number | null, from: string | null, to: string, error: string | null): number {
-    const [{ seq }] = this.query<{ seq: number }>`UPDATE document SET seq = seq + 1 RETURNING seq`;
-    this.query`INSERT INTO events (seq, at, page, from_state, to_state, error) VALUES (${seq}, ${now}, ${page}, ${from}, ${to}, ${error})`;
-    return seq;
+    this.broadcastEvent({ type: "page", seq, at: new Date(at).toISOString(), from, page: pageSummary(row) });
   }
 
   private broadcastEvent(event: TransitionEvent): void {
@@ -660,61 +493,12 @@ export class Document extends Server<Env> {
 
   // ---- Reads ----
 
-  private allows(reader: Reader): boolean {
-    const doc = this.documentRow();
-    if (!doc) return false;
-    if (reader.kind === "operator") return true;
-    return doc.token_sha256 !== null && sameDigest(doc.token_sha256, reader.tokenSha256);
-  }
-
   private documentRow(): DocumentRow | undefined {
-    return this.query<DocumentRow>`SELECT * FROM document LIMIT 1`[0];
+    return this.store.document();
   }
 
   private stage(): DocumentStage {
     return this.documentRow()!.stage;
-  }
-
-  private pageRow(page: number): PageRow {
-    const [row] = this.query<PageRow>`SELECT * FROM pages WHERE page = ${page}`;
-    if (!row) throw new Error(`page ${page} does not exist`);
-    return row;
-  }
-
-  private pageCounts(): Record<PageStatus, number> {
-    const counts = Object.fromEntries(pageStatuses.map((status) => [status, 0])) as Record<PageStatus, number>;
-    for (const { status, n } of this.query<{ status: PageStatus; n: number }>`SELECT status, count(*) AS n FROM pages GROUP BY status`) {
-      counts[status] = n;
-    }
-    return counts;
-  }
-
-  private snapshotOrThrow(): DocumentSnapshot {
-    const doc = this.documentRow()!;
-    const now = Date.now();
-    const stageMs: DocumentSnapshot["stageMs"] = {};
-    const stages = this.query<{ to_state: DocumentStage; at: number }>`SELECT to_state, at FROM events WHERE page IS NULL ORDER BY seq`;
-    stages.forEach(({ to_state, at }, i) => {
-      const end = stages[i + 1]?.at ?? (isFinalStage(to_state) ? at : now);
-      stageMs[to_state] = (stageMs[to_state] ?? 0) + (end - at);
-    });
-    return {
-      id: doc.id,
-      filename: doc.filename,
-      bytes: doc.bytes,
-      sha256: doc.sha256,
-      stage: doc.stage,
-      error: doc.error,
-      createdAt: new Date(doc.created_at).toISOString(),
-      updatedAt: new Date(doc.updated_at).toISOString(),
-      stageMs,
-      pageCount: doc.page_count,
-      pageSelection: doc.page_selection,
-      textLayer: doc.text_layer,
-      pageCounts: this.pageCounts(),
-      pages: this.query<PageRow>`SELECT * FROM pages ORDER BY page`.map(pageSummary),
-      seq: doc.seq,
-    };
   }
 
   private async loadPdf(doc: DocumentRow, config: Settings): Promise<PdfSource> {
@@ -728,20 +512,6 @@ export class Document extends Server<Env> {
     });
   }
 
-}
-
-function pageSummary(row: PageRow): PageSummary {
-  return {
-    page: row.page,
-    status: row.status,
-    path: row.ocr_path,
-    attempts: row.attempts,
-    error: row.error,
-    image: row.image_kind,
-    renderMs: row.render_ms,
-    ocrMs: row.ocr_ms,
-    updatedAt: new Date(row.updated_at).toISOString(),
-  };
 }
 
 export function pageImageKey(documentId: string, page: number, kind: PageImageKind): string {

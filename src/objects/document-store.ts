@@ -1,0 +1,300 @@
+/**
+ * A document's state in its Durable Object's SQLite: the document row, one row per page, and every
+ * transition as a numbered event. All SQL of the Document object lives here; the object decides
+ * what happens, this records it. A transition and its event are written in one transaction, and
+ * only moves the lifecycle tables allow are written at all.
+ */
+import { sameDigest } from "../auth";
+import type { Block, OffsetRun } from "../ocr/grounding";
+import type { PageImageKind } from "../pdf/page-image";
+import type { DocumentSnapshot, PageSummary } from "../protocol";
+import { documentMigrations } from "./document-schema";
+import { canMoveDocument, canMovePage, hasResult, isFinalStage, pageStatuses, type DocumentStage, type PageStatus } from "./lifecycle";
+import { migrate, sqlOf, type Sql } from "./sql";
+
+export interface NewDocument {
+  id: string;
+  filename: string;
+  bytes: number;
+  sha256: string;
+  r2Key: string;
+  /** SHA-256 (hex) of the capability token handed to the uploader. */
+  tokenSha256: string;
+  /** The uploader's page selection (`1-5,9`), already validated; null for every page. */
+  pages: string | null;
+  /** Whether born-digital pages may be read from their text layer. */
+  textLayer: "auto" | "off";
+}
+
+/** Who reads: an operator (already authenticated by the Worker), or the holder of a token. */
+export type Reader = { kind: "operator" } | { kind: "token"; tokenSha256: string };
+
+export interface PageDetail extends PageSummary {
+  imageWidth: number | null;
+  imageHeight: number | null;
+  imageSha256: string | null;
+  ocr: {
+    /** The model's output, verbatim. */
+    raw: string;
+    /** Clean text: markup removed, tables as tab-separated rows. */
+    text: string;
+    /** Layout blocks with boxes in image pixels; tables with rows and cells. Spans index `text`. */
+    blocks: Block[];
+    /** Clean text index -> raw index (see ../ocr/grounding.ts). */
+    offsets: OffsetRun[];
+    finishReason: string | null;
+    promptTokens: number | null;
+    completionTokens: number | null;
+  } | null;
+}
+
+export type DocumentRow = {
+  id: string;
+  filename: string;
+  bytes: number;
+  sha256: string;
+  r2_key: string;
+  stage: DocumentStage;
+  error: string | null;
+  page_count: number | null;
+  seq: number;
+  failures: number;
+  token_sha256: string | null;
+  page_selection: string | null;
+  text_layer: "auto" | "off";
+  created_at: number;
+  updated_at: number;
+};
+
+export type PageRow = {
+  page: number;
+  status: PageStatus;
+  attempts: number;
+  not_before: number | null;
+  error: string | null;
+  image_key: string | null;
+  image_kind: PageImageKind | null;
+  image_width: number | null;
+  image_height: number | null;
+  image_sha256: string | null;
+  render_ms: number | null;
+  ocr_ms: number | null;
+  ocr_text: string | null;
+  finish_reason: string | null;
+  prompt_tokens: number | null;
+  completion_tokens: number | null;
+  clean_text: string | null;
+  parsed_json: string | null;
+  ink_ratio: number | null;
+  render_tries: number;
+  ocr_path: "ocr" | "text-layer" | null;
+  updated_at: number;
+};
+
+/** Columns a page transition may set besides its status. */
+export type PagePatch = Partial<Omit<PageRow, "page" | "status" | "updated_at">>;
+
+/** What a stored transition was, for the log and the subscribers. */
+export interface Transition<State> {
+  seq: number;
+  at: number;
+  from: State | null;
+  to: State;
+  /** Time spent in `from`. */
+  durationMs: number | null;
+}
+
+export class DocumentStore {
+  private readonly query: Sql;
+
+  constructor(private readonly storage: DurableObjectStorage) {
+    this.query = sqlOf(storage.sql);
+  }
+
+  migrate(): void {
+    migrate(this.storage, documentMigrations);
+  }
+
+  // ---- Writes ----
+
+  create(upload: NewDocument, now: number): Transition<DocumentStage> {
+    const seq = this.storage.transactionSync(() => {
+      this.query`INSERT INTO document (id, filename, bytes, sha256, r2_key, token_sha256, page_selection, text_layer, stage, created_at, updated_at)
+               VALUES (${upload.id}, ${upload.filename}, ${upload.bytes}, ${upload.sha256}, ${upload.r2Key},
+                       ${upload.tokenSha256}, ${upload.pages}, ${upload.textLayer}, 'received', ${now}, ${now})`;
+      return this.appendEvent(now, null, null, "received", null);
+    });
+    return { seq, at: now, from: null, to: "received", durationMs: null };
+  }
+
+  addPages(pages: readonly number[], pageCount: number, now: number): void {
+    this.storage.transactionSync(() => {
+      for (const page of pages) this.query`INSERT OR IGNORE INTO pages (page, status, updated_at) VALUES (${page}, 'queued', ${now})`;
+      this.query`UPDATE document SET page_count = ${pageCount}`;
+    });
+  }
+
+  moveDocument(to: DocumentStage, error: string | null): Transition<DocumentStage> {
+    const doc = this.document()!;
+    if (!canMoveDocument(doc.stage, to)) throw new Error(`document ${doc.id}: no transition ${doc.stage} -> ${to}`);
+    const now = Date.now();
+    const seq = this.storage.transactionSync(() => {
+      this.query`UPDATE document SET stage = ${to}, error = ${error}, updated_at = ${now}`;
+      return this.appendEvent(now, null, doc.stage, to, error);
+    });
+    return { seq, at: now, from: doc.stage, to, durationMs: now - doc.updated_at };
+  }
+
+  /** Moves a page, setting `patch` too; `error` is cleared on `done` unless the patch sets it. */
+  movePage(page: number, to: PageStatus, patch: PagePatch): Transition<PageStatus> & { row: PageRow; error: string | null } {
+    const row = this.requirePage(page);
+    if (!canMovePage(row.status, to)) throw new Error(`page ${page}: no transition ${row.status} -> ${to}`);
+    const now = Date.now();
+    const next: PageRow = { ...row, ...patch, status: to, updated_at: now };
+    if (to === "done" && !("error" in patch)) next.error = null;
+    const reportedError = to === "failed" || to === "retrying" ? next.error : null;
+    const seq = this.storage.transactionSync(() => {
+      this.query`UPDATE pages SET
+          status = ${next.status}, attempts = ${next.attempts}, not_before = ${next.not_before}, error = ${next.error},
+          image_key = ${next.image_key}, image_kind = ${next.image_kind}, image_width = ${next.image_width},
+          image_height = ${next.image_height}, image_sha256 = ${next.image_sha256}, render_ms = ${next.render_ms},
+          ocr_ms = ${next.ocr_ms}, ocr_text = ${next.ocr_text}, finish_reason = ${next.finish_reason},
+          prompt_tokens = ${next.prompt_tokens}, completion_tokens = ${next.completion_tokens},
+          clean_text = ${next.clean_text}, parsed_json = ${next.parsed_json}, ink_ratio = ${next.ink_ratio},
+          render_tries = ${next.render_tries}, ocr_path = ${next.ocr_path}, updated_at = ${now}
+        WHERE page = ${page}`;
+      return this.appendEvent(now, page, row.status, to, reportedError);
+    });
+    return { seq, at: now, from: row.status, to, durationMs: now - row.updated_at, row: next, error: reportedError };
+  }
+
+  resetFailures(): void {
+    this.query`UPDATE document SET failures = 0`;
+  }
+
+  /** Counts one more unexpected error in a row; returns how many there have been. */
+  countFailure(): number {
+    return this.query<{ failures: number }>`UPDATE document SET failures = failures + 1 RETURNING failures`[0].failures;
+  }
+
+  /** Appends to the event history and bumps the sequence number; runs inside the transition's transaction. */
+  private appendEvent(now: number, page: number | null, from: string | null, to: string, error: string | null): number {
+    const [{ seq }] = this.query<{ seq: number }>`UPDATE document SET seq = seq + 1 RETURNING seq`;
+    this.query`INSERT INTO events (seq, at, page, from_state, to_state, error) VALUES (${seq}, ${now}, ${page}, ${from}, ${to}, ${error})`;
+    return seq;
+  }
+
+  // ---- Reads ----
+
+  document(): DocumentRow | undefined {
+    return this.query<DocumentRow>`SELECT * FROM document LIMIT 1`[0];
+  }
+
+  requirePage(page: number): PageRow {
+    const [row] = this.query<PageRow>`SELECT * FROM pages WHERE page = ${page}`;
+    if (!row) throw new Error(`page ${page} does not exist`);
+    return row;
+  }
+
+  allows(reader: Reader): boolean {
+    const doc = this.document();
+    if (!doc) return false;
+    if (reader.kind === "operator") return true;
+    return doc.token_sha256 !== null && sameDigest(doc.token_sha256, reader.tokenSha256);
+  }
+
+  /** Pages a batch left mid-step (it died with its invocation). */
+  interruptedPages(): PageRow[] {
+    return this.query<PageRow>`SELECT * FROM pages WHERE status IN ('rendering', 'waiting', 'ocr')`;
+  }
+
+  /** The lowest-numbered page ready to work on that is not in `busy`. */
+  nextReadyPage(now: number, busy: ReadonlySet<number>): PageRow | null {
+    const candidates = this.query<PageRow>`
+      SELECT * FROM pages
+      WHERE status = 'queued' OR (status = 'retrying' AND not_before <= ${now})
+      ORDER BY page LIMIT ${busy.size + 1}`;
+    return candidates.find((candidate) => !busy.has(candidate.page)) ?? null;
+  }
+
+  /** Pages not settled yet, those ready to go now, and when the earliest retry is due. */
+  progress(): { open: number; ready: number; nextRetry: number | null } {
+    const [row] = this.query<{ open: number; ready: number; next_retry: number | null }>`
+      SELECT count(*) FILTER (WHERE status IN ('queued', 'rendering', 'waiting', 'ocr', 'retrying')) AS open,
+             count(*) FILTER (WHERE status IN ('queued', 'rendering', 'waiting', 'ocr')) AS ready,
+             min(not_before) FILTER (WHERE status = 'retrying') AS next_retry
+      FROM pages`;
+    return { open: row.open, ready: row.ready, nextRetry: row.next_retry };
+  }
+
+  pageCounts(): Record<PageStatus, number> {
+    const counts = Object.fromEntries(pageStatuses.map((status) => [status, 0])) as Record<PageStatus, number>;
+    for (const { status, n } of this.query<{ status: PageStatus; n: number }>`SELECT status, count(*) AS n FROM pages GROUP BY status`) {
+      counts[status] = n;
+    }
+    return counts;
+  }
+
+  snapshot(now: number): DocumentSnapshot {
+    const doc = this.document()!;
+    const stageMs: DocumentSnapshot["stageMs"] = {};
+    const stages = this.query<{ to_state: DocumentStage; at: number }>`SELECT to_state, at FROM events WHERE page IS NULL ORDER BY seq`;
+    stages.forEach(({ to_state, at }, i) => {
+      const end = stages[i + 1]?.at ?? (isFinalStage(to_state) ? at : now);
+      stageMs[to_state] = (stageMs[to_state] ?? 0) + (end - at);
+    });
+    return {
+      id: doc.id,
+      filename: doc.filename,
+      bytes: doc.bytes,
+      sha256: doc.sha256,
+      stage: doc.stage,
+      error: doc.error,
+      createdAt: new Date(doc.created_at).toISOString(),
+      updatedAt: new Date(doc.updated_at).toISOString(),
+      stageMs,
+      pageCount: doc.page_count,
+      pageSelection: doc.page_selection,
+      textLayer: doc.text_layer,
+      pageCounts: this.pageCounts(),
+      pages: this.query<PageRow>`SELECT * FROM pages ORDER BY page`.map(pageSummary),
+      seq: doc.seq,
+    };
+  }
+
+  pageDetail(n: number): PageDetail | null {
+    const [row] = this.query<PageRow>`SELECT * FROM pages WHERE page = ${n}`;
+    if (!row) return null;
+    return {
+      ...pageSummary(row),
+      imageWidth: row.image_width,
+      imageHeight: row.image_height,
+      imageSha256: row.image_sha256,
+      ocr:
+        hasResult(row.status) && row.parsed_json !== null
+          ? {
+              raw: row.ocr_text ?? "",
+              text: row.clean_text ?? "",
+              ...(JSON.parse(row.parsed_json) as { blocks: Block[]; offsets: OffsetRun[] }),
+              finishReason: row.finish_reason,
+              promptTokens: row.prompt_tokens,
+              completionTokens: row.completion_tokens,
+            }
+          : null,
+    };
+  }
+}
+
+export function pageSummary(row: PageRow): PageSummary {
+  return {
+    page: row.page,
+    status: row.status,
+    path: row.ocr_path,
+    attempts: row.attempts,
+    error: row.error,
+    image: row.image_kind,
+    renderMs: row.render_ms,
+    ocrMs: row.ocr_ms,
+    updatedAt: new Date(row.updated_at).toISOString(),
+  };
+}
