@@ -34,6 +34,8 @@ const settingsSchema = z.object({
   MAX_PAGE_PIXELS: positiveInt(8_000_000),
   MAX_IMAGE_PIXELS: positiveInt(200_000_000),
   MAX_CONTENT_BYTES: positiveInt(64 * 1024 * 1024),
+  // Files this big or bigger are read from R2 by ranges, one page's objects at a time.
+  RANGED_MIN_BYTES: z.coerce.number().int().nonnegative().default(8 * 1024 * 1024),
   PAGES_PER_INVOCATION: positiveInt(24),
   UPLOAD_IDLE_TIMEOUT_MS: positiveInt(30_000),
   UPLOAD_TIMEOUT_MS: positiveInt(15 * 60_000),

@@ -11,7 +11,7 @@ import { PDFDocument, PDFName, PDFRawStream, StandardFonts } from "pdf-lib";
 import { it } from "vitest";
 import { fullPageJpeg } from "../../src/pdf/jpeg-passthrough";
 import { pdfiumMemoryBytes } from "../../src/pdf/render";
-import { openSource, type PdfLimits } from "../../src/pdf/source";
+import { bytesReader, openSource, type PdfLimits } from "../../src/pdf/source";
 
 const collector = (env as unknown as { BENCH_COLLECTOR: string }).BENCH_COLLECTOR;
 const PAGES = 12;
@@ -68,7 +68,7 @@ async function scannedPdf(forceRender: boolean): Promise<Uint8Array> {
 async function timePaging(name: string, bytes: Uint8Array): Promise<void> {
   await send(`/pdf/${name}`, bytes);
   await send("/figure", JSON.stringify({ name: `${name}_pdf_mb`, value: bytes.byteLength / 2 ** 20 }));
-  const source = await openSource(bytes, limits);
+  const source = await openSource(bytesReader(bytes), limits);
   const start = await tick();
   let pixels = 0;
   for (let i = 0; i < source.pageCount; i++) pixels += (await source.pageImage(i, 144)).width;

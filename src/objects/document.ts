@@ -501,16 +501,30 @@ export class Document extends Server<Env> {
     return this.documentRow()!.stage;
   }
 
+  /** The upload, read by ranges from R2 when it is big (never whole in memory), else whole. */
   private async loadPdf(doc: DocumentRow, config: Settings): Promise<PdfSource> {
-    const object = await this.env.DOCUMENTS_BUCKET.get(doc.r2_key);
-    if (!object) throw new PdfError("the uploaded file is missing from storage");
-    return openSource(new Uint8Array(await object.arrayBuffer()), {
-      maxPages: config.MAX_PAGES,
-      maxPagePixels: config.MAX_PAGE_PIXELS,
-      maxImagePixels: config.MAX_IMAGE_PIXELS,
-      maxContentBytes: config.MAX_CONTENT_BYTES,
-    });
+    const bucket = this.env.DOCUMENTS_BUCKET;
+    const head = await bucket.head(doc.r2_key);
+    if (!head) throw new PdfError("the uploaded file is missing from storage");
+    return openSource(
+      {
+        size: head.size,
+        async read(offset, length) {
+          const object = await bucket.get(doc.r2_key, { range: { offset, length } });
+          if (!object) throw new PdfError("the uploaded file is missing from storage");
+          return new Uint8Array(await object.arrayBuffer());
+        },
+      },
+      {
+        maxPages: config.MAX_PAGES,
+        maxPagePixels: config.MAX_PAGE_PIXELS,
+        maxImagePixels: config.MAX_IMAGE_PIXELS,
+        maxContentBytes: config.MAX_CONTENT_BYTES,
+        rangedMinBytes: config.RANGED_MIN_BYTES,
+      },
+    );
   }
+
 
 }
 

@@ -1,13 +1,15 @@
 /**
- * A PDF opened for paging, whatever it turned out to be: normally parsed by pdf-lib and split one
- * page at a time (bounded memory); if encrypted, opened by PDFium with the empty user password
- * (pdf-lib cannot decrypt) and rendered from the whole file. Limits are checked before any page is
+ * A PDF opened for paging, whatever it turned out to be: a large one read by byte ranges, one
+ * page's objects at a time (./ranged.ts), so it is never in memory whole; a smaller one (or one the
+ * ranged reader cannot follow) parsed whole by pdf-lib and split one page at a time; an encrypted
+ * or damaged one opened by PDFium (with the empty user password) and rendered from the whole file. Limits are checked before any page is
  * rendered: too many pages fails the document, a page whose images or content would expand past
  * the limits fails that page, with the reason.
  */
 import { PDFArray, PDFDict, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFStream, type PDFDocument, type PDFPage } from "pdf-lib";
 import { PdfError, openPdf } from "./document";
 import { pageImage, type PageImage } from "./page-image";
+import { RangedPdf, type RangeReader } from "./ranged";
 import { openWithPdfium, renderLoadedPage } from "./render";
 
 export interface PdfLimits {
@@ -18,12 +20,16 @@ export interface PdfLimits {
   maxImagePixels: number;
   /** Bytes a page's content streams may expand to. */
   maxContentBytes: number;
+  /** Files at least this big are read by ranges instead of whole. */
+  rangedMinBytes?: number;
 }
 
 export interface PdfSource {
   readonly pageCount: number;
   /** Set when the file was encrypted (and opened with the empty user password). */
   readonly encrypted: boolean;
+  /** Set when the file is read by ranges, a page at a time. */
+  readonly ranged: boolean;
   /**
    * Page `index` (0-based) as the image the OCR model gets, and its text layer if `withText`;
    * PdfError names what is wrong with the page.
@@ -32,7 +38,37 @@ export interface PdfSource {
   close(): void;
 }
 
-export async function openSource(bytes: Uint8Array, limits: PdfLimits): Promise<PdfSource> {
+/** Reads `bytes` as if by ranges: for files already in memory (tests, small uploads). */
+export function bytesReader(bytes: Uint8Array): RangeReader {
+  return { size: bytes.byteLength, read: async (offset, length) => bytes.subarray(offset, offset + length) };
+}
+
+export async function openSource(reader: RangeReader, limits: PdfLimits): Promise<PdfSource> {
+  if (reader.size >= (limits.rangedMinBytes ?? Infinity)) {
+    const ranged = await RangedPdf.open(reader).catch(() => null);
+    if (ranged) return rangedSource(ranged, limits);
+  }
+  return openWhole(await reader.read(0, reader.size), limits);
+}
+
+function rangedSource(ranged: RangedPdf, limits: PdfLimits): PdfSource {
+  if (ranged.pageCount === 0) throw new PdfError("the PDF has no pages");
+  assertPageCount(ranged.pageCount, limits);
+  return {
+    pageCount: ranged.pageCount,
+    encrypted: false,
+    ranged: true,
+    pageImage: (index, dpi, withText = false) =>
+      asPageError(async () => {
+        const pdf = await openPdf(await ranged.singlePage(index));
+        await assertPageWithinLimits(pdf, 0, limits);
+        return pageImage(pdf, 0, dpi, { maxPixels: limits.maxPagePixels, withText });
+      }),
+    close() {},
+  };
+}
+
+async function openWhole(bytes: Uint8Array, limits: PdfLimits): Promise<PdfSource> {
   let pdf: PDFDocument;
   try {
     pdf = await openPdf(bytes);
@@ -52,6 +88,7 @@ export async function openSource(bytes: Uint8Array, limits: PdfLimits): Promise<
   return {
     pageCount,
     encrypted: false,
+    ranged: false,
     pageImage: (index, dpi, withText = false) =>
       asPageError(async () => {
         await assertPageWithinLimits(pdf, index, limits);
@@ -83,6 +120,7 @@ async function openWholeWithPdfium(bytes: Uint8Array, limits: PdfLimits, encrypt
   return {
     pageCount,
     encrypted,
+    ranged: false,
     pageImage: (index, dpi, withText = false) =>
       asPageError(async () => ({
         kind: "png" as const,

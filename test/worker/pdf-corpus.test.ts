@@ -1,30 +1,38 @@
 import { describe, expect, it } from "vitest";
 import { PdfError } from "../../src/pdf/document";
 import { BLANK_INK_RATIO, type PageImage } from "../../src/pdf/page-image";
-import { openSource, type PdfLimits } from "../../src/pdf/source";
+import { bytesReader, openSource, type PdfLimits } from "../../src/pdf/source";
 import { corpus } from "./pdf-corpus";
 
-const limits: PdfLimits = { maxPages: 60, maxPagePixels: 8_000_000, maxImagePixels: 200_000_000, maxContentBytes: 8 * 1024 * 1024 };
+const whole: PdfLimits = { maxPages: 60, maxPagePixels: 8_000_000, maxImagePixels: 200_000_000, maxContentBytes: 8 * 1024 * 1024 };
+/** The same limits, but every file read by ranges (what a big upload gets). */
+const ranged: PdfLimits = { ...whole, rangedMinBytes: 0 };
+const rangedUse = { ranged: 0, whole: 0 };
 
-describe("a corpus of odd and hostile PDFs", () => {
-  it("has at least 40 cases", () => {
-    expect(corpus.length).toBeGreaterThanOrEqual(40);
-  });
+it("has at least 40 cases", () => {
+  expect(corpus.length).toBeGreaterThanOrEqual(40);
+});
 
+describe.each([
+  ["read whole", whole],
+  ["read by ranges", ranged],
+])("a corpus of odd and hostile PDFs, %s", (_how, limits) => {
   for (const testCase of corpus) {
     it(testCase.name, async () => {
       const bytes = await testCase.build();
-      const opened = await openSource(bytes, limits).catch((error: unknown) => error);
-      if ("fails" in testCase.expect) {
+      const expected = (limits === ranged && testCase.expectRanged) || testCase.expect;
+      const opened = await openSource(bytesReader(bytes), limits).catch((error: unknown) => error);
+      if ("fails" in expected) {
         expect(opened).toBeInstanceOf(PdfError);
-        expect((opened as PdfError).message).toMatch(testCase.expect.fails);
+        expect((opened as PdfError).message).toMatch(expected.fails);
         return;
       }
       if (!(opened && typeof opened === "object" && "pageCount" in opened)) throw opened;
       const source = opened as import("../../src/pdf/source").PdfSource;
+      if (limits === ranged) rangedUse[source.ranged ? "ranged" : "whole"]++;
       try {
-        expect(source.pageCount).toBe(testCase.expect.pages.length);
-        for (const [index, outcome] of testCase.expect.pages.entries()) {
+        expect(source.pageCount).toBe(expected.pages.length);
+        for (const [index, outcome] of expected.pages.entries()) {
           const image = await source.pageImage(index, 144).catch((error: unknown) => error);
           if ("fails" in outcome) {
             expect(image).toBeInstanceOf(PdfError);
@@ -45,4 +53,10 @@ describe("a corpus of odd and hostile PDFs", () => {
       }
     });
   }
+});
+
+it("reads almost every readable corpus file by ranges (the rest fall back to reading it whole)", () => {
+  // Encrypted files and ones with a broken xref are the ones read whole.
+  expect(rangedUse.ranged).toBeGreaterThanOrEqual(30);
+  expect(rangedUse.whole).toBeLessThanOrEqual(6);
 });
