@@ -59,4 +59,6 @@ export const documentMigrations = [
   /* 5: born-digital pages may be read from their text layer: per document whether to, per page which path */ `
   ALTER TABLE document ADD COLUMN text_layer TEXT NOT NULL DEFAULT 'auto';
   ALTER TABLE pages ADD COLUMN ocr_path TEXT;`,
+  /* 6: the vessel entities found on each page */ `
+  ALTER TABLE pages ADD COLUMN entities_json TEXT;`,
 ] as const;

@@ -5,6 +5,7 @@
  * only moves the lifecycle tables allow are written at all.
  */
 import { sameDigest } from "../auth";
+import type { Entity } from "../entities/extract";
 import type { Block, OffsetRun } from "../ocr/grounding";
 import type { PageImageKind } from "../pdf/page-image";
 import type { DocumentSnapshot, PageSummary } from "../protocol";
@@ -88,6 +89,7 @@ export type PageRow = {
   ink_ratio: number | null;
   render_tries: number;
   ocr_path: "ocr" | "text-layer" | null;
+  entities_json: string | null;
   updated_at: number;
 };
 
@@ -161,7 +163,8 @@ export class DocumentStore {
           ocr_ms = ${next.ocr_ms}, ocr_text = ${next.ocr_text}, finish_reason = ${next.finish_reason},
           prompt_tokens = ${next.prompt_tokens}, completion_tokens = ${next.completion_tokens},
           clean_text = ${next.clean_text}, parsed_json = ${next.parsed_json}, ink_ratio = ${next.ink_ratio},
-          render_tries = ${next.render_tries}, ocr_path = ${next.ocr_path}, updated_at = ${now}
+          render_tries = ${next.render_tries}, ocr_path = ${next.ocr_path}, entities_json = ${next.entities_json},
+          updated_at = ${now}
         WHERE page = ${page}`;
       return this.appendEvent(now, page, row.status, to, reportedError);
     });
@@ -262,6 +265,16 @@ export class DocumentStore {
     };
   }
 
+  /** Entities of every page (or one), optionally of one label, in page order. */
+  entities(filter: { page?: number; label?: string }): Array<Entity & { page: number }> {
+    const rows = this.query<{ page: number; entities_json: string }>`
+      SELECT page, entities_json FROM pages WHERE entities_json IS NOT NULL ORDER BY page`;
+    return rows
+      .filter((row) => filter.page === undefined || row.page === filter.page)
+      .flatMap((row) => (JSON.parse(row.entities_json) as Entity[]).map((entity) => ({ ...entity, page: row.page })))
+      .filter((entity) => filter.label === undefined || entity.label === filter.label);
+  }
+
   pageDetail(n: number): PageDetail | null {
     const [row] = this.query<PageRow>`SELECT * FROM pages WHERE page = ${n}`;
     if (!row) return null;
@@ -290,6 +303,7 @@ export function pageSummary(row: PageRow): PageSummary {
     page: row.page,
     status: row.status,
     path: row.ocr_path,
+    entities: row.entities_json === null ? null : (JSON.parse(row.entities_json) as unknown[]).length,
     attempts: row.attempts,
     error: row.error,
     image: row.image_kind,

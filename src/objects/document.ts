@@ -9,6 +9,7 @@ import { sha256Hex } from "../bytes";
 import { settings, type Settings } from "../config";
 import { log } from "../log";
 import { OcrError, isRunaway, ocrClientOptions, recognisePage } from "../ocr/deepseek";
+import { extractEntities, type Entity } from "../entities/extract";
 import { parseGrounded } from "../ocr/grounding";
 import { PdfError } from "../pdf/document";
 import { BLANK_INK_RATIO, mediaTypes, type PageImage, type PageImageKind } from "../pdf/page-image";
@@ -82,6 +83,10 @@ export class Document extends Server<Env> {
 
   page(reader: Reader, n: number): PageDetail | null {
     return this.store.allows(reader) ? this.store.pageDetail(n) : null;
+  }
+
+  entities(reader: Reader, filter: { page?: number; label?: string }): Array<Entity & { page: number }> | null {
+    return this.store.allows(reader) ? this.store.entities(filter) : null;
   }
 
   /** Stops a live document; pages already done keep their results. */
@@ -322,19 +327,12 @@ export class Document extends Server<Env> {
     };
     if (image.textLayer) {
       // Born-digital: the page says what it says; no GPU time, and the same parsed structure.
-      const parsed = parseGrounded(image.textLayer, image);
-      this.movePage(row.page, "done", {
-        ...patch,
-        ocr_path: "text-layer",
-        ocr_text: image.textLayer,
-        clean_text: parsed.text,
-        parsed_json: JSON.stringify({ blocks: parsed.blocks, offsets: parsed.offsets }),
-      });
+      this.movePage(row.page, "done", { ...patch, ocr_path: "text-layer", ...readResult(image.textLayer, image, row.page) });
       return null;
     }
     if (image.inkRatio < BLANK_INK_RATIO) {
       // A blank page makes the model repeat one letter for thousands of tokens: do not send it.
-      this.movePage(row.page, "blank", { ...patch, clean_text: "", parsed_json: JSON.stringify({ blocks: [], offsets: [] }) });
+      this.movePage(row.page, "blank", { ...patch, ...readResult("", image, row.page) });
       return null;
     }
     return { image, patch };
@@ -378,14 +376,11 @@ export class Document extends Server<Env> {
         result = await recognisePage(input, options, true);
         log({ event: "ocr.request", documentId, page, attempt: attempts, outcome: "ok", latencyMs: Date.now() - again });
       }
-      const parsed = parseGrounded(result.text, image);
       const degraded = isRunaway(result);
       this.movePage(page, degraded ? "degraded" : "done", {
         attempts,
         ocr_path: "ocr",
-        ocr_text: result.text,
-        clean_text: parsed.text,
-        parsed_json: JSON.stringify({ blocks: parsed.blocks, offsets: parsed.offsets }),
+        ...readResult(result.text, image, page),
         finish_reason: result.finishReason,
         prompt_tokens: result.promptTokens,
         completion_tokens: result.completionTokens,
@@ -526,6 +521,17 @@ export class Document extends Server<Env> {
   }
 
 
+}
+
+/** A page's text as stored: verbatim, parsed (clean text, blocks, offsets) and its entities. */
+function readResult(raw: string, image: { width: number; height: number }, page: number): PagePatch {
+  const parsed = parseGrounded(raw, image);
+  return {
+    ocr_text: raw,
+    clean_text: parsed.text,
+    parsed_json: JSON.stringify({ blocks: parsed.blocks, offsets: parsed.offsets }),
+    entities_json: JSON.stringify(extractEntities(parsed.text, parsed.blocks, page)),
+  };
 }
 
 export function pageImageKey(documentId: string, page: number, kind: PageImageKind): string {

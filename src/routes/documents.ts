@@ -136,6 +136,17 @@ documents.get("/:id/pages/:n", validate("param", pageParam), async (c) => {
   return (await stub.snapshot(reader)) ? fail(404, `the document has no page ${n} (yet)`) : fail(404, NOT_FOUND);
 });
 
+const entityQuery = z.object({
+  label: z.string().regex(/^[A-Z_]{2,40}$/, "labels are like IMO_NUMBER").optional(),
+  page: z.coerce.number().int().positive().optional(),
+});
+
+/** The vessel entities found so far, optionally of one label or one page. */
+documents.get("/:id/entities", validate("param", idParam), validate("query", entityQuery), async (c) => {
+  const entities = await c.env.Document.getByName(c.req.valid("param").id).entities(await readerOf(c), c.req.valid("query"));
+  return entities ? c.json({ entities }) : fail(404, NOT_FOUND);
+});
+
 documents.get("/:id/pages/:n/image", validate("param", pageParam), async (c) => {
   const { id, n } = c.req.valid("param");
   const page = await c.env.Document.getByName(id).page(await readerOf(c), n);

@@ -1,0 +1,219 @@
+/**
+ * Vessel entities out of a page's clean text and tables (issue 6, first slice): deterministic
+ * recognisers for what has a checkable shape, and table columns mapped to labels by their headers,
+ * so a cell under "Vessel Name" is a VESSEL_NAME and the cells of one row are one vessel. Every
+ * entity's span is verified against the text it came from (`text === clean.slice(start, end)`) and
+ * given in UTF-16 units and in code points (Argilla counts code points).
+ */
+import countries from "i18n-iso-countries";
+import english from "i18n-iso-countries/langs/en.json";
+import type { Block, TableCell } from "../ocr/grounding";
+
+countries.registerLocale(english);
+
+export type EntitySource = "rule" | "table";
+
+export interface Entity {
+  label: string;
+  text: string;
+  /** Normalised value: digits of an IMO number, ISO alpha-3 of a flag, ... */
+  value: string;
+  start: number;
+  end: number;
+  /** The same span in Unicode code points. */
+  startCodePoint: number;
+  endCodePoint: number;
+  confidence: number;
+  source: EntitySource;
+  /** Validation results, e.g. `imo_check_digit_failed`. Flagged entities are kept, not dropped. */
+  flags: string[];
+  /** Entities of one table row share it: the same vessel. */
+  record: string | null;
+}
+
+/** Column headers seen in RFMO lists, to the label their cells carry. Matched case-insensitively. */
+const headerLabels: Array<[RegExp, string]> = [
+  [/^(vessel[ _]?name|name of (the )?(fishing )?vessel|name|ship name|vessel)$/, "VESSEL_NAME"],
+  [/^(previous[ _]name|former name)s?$/, "PREVIOUS_NAME"],
+  [/^(imo|imo[ _]?(no\.?|number|#)|lloyds?\/imo)$/, "IMO_NUMBER"],
+  [/^(ircs|international radio call sign( \(ircs\))?|call[ _]?sign|radio call sign)$/, "IRCS_CALL_SIGN"],
+  [/^mmsi$/, "MMSI"],
+  [/^(flag|flag[ _]state( (code|name))?|flag state|country|countryid|flag code)$/, "FLAG_STATE"],
+  [/^(previous[ _]flag)$/, "PREVIOUS_FLAG"],
+  [/^(owner|owner[ _]name|vessel owner|registered owner)$/, "OWNER_NAME"],
+  [/^(owner[ _]address)$/, "OWNER_ADDRESS"],
+  [/^(operator|operator[ _]name|operating company|charterer|registrant)$/, "OPERATOR_NAME"],
+  [/^(port|port[ _]name|port of registry|port[ _]of[ _]registry|home port|registration port)$/, "REGISTRATION_PORT"],
+  [/^(regno|registration[ _](no\.?|number)|national registry number|registration)$/, "NATIONAL_REGISTRY_NUMBER"],
+  [/^(vessel[ _]type|type( name)?|vessel kind name)$/, "VESSEL_TYPE"],
+  [/^(gear|gears( name)?|fishing gear|type[ _]of[ _]fishing[ _]method)$/, "FISHING_GEAR_TYPE"],
+  [/^(gt|grt|gross tonnage|gross weight|tonnage)$/, "TONNAGE"],
+  [/^(loa( \(m\))?|length( overall)?|length)$/, "LENGTH"],
+  [/^(built in year|year built|build year|built)$/, "BUILD_YEAR"],
+  [/^(iotc number|wcpfc id|ffa id|npfc vessel_id|vds reg no\.?)$/, "AUTHORIZATION_NUMBER"],
+];
+
+export function labelForHeader(header: string): string | null {
+  const normalised = header.toLowerCase().replace(/\s+/g, " ").replace(/[:.]$/, "").trim();
+  return headerLabels.find(([pattern]) => pattern.test(normalised))?.[1] ?? null;
+}
+
+/** The 7th digit of an IMO number is the sum of the first six weighted 7..2, mod 10. */
+export function imoCheckDigitValid(digits: string): boolean {
+  if (!/^\d{7}$/.test(digits)) return false;
+  const sum = [...digits.slice(0, 6)].reduce((total, digit, i) => total + Number(digit) * (7 - i), 0);
+  return sum % 10 === Number(digits[6]);
+}
+
+/** A flag as ISO 3166 alpha-3, from a name or an alpha-2 / alpha-3 code; null when unknown. */
+export function flagAlpha3(text: string): string | null {
+  const trimmed = text.trim();
+  if (/^[A-Za-z]{3}$/.test(trimmed) && countries.alpha3ToAlpha2(trimmed.toUpperCase())) return trimmed.toUpperCase();
+  if (/^[A-Za-z]{2}$/.test(trimmed)) return countries.alpha2ToAlpha3(trimmed.toUpperCase()) ?? null;
+  const alpha2 = countries.getAlpha2Code(trimmed, "en") ?? countries.getSimpleAlpha2Code(trimmed, "en");
+  return alpha2 ? (countries.alpha2ToAlpha3(alpha2) ?? null) : null;
+}
+
+interface Candidate {
+  label: string;
+  start: number;
+  end: number;
+  value: string;
+  confidence: number;
+  source: EntitySource;
+  flags: string[];
+  record: string | null;
+}
+
+/** Checks and normalises one value of a label; null when the text is not that kind of value. */
+function validate(label: string, text: string): { value: string; flags: string[]; confidence: number } | null {
+  switch (label) {
+    case "IMO_NUMBER": {
+      const digits = text.replace(/^IMO\W*/i, "");
+      if (!/^\d{7}$/.test(digits)) return null;
+      return imoCheckDigitValid(digits) ? { value: digits, flags: [], confidence: 0.99 } : { value: digits, flags: ["imo_check_digit_failed"], confidence: 0.6 };
+    }
+    case "MMSI":
+      return /^\d{9}$/.test(text) ? { value: text, flags: [], confidence: 0.95 } : null;
+    case "IRCS_CALL_SIGN":
+      return /^[A-Z0-9]{3,7}$/.test(text) && /[A-Z]/.test(text) ? { value: text, flags: [], confidence: 0.9 } : null;
+    case "FLAG_STATE":
+    case "PREVIOUS_FLAG": {
+      const alpha3 = flagAlpha3(text);
+      return alpha3 ? { value: alpha3, flags: [], confidence: 0.95 } : { value: text, flags: ["flag_unknown"], confidence: 0.5 };
+    }
+    case "BUILD_YEAR":
+      return /^(1[89]\d\d|20\d\d)$/.test(text) ? { value: text, flags: [], confidence: 0.9 } : null;
+    default:
+      return text.trim() ? { value: text.trim(), flags: [], confidence: 0.85 } : null;
+  }
+}
+
+const NOT_AVAILABLE = /^(n\/?a|na|ne|none|nil|not available|unknown|-+|\.+)$/i;
+
+/** Entities of one page, from its clean text and the blocks the grounding parser found. */
+export function extractEntities(text: string, blocks: readonly Block[], page: number): Entity[] {
+  const candidates: Candidate[] = [];
+  blocks.forEach((block, blockIndex) => {
+    const table = block.table;
+    if (!table?.hasHeader) return;
+    const [header, ...rows] = table.rows;
+    const labels = columnLabels(header);
+    rows.forEach((row, rowIndex) => {
+      const record = `p${page}-b${blockIndex}-r${rowIndex + 1}`;
+      columnsOf(row).forEach(([column, cell]) => {
+        const label = labels.get(column);
+        if (!label || !cell.text || NOT_AVAILABLE.test(cell.text)) return;
+        const checked = validate(label, cell.text);
+        if (checked) candidates.push({ label, start: cell.start, end: cell.end, source: "table", record, ...checked });
+      });
+    });
+  });
+  // Inside a table, its headers say what a cell is; free-text rules would read "IRCS<tab>IMO" as a call sign.
+  const tables = blocks.filter((block) => block.table);
+  const inTable = (c: Candidate) => tables.some((block) => c.start >= block.start && c.end <= block.end);
+  candidates.push(...textRules(text).filter((c) => !inTable(c)));
+  return finish(text, candidates);
+}
+
+/** Column index -> label, by header text; spans (colspan) advance the column. */
+function columnLabels(header: readonly TableCell[]): Map<number, string> {
+  const labels = new Map<number, string>();
+  for (const [column, cell] of columnsOf(header)) {
+    const label = labelForHeader(cell.text);
+    if (label && ![...labels.values()].includes(label)) labels.set(column, label);
+  }
+  return labels;
+}
+
+function columnsOf(row: readonly TableCell[]): Array<[number, TableCell]> {
+  const out: Array<[number, TableCell]> = [];
+  let column = 0;
+  for (const cell of row) {
+    out.push([column, cell]);
+    column += cell.colspan;
+  }
+  return out;
+}
+
+/** Free-text patterns: labelled values ("IMO No.: 9074729", "Flag: Panama", "F/V OCEAN STAR"). */
+function textRules(text: string): Candidate[] {
+  const found: Candidate[] = [];
+  const add = (label: string, match: RegExpMatchArray, group: number) => {
+    const value = match[group];
+    if (value === undefined || match.index === undefined || !match.indices) return;
+    const [start, end] = match.indices[group];
+    const checked = validate(label, value);
+    if (checked) found.push({ label, start, end, source: "rule", record: null, ...checked });
+  };
+  for (const m of text.matchAll(/\bIMO(?:\s*(?:No\.?|Number|#))?\s*[:.]?\s*(\d{7})\b/dgi)) add("IMO_NUMBER", m, 1);
+  for (const m of text.matchAll(/\b(\d{7})\s*\(IMO\)/dgi)) add("IMO_NUMBER", m, 1);
+  for (const m of text.matchAll(/\bMMSI(?:\s*(?:No\.?|Number))?\s*[:.]?\s*(\d{9})\b/dgi)) add("MMSI", m, 1);
+  for (const m of text.matchAll(/\b(?:IRCS|(?:International\s+)?(?:Radio\s+)?Call\s*sign)\s*[:.]?\s*([A-Z0-9]{3,7})\b/dg)) add("IRCS_CALL_SIGN", m, 1);
+  for (const m of text.matchAll(/\bFlag(?:\s+State)?\s*[:]\s*([A-Z][A-Za-z .'-]{1,40}?)(?=\s*(?:[\n,;(]|$))/dg)) add("FLAG_STATE", m, 1);
+  for (const m of text.matchAll(/\b(?:Vessel\s+Name|Name\s+of\s+(?:the\s+)?vessel)\s*:\s*([^\n,;]{2,60}?)\s*(?=[\n,;]|$)/dgi)) add("VESSEL_NAME", m, 1);
+  for (const m of text.matchAll(/\b(?:F\/V|M\/V|FV|MV)\s+([A-Z0-9][A-Z0-9 .'-]{1,40}?[A-Z0-9])(?=\s*(?:[\n,;(]|\s\(|$))/dg)) add("VESSEL_NAME", m, 1);
+  for (const m of text.matchAll(/\bOwner(?:\s+name)?\s*:\s*([^\n;]{2,80}?)\s*(?=[\n;]|$)/dgi)) add("OWNER_NAME", m, 1);
+  for (const m of text.matchAll(/\bOperator(?:\s+name)?\s*:\s*([^\n;]{2,80}?)\s*(?=[\n;]|$)/dgi)) add("OPERATOR_NAME", m, 1);
+  for (const m of text.matchAll(/\b(?:Previous|Former)\s+names?\s*:\s*([^\n;]{2,60}?)\s*(?=[\n;]|$)/dgi)) add("PREVIOUS_NAME", m, 1);
+  return found;
+}
+
+/** One entity per span and label (tables win over free text), spans verified, code points added. */
+function finish(text: string, candidates: Candidate[]): Entity[] {
+  const bySpan = new Map<string, Candidate>();
+  for (const candidate of candidates) {
+    const key = `${candidate.start}:${candidate.end}:${candidate.label}`;
+    const existing = bySpan.get(key);
+    if (!existing || (existing.source === "rule" && candidate.source === "table")) bySpan.set(key, candidate);
+  }
+  return [...bySpan.values()]
+    .sort((a, b) => a.start - b.start || a.end - b.end)
+    .map((c) => {
+      const span = text.slice(c.start, c.end);
+      return {
+        label: c.label,
+        text: span,
+        value: c.value,
+        start: c.start,
+        end: c.end,
+        startCodePoint: codePoints(text, c.start),
+        endCodePoint: codePoints(text, c.end),
+        confidence: c.confidence,
+        source: c.source,
+        flags: c.flags,
+        record: c.record,
+      };
+    });
+}
+
+/** How many code points the first `units` UTF-16 units of `text` hold. */
+function codePoints(text: string, units: number): number {
+  let count = 0;
+  for (let i = 0; i < units; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < units) i++;
+    count++;
+  }
+  return count;
+}

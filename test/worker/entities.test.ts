@@ -1,0 +1,111 @@
+import { describe, expect, it } from "vitest";
+import { extractEntities, flagAlpha3, imoCheckDigitValid, labelForHeader } from "../../src/entities/extract";
+import { parseGrounded } from "../../src/ocr/grounding";
+import { fetchDoc, scriptOcr, textPdf, uploadPdf, waitFor } from "./helpers";
+
+const page = { width: 1000, height: 1000 };
+const entitiesOf = (raw: string) => {
+  const parsed = parseGrounded(raw, page);
+  return { text: parsed.text, entities: extractEntities(parsed.text, parsed.blocks, 1) };
+};
+
+describe("recognisers", () => {
+  it("checks the IMO check digit, and keeps a failing number flagged", () => {
+    expect(imoCheckDigitValid("9074729")).toBe(true);
+    expect(imoCheckDigitValid("7910187")).toBe(true);
+    expect(imoCheckDigitValid("9074728")).toBe(false);
+    const { entities } = entitiesOf("IMO 9074728 is a typo");
+    expect(entities).toMatchObject([{ label: "IMO_NUMBER", value: "9074728", flags: ["imo_check_digit_failed"] }]);
+  });
+
+  it.each([
+    ["IMO 9074729", "9074729"],
+    ["IMO No.: 9074729", "9074729"],
+    ["9074729 (IMO)", "9074729"],
+    ["imo number 9074729", "9074729"],
+  ])("finds the IMO number in %s", (text, value) => {
+    const { entities } = entitiesOf(text);
+    expect(entities.map((e) => [e.label, e.value, e.text])).toEqual([["IMO_NUMBER", value, value]]);
+  });
+
+  it("normalises flags from names and ISO codes to alpha-3", () => {
+    expect(flagAlpha3("Panama")).toBe("PAN");
+    expect(flagAlpha3("PA")).toBe("PAN");
+    expect(flagAlpha3("ESP")).toBe("ESP");
+    expect(flagAlpha3("Fiji")).toBe("FJI");
+    expect(flagAlpha3("Atlantis")).toBeNull();
+  });
+
+  it("reads labelled values in free text", () => {
+    const { text, entities } = entitiesOf("Vessel Name: MV Test Ship\nIMO: 1234567\nFlag: Panama\nIRCS: 3EAB7\nMMSI: 352001234\nOwner: Ocean Fishing S.A.");
+    expect(entities.map((e) => [e.label, e.value])).toEqual([
+      ["VESSEL_NAME", "MV Test Ship"],
+      ["IMO_NUMBER", "1234567"],
+      ["FLAG_STATE", "PAN"],
+      ["IRCS_CALL_SIGN", "3EAB7"],
+      ["MMSI", "352001234"],
+      ["OWNER_NAME", "Ocean Fishing S.A."],
+    ]);
+    for (const e of entities) expect(text.slice(e.start, e.end)).toBe(e.text);
+  });
+});
+
+describe("tables", () => {
+  it.each([
+    ["IOTC", ["IOTC Number", "Type Code", "Type Name", "Name", "Flag State Code", "Flag State Name", "REGNO", "IMO", "IRCS", "Port Name", "LOA (m)", "GT", "Owner", "Owner Address", "Operator"],
+      ["AUTHORIZATION_NUMBER", null, "VESSEL_TYPE", "VESSEL_NAME", "FLAG_STATE", "FLAG_STATE", "NATIONAL_REGISTRY_NUMBER", "IMO_NUMBER", "IRCS_CALL_SIGN", "REGISTRATION_PORT", "LENGTH", "TONNAGE", "OWNER_NAME", "OWNER_ADDRESS", "OPERATOR_NAME"]],
+    ["PNA", ["Vessel Name", "Flag State", "Vessel Type", "IRCS", "IMO #", "FFA ID", "Length Overall", "Gross Weight", "VDS Reg No.", "Valid From"],
+      ["VESSEL_NAME", "FLAG_STATE", "VESSEL_TYPE", "IRCS_CALL_SIGN", "IMO_NUMBER", "AUTHORIZATION_NUMBER", "LENGTH", "TONNAGE", "AUTHORIZATION_NUMBER", null]],
+    ["NPFC", ["NPFC Vessel_id", "flag_state", "vessel_name", "previous_name", "registration_no", "port_of_registry", "imo", "previous_flag", "call_sign", "mmsi"],
+      ["AUTHORIZATION_NUMBER", "FLAG_STATE", "VESSEL_NAME", "PREVIOUS_NAME", "NATIONAL_REGISTRY_NUMBER", "REGISTRATION_PORT", "IMO_NUMBER", "PREVIOUS_FLAG", "IRCS_CALL_SIGN", "MMSI"]],
+    ["NEAFC", ["SENDER", "FLAG", "IRCS", "NAME", "IMO_NUMBER", "EXT_MARK", "TYPE", "TONNAGE", "LENGTH"],
+      [null, "FLAG_STATE", "IRCS_CALL_SIGN", "VESSEL_NAME", "IMO_NUMBER", null, "VESSEL_TYPE", "TONNAGE", "LENGTH"]],
+    ["FFA", ["Name", "Built in Country", "Built in Year", "IMO Number", "WCPFC ID", "FFA ID", "International Radio Call Sign (IRCS)", "MMSI", "Registration Number", "Flag"],
+      ["VESSEL_NAME", null, "BUILD_YEAR", "IMO_NUMBER", "AUTHORIZATION_NUMBER", "AUTHORIZATION_NUMBER", "IRCS_CALL_SIGN", "MMSI", "NATIONAL_REGISTRY_NUMBER", "FLAG_STATE"]],
+  ])("maps the real %s column headers to labels", (_list, headers, labels) => {
+    expect(headers.map((h) => labelForHeader(h))).toEqual(labels);
+  });
+
+  it("turns each row into one vessel, with exact spans in UTF-16 units and code points", () => {
+    const raw =
+      "<|ref|>title<|/ref|><|det|>[[0,0,999,50]]<|/det|>\n# 🐟 Authorised vessels\n\n" +
+      "<|ref|>table<|/ref|><|det|>[[0,60,999,900]]<|/det|>\n<table><tr><td>Vessel Name</td><td>Flag</td><td>IRCS</td><td>IMO</td></tr>" +
+      "<tr><td>SEIN 11</td><td>Fiji</td><td>3DN6876</td><td>8664369</td></tr>" +
+      "<tr><td>ALBATUN TRES</td><td>ES</td><td>EADN</td><td>9281310</td></tr>" +
+      "<tr><td>DHEENAARU</td><td>MDV</td><td>8QQ2245</td><td>NE</td></tr></table>";
+    const { text, entities } = entitiesOf(raw);
+    const rows = Map.groupBy(entities, (e) => e.record);
+    expect([...rows.keys()]).toEqual(["p1-b1-r1", "p1-b1-r2", "p1-b1-r3"]);
+    expect(rows.get("p1-b1-r2")!.map((e) => [e.label, e.value])).toEqual([
+      ["VESSEL_NAME", "ALBATUN TRES"],
+      ["FLAG_STATE", "ESP"],
+      ["IRCS_CALL_SIGN", "EADN"],
+      ["IMO_NUMBER", "9281310"],
+    ]);
+    // "NE" (not entered) is no IMO number.
+    expect(rows.get("p1-b1-r3")!.map((e) => e.label)).toEqual(["VESSEL_NAME", "FLAG_STATE", "IRCS_CALL_SIGN"]);
+    for (const e of entities) {
+      expect(text.slice(e.start, e.end)).toBe(e.text);
+      // One astral character (the fish) before every span: code points are one fewer than units.
+      expect(e.startCodePoint).toBe(e.start - 1);
+      expect([...text].slice(e.startCodePoint, e.endCodePoint).join("")).toBe(e.text);
+    }
+  });
+});
+
+describe("GET /api/documents/:id/entities", () => {
+  it("serves each page's entities as it is read, filtered by label or page", async () => {
+    const table =
+      "<|ref|>table<|/ref|><|det|>[[0,0,999,999]]<|/det|>\n<table><tr><td>Name</td><td>IMO</td><td>Flag</td></tr>" +
+      "<tr><td>OCEAN PEARL</td><td>7910187</td><td>Canada</td></tr></table>";
+    await scriptOcr(832, 1032, [], { content: table });
+    const doc = await uploadPdf(await textPdf(2, [416, 516]));
+    const end = await waitFor(doc);
+    expect(end.pages.map((p) => p.entities)).toEqual([3, 3]);
+    const all = await (await fetchDoc(doc, "/entities")).json<any>();
+    expect(all.entities).toHaveLength(6);
+    const imo = await (await fetchDoc(doc, "/entities?label=IMO_NUMBER&page=2")).json<any>();
+    expect(imo.entities).toMatchObject([{ page: 2, label: "IMO_NUMBER", value: "7910187", source: "table", record: "p2-b0-r1", flags: [] }]);
+    expect((await fetchDoc(doc, "/entities?label=imo")).status).toBe(400);
+  });
+});
