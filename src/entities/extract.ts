@@ -95,8 +95,11 @@ function validate(label: string, text: string): { value: string; flags: string[]
     }
     case "MMSI":
       return /^\d{9}$/.test(text) ? { value: text, flags: [], confidence: 0.95 } : null;
-    case "IRCS_CALL_SIGN":
-      return /^[A-Z0-9]{3,7}$/.test(text) && /[A-Z]/.test(text) ? { value: text, flags: [], confidence: 0.9 } : null;
+    case "IRCS_CALL_SIGN": {
+      // Lists write call signs with a hyphen or a space ("DUK-2237", "3B 2924"): the value is without.
+      const compact = text.replace(/[\s-]/g, "");
+      return /^[A-Z0-9]{3,8}$/.test(compact) && /[A-Z]/.test(compact) ? { value: compact, flags: [], confidence: 0.9 } : null;
+    }
     case "FLAG_STATE":
     case "PREVIOUS_FLAG": {
       const alpha3 = flagAlpha3(text);
@@ -166,11 +169,17 @@ function textRules(text: string): Candidate[] {
     const checked = validate(label, value);
     if (checked) found.push({ label, start, end, source: "rule", record: null, ...checked });
   };
-  for (const m of text.matchAll(/\bIMO(?:\s*(?:No\.?|Number|#))?\s*[:.]?\s*(\d{7})\b/dgi)) add("IMO_NUMBER", m, 1);
+  for (const m of text.matchAll(/\bIMO(?:[ \t]*(?:No\.?|Number|#))?[ \t]*[:.]?[ \t]*(\d{7})\b/dgi)) add("IMO_NUMBER", m, 1);
   for (const m of text.matchAll(/\b(\d{7})\s*\(IMO\)/dgi)) add("IMO_NUMBER", m, 1);
-  for (const m of text.matchAll(/\bMMSI(?:\s*(?:No\.?|Number))?\s*[:.]?\s*(\d{9})\b/dgi)) add("MMSI", m, 1);
-  for (const m of text.matchAll(/\b(?:IRCS|(?:International\s+)?(?:Radio\s+)?Call\s*sign)\s*[:.]?\s*([A-Z0-9]{3,7})\b/dg)) add("IRCS_CALL_SIGN", m, 1);
+  for (const m of text.matchAll(/\bMMSI(?:[ \t]*(?:No\.?|Number))?[ \t]*[:.]?[ \t]*(\d{9})\b/dgi)) add("MMSI", m, 1);
+  // A label and its value share a line: an empty "Call sign:" must not take the next line's word.
+  for (const m of text.matchAll(/\b(?:IRCS|(?:[Ii]nternational\s+)?(?:[Rr]adio\s+)?[Cc]all\s*[Ss]ign)[ \t]*[:.]?[ \t]*([A-Z0-9]{1,5}(?:[- ]?[A-Z0-9]{1,5})?)\b/dg)) add("IRCS_CALL_SIGN", m, 1);
   for (const m of text.matchAll(/\bFlag(?:\s+State)?\s*[:]\s*([A-Z][A-Za-z .'-]{1,40}?)(?=\s*(?:[\n,;(]|$))/dg)) add("FLAG_STATE", m, 1);
+  for (const m of text.matchAll(/\b(?:flying|flies|under)\s+the\s+flag\s+of\s+(?:the\s+)?([A-Z][A-Za-z .'-]{1,40}?)(?=\s*(?:[\n,;(]|\.\s|\.$|$))/dg)) add("FLAG_STATE", m, 1);
+  for (const m of text.matchAll(/\b(?:the\s+)?(?:fishing\s+)?vessel\s+([A-Z][A-Z0-9 .'-]{1,40}?[A-Z0-9])\s*\(/dg)) add("VESSEL_NAME", m, 1);
+  // Company names carry commas and dots ("Co., Ltd."): run to the end of the line, or to "and operated".
+  for (const m of text.matchAll(/\bowned\s+by\s+([^\n;]{2,80}?)(?=\.?\s*(?:\n|$)|,?\s+and\s+operated|;)/dgi)) add("OWNER_NAME", m, 1);
+  for (const m of text.matchAll(/\boperated\s+by\s+([^\n,;]{2,80}?)(?=\s*(?:[\n,;]|\.\s|\.$|$))/dgi)) add("OPERATOR_NAME", m, 1);
   for (const m of text.matchAll(/\b(?:Vessel\s+Name|Name\s+of\s+(?:the\s+)?vessel)\s*:\s*([^\n,;]{2,60}?)\s*(?=[\n,;]|$)/dgi)) add("VESSEL_NAME", m, 1);
   for (const m of text.matchAll(/\b(?:F\/V|M\/V|FV|MV)\s+([A-Z0-9][A-Z0-9 .'-]{1,40}?[A-Z0-9])(?=\s*(?:[\n,;(]|\s\(|$))/dg)) add("VESSEL_NAME", m, 1);
   for (const m of text.matchAll(/\bOwner(?:\s+name)?\s*:\s*([^\n;]{2,80}?)\s*(?=[\n;]|$)/dgi)) add("OWNER_NAME", m, 1);
