@@ -56,12 +56,31 @@ export const documentEvent = z.object({
   pageCount: z.number().int().nonnegative().nullable(),
 });
 
+/** A vessel entity: its span is in the page's clean text, in UTF-16 units and in code points. */
+export const entity = z.object({
+  label: z.string(),
+  text: z.string(),
+  value: z.string(),
+  start: z.number().int().nonnegative(),
+  end: z.number().int().nonnegative(),
+  startCodePoint: z.number().int().nonnegative(),
+  endCodePoint: z.number().int().nonnegative(),
+  confidence: z.number(),
+  source: z.enum(["rule", "table"]),
+  flags: z.array(z.string()),
+  record: z.string().nullable(),
+});
+
+export type Entity = z.infer<typeof entity>;
+
 export const pageEvent = z.object({
   type: z.literal("page"),
   seq: z.number().int().positive(),
   at: z.string(),
   page: pageSummary,
   from: pageStatus.nullable(),
+  /** The page's vessel entities, on the event that gives the page its result. */
+  entities: z.array(entity).optional(),
 });
 
 export const serverMessage = z.discriminatedUnion("type", [

@@ -8,28 +8,13 @@
 import countries from "i18n-iso-countries";
 import english from "i18n-iso-countries/langs/en.json";
 import type { Block, TableCell } from "../ocr/grounding";
+import type { Entity } from "../protocol";
 
 countries.registerLocale(english);
 
-export type EntitySource = "rule" | "table";
-
-export interface Entity {
-  label: string;
-  text: string;
-  /** Normalised value: digits of an IMO number, ISO alpha-3 of a flag, ... */
-  value: string;
-  start: number;
-  end: number;
-  /** The same span in Unicode code points. */
-  startCodePoint: number;
-  endCodePoint: number;
-  confidence: number;
-  source: EntitySource;
-  /** Validation results, e.g. `imo_check_digit_failed`. Flagged entities are kept, not dropped. */
-  flags: string[];
-  /** Entities of one table row share it: the same vessel. */
-  record: string | null;
-}
+/** An entity as the API and the live events carry it (label, span in units and code points, ...). */
+export type { Entity } from "../protocol";
+type EntitySource = Entity["source"];
 
 /** Column headers seen in RFMO lists, to the label their cells carry. Matched case-insensitively. */
 const headerLabels: Array<[RegExp, string]> = [

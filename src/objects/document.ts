@@ -479,7 +479,8 @@ export class Document extends Server<Env> {
       attempt: row.attempts,
       ...(error ? { error } : {}),
     });
-    this.broadcastEvent({ type: "page", seq, at: new Date(at).toISOString(), from, page: pageSummary(row) });
+    const entities = patch.entities_json ? (JSON.parse(patch.entities_json) as Entity[]) : undefined;
+    this.broadcastEvent({ type: "page", seq, at: new Date(at).toISOString(), from, page: pageSummary(row), ...(entities ? { entities } : {}) });
   }
 
   private broadcastEvent(event: TransitionEvent): void {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { extractEntities, flagAlpha3, imoCheckDigitValid, labelForHeader } from "../../src/entities/extract";
 import { parseGrounded } from "../../src/ocr/grounding";
-import { fetchDoc, scriptOcr, textPdf, uploadPdf, waitFor } from "./helpers";
+import { fetchDoc, scriptOcr, subscribe, textPdf, uploadPdf, waitFor } from "./helpers";
 
 const page = { width: 1000, height: 1000 };
 const entitiesOf = (raw: string) => {
@@ -100,7 +100,12 @@ describe("GET /api/documents/:id/entities", () => {
       "<tr><td>OCEAN PEARL</td><td>7910187</td><td>Canada</td></tr></table>";
     await scriptOcr(832, 1032, [], { content: table });
     const doc = await uploadPdf(await textPdf(2, [416, 516]));
+    const live = await subscribe(doc);
     const end = await waitFor(doc);
+    // Live: the event that gives a page its result carries its entities.
+    const withEntities = await live.next((m) => m.type === "page" && m.page.page === 2 && m.entities);
+    expect(withEntities.entities.map((e: any) => e.label)).toEqual(["VESSEL_NAME", "IMO_NUMBER", "FLAG_STATE"]);
+    live.socket.close();
     expect(end.pages.map((p) => p.entities)).toEqual([3, 3]);
     const all = await (await fetchDoc(doc, "/entities")).json<any>();
     expect(all.entities).toHaveLength(6);
