@@ -28,6 +28,8 @@ export default defineConfig({
                 MAX_UPLOAD_BYTES: String(3 * 1024 * 1024),
                 // Test PDFs are born-digital; most tests are about the OCR path, so it is the default here.
                 TEXT_LAYER: "off",
+                // The entity language-model pass, answered by the stand-in (empty unless a test scripts it).
+                LLM_URL: inject("ocrUrl") as string,
                 // Every upload read from R2 by ranges, as big ones are in production.
                 RANGED_MIN_BYTES: "0",
                 UPLOAD_IDLE_TIMEOUT_MS: "500",

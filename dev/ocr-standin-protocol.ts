@@ -35,6 +35,8 @@ export interface RequestSummary {
 
 export interface Stats {
   requests: number;
+  /** Text-only requests with a JSON schema: the entity language model's. */
+  llmRequests: number;
   completions: number;
   /** Completions being answered right now, and the most there ever were at once. */
   concurrent: number;

@@ -25,7 +25,9 @@ export interface OcrStandin {
 
 export async function startOcrStandin(options: { port?: number; host?: string; latencyMs?: number } = {}): Promise<OcrStandin> {
   const rules = new Map<string, Rule & { served: number }>();
-  const stats: Stats = { requests: 0, completions: 0, concurrent: 0, maxConcurrent: 0, images: {}, last: null };
+  const stats: Stats = { requests: 0, llmRequests: 0, completions: 0, concurrent: 0, maxConcurrent: 0, images: {}, last: null };
+  /** What the entity language model answers (text requests with a response_format). */
+  let llmContent = '{"entities":[]}';
   /** Until this time the box is "down": /health says 503 and completions are cut off. */
   let downUntil = 0;
   const hanging = new Set<ServerResponse>();
@@ -49,6 +51,10 @@ export async function startOcrStandin(options: { port?: number; host?: string; l
       rules.set(`${rule.width}x${rule.height}`, { ...rule, served: 0 });
       return json(res, 201, { ok: true });
     }
+    if (req.method === "POST" && path === "/_sim/llm") {
+      llmContent = (await readBody(req)).toString("utf8");
+      return json(res, 201, { ok: true });
+    }
     if (req.method === "POST" && path === "/_sim/outage") {
       const { ms } = JSON.parse((await readBody(req)).toString("utf8")) as { ms: number };
       downUntil = Date.now() + ms;
@@ -69,6 +75,15 @@ export async function startOcrStandin(options: { port?: number; host?: string; l
     const body = await readChatRequest(req, res);
     if (!body) return;
     const image = findImage(body);
+    if (!image && body.response_format) {
+      // The entity pass's language model (Ollama on the Spark in production): answers as scripted.
+      stats.llmRequests++;
+      return json(res, 200, {
+        object: "chat.completion",
+        model: body.model,
+        choices: [{ index: 0, message: { role: "assistant", content: llmContent }, finish_reason: "stop" }],
+      });
+    }
     const summary: RequestSummary = {
       model: body.model,
       prompt: findPrompt(body),

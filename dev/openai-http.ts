@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 export interface ChatRequest {
+  response_format?: unknown;
   model?: unknown;
   messages?: Array<{ role?: string; content?: unknown }>;
   temperature?: unknown;

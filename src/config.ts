@@ -46,6 +46,12 @@ const settingsSchema = z.object({
     .string()
     .default("")
     .transform((list) => list.split(",").map((origin) => origin.trim()).filter(Boolean)),
+  // The optional language-model pass over each page's text (OpenAI-compatible, e.g. Ollama): off
+  // unless LLM_URL is set.
+  LLM_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
+  LLM_MODEL: z.string().min(1).default("llama3.3:70b"),
+  LLM_TIMEOUT_MS: positiveInt(60_000),
+  LLM_API_TOKEN: optionalSecret,
   // Secrets: comma-separated SHA-256 hex digests of API keys (never the keys themselves).
   UPLOAD_KEY_HASHES: optionalSecret,
   OPERATOR_KEY_HASHES: optionalSecret,

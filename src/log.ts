@@ -46,6 +46,8 @@ export type LogEvent =
   /** An unexpected error in a document's alarm; retried with backoff, failed after a few. */
   | { event: "document.error"; documentId: string; failures: number; error: string }
   | { event: "websocket.error"; documentId: string; error: string }
+  /** The language-model pass over one page: spans kept, spans dropped as not in the text. */
+  | { event: "entities.llm"; documentId: string; page: number; spans: number; dropped: number; error?: string }
   | { event: "http.error"; method: string; path: string; error: string };
 
 export function log(event: LogEvent): void {

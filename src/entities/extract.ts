@@ -9,6 +9,8 @@ import countries from "i18n-iso-countries";
 import english from "i18n-iso-countries/langs/en.json";
 import type { Block, TableCell } from "../ocr/grounding";
 import type { Entity } from "../protocol";
+import { checkableLabels } from "./labels";
+import type { LocatedSpan } from "./llm";
 
 countries.registerLocale(english);
 
@@ -99,8 +101,11 @@ function validate(label: string, text: string): { value: string; flags: string[]
 
 const NOT_AVAILABLE = /^(n\/?a|na|ne|none|nil|not available|unknown|-+|\.+)$/i;
 
-/** Entities of one page, from its clean text and the blocks the grounding parser found. */
-export function extractEntities(text: string, blocks: readonly Block[], page: number): Entity[] {
+/**
+ * Entities of one page, from its clean text and the blocks the grounding parser found, and the
+ * spans a language model found (already located in the text), if any.
+ */
+export function extractEntities(text: string, blocks: readonly Block[], page: number, llmSpans: readonly LocatedSpan[] = []): Entity[] {
   const candidates: Candidate[] = [];
   blocks.forEach((block, blockIndex) => {
     const table = block.table;
@@ -121,7 +126,23 @@ export function extractEntities(text: string, blocks: readonly Block[], page: nu
   const tables = blocks.filter((block) => block.table);
   const inTable = (c: Candidate) => tables.some((block) => c.start >= block.start && c.end <= block.end);
   candidates.push(...textRules(text).filter((c) => !inTable(c)));
+  candidates.push(...fromModel(text, llmSpans, candidates));
   return finish(text, candidates);
+}
+
+/**
+ * The model's spans, merged: on checkable labels (IMO, MMSI, call sign, flag, ...) the recognisers
+ * win and a model span must validate; a span overlapping what rules or tables found is theirs.
+ */
+function fromModel(text: string, spans: readonly LocatedSpan[], found: readonly Candidate[]): Candidate[] {
+  const out: Candidate[] = [];
+  for (const span of spans) {
+    if (found.some((c) => c.start < span.end && span.start < c.end)) continue;
+    const checked = validate(span.label, text.slice(span.start, span.end));
+    if (!checked || (checkableLabels.has(span.label) && checked.flags.length)) continue;
+    out.push({ label: span.label, start: span.start, end: span.end, source: "llm", record: null, ...checked, confidence: Math.min(checked.confidence, 0.7) });
+  }
+  return out;
 }
 
 /** Column index -> label, by header text; spans (colspan) advance the column. */
@@ -179,7 +200,8 @@ function finish(text: string, candidates: Candidate[]): Entity[] {
   for (const candidate of candidates) {
     const key = `${candidate.start}:${candidate.end}:${candidate.label}`;
     const existing = bySpan.get(key);
-    if (!existing || (existing.source === "rule" && candidate.source === "table")) bySpan.set(key, candidate);
+    const rank = { table: 2, rule: 1, llm: 0 } as const;
+    if (!existing || rank[candidate.source] > rank[existing.source]) bySpan.set(key, candidate);
   }
   return [...bySpan.values()]
     .sort((a, b) => a.start - b.start || a.end - b.end)

@@ -10,6 +10,7 @@ import { settings, type Settings } from "../config";
 import { log } from "../log";
 import { OcrError, isRunaway, ocrClientOptions, recognisePage } from "../ocr/deepseek";
 import { extractEntities, type Entity } from "../entities/extract";
+import { llmEntities, llmOptions, type LocatedSpan } from "../entities/llm";
 import { parseGrounded } from "../ocr/grounding";
 import { PdfError } from "../pdf/document";
 import { BLANK_INK_RATIO, mediaTypes, type PageImage, type PageImageKind } from "../pdf/page-image";
@@ -327,12 +328,12 @@ export class Document extends Server<Env> {
     };
     if (image.textLayer) {
       // Born-digital: the page says what it says; no GPU time, and the same parsed structure.
-      this.movePage(row.page, "done", { ...patch, ocr_path: "text-layer", ...readResult(image.textLayer, image, row.page) });
+      this.movePage(row.page, "done", { ...patch, ocr_path: "text-layer", ...(await this.readResult(image.textLayer, image, row.page, config)) });
       return null;
     }
     if (image.inkRatio < BLANK_INK_RATIO) {
       // A blank page makes the model repeat one letter for thousands of tokens: do not send it.
-      this.movePage(row.page, "blank", { ...patch, ...readResult("", image, row.page) });
+      this.movePage(row.page, "blank", { ...patch, ...(await this.readResult("", image, row.page, config)) });
       return null;
     }
     return { image, patch };
@@ -377,10 +378,11 @@ export class Document extends Server<Env> {
         log({ event: "ocr.request", documentId, page, attempt: attempts, outcome: "ok", latencyMs: Date.now() - again });
       }
       const degraded = isRunaway(result);
+      const read = await this.readResult(result.text, image, page, config);
       this.movePage(page, degraded ? "degraded" : "done", {
         attempts,
         ocr_path: "ocr",
-        ...readResult(result.text, image, page),
+        ...read,
         finish_reason: result.finishReason,
         prompt_tokens: result.promptTokens,
         completion_tokens: result.completionTokens,
@@ -403,6 +405,34 @@ export class Document extends Server<Env> {
       });
       return error;
     }
+  }
+
+  /**
+   * A page's text as stored: verbatim, parsed (clean text, blocks, offsets), and its entities,
+   * with the language model's if one is configured (its failure costs the page nothing).
+   */
+  private async readResult(raw: string, image: { width: number; height: number }, page: number, config: Settings): Promise<PagePatch> {
+    const parsed = parseGrounded(raw, image);
+    const llm = llmOptions(config);
+    let spans: LocatedSpan[] = [];
+    if (llm && parsed.text.trim()) {
+      const result = await llmEntities(parsed.text, llm);
+      spans = result.spans;
+      log({
+        event: "entities.llm",
+        documentId: this.documentRow()!.id,
+        page,
+        spans: spans.length,
+        dropped: result.dropped,
+        ...(result.error ? { error: result.error } : {}),
+      });
+    }
+    return {
+      ocr_text: raw,
+      clean_text: parsed.text,
+      parsed_json: JSON.stringify({ blocks: parsed.blocks, offsets: parsed.offsets }),
+      entities_json: JSON.stringify(extractEntities(parsed.text, parsed.blocks, page, spans)),
+    };
   }
 
   /** Pages left mid-step by an evicted or aborted invocation go back to where they can restart. */
@@ -524,16 +554,6 @@ export class Document extends Server<Env> {
 
 }
 
-/** A page's text as stored: verbatim, parsed (clean text, blocks, offsets) and its entities. */
-function readResult(raw: string, image: { width: number; height: number }, page: number): PagePatch {
-  const parsed = parseGrounded(raw, image);
-  return {
-    ocr_text: raw,
-    clean_text: parsed.text,
-    parsed_json: JSON.stringify({ blocks: parsed.blocks, offsets: parsed.offsets }),
-    entities_json: JSON.stringify(extractEntities(parsed.text, parsed.blocks, page)),
-  };
-}
 
 export function pageImageKey(documentId: string, page: number, kind: PageImageKind): string {
   return `pages/${documentId}/${String(page).padStart(5, "0")}.${kind === "jpeg" ? "jpg" : "png"}`;

@@ -1,4 +1,6 @@
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { llmRequest, locate } from "../../src/entities/llm";
 import { extractEntities, flagAlpha3, imoCheckDigitValid, labelForHeader } from "../../src/entities/extract";
 import { parseGrounded } from "../../src/ocr/grounding";
 import { fetchDoc, scriptOcr, subscribe, textPdf, uploadPdf, waitFor } from "./helpers";
@@ -112,5 +114,74 @@ describe("GET /api/documents/:id/entities", () => {
     const imo = await (await fetchDoc(doc, "/entities?label=IMO_NUMBER&page=2")).json<any>();
     expect(imo.entities).toMatchObject([{ page: 2, label: "IMO_NUMBER", value: "7910187", source: "table", record: "p2-b0-r1", flags: [] }]);
     expect((await fetchDoc(doc, "/entities?label=imo")).status).toBe(400);
+  });
+});
+
+describe("the optional language-model pass", () => {
+  const scriptLlm = (content: string) => fetch(`${env.SPARK_OCR_URL}/_sim/llm`, { method: "POST", body: content });
+  const notice =
+    "<|ref|>text<|/ref|><|det|>[[0,0,999,999]]<|/det|>\nThe fishing vessel OCEAN PEARL (IMO 7910187), flying the flag of Canada, " +
+    "was sighted by the patrol of the Fisheries Protection Agency off Halifax.";
+
+  it("keeps spans found in the text (fixing wrong offsets), drops invented ones, and lets rules win", async () => {
+    await scriptOcr(834, 1034, [], { content: notice });
+    await scriptLlm(
+      JSON.stringify({
+        entities: [
+          { label: "GOVERNMENT_AGENCY", text: "Fisheries Protection Agency", start: 3, end: 30 }, // wrong offsets
+          { label: "PORT_NAME", text: "Halifax" },
+          { label: "OWNER_NAME", text: "Poseidon Fisheries Ltd" }, // not in the text
+          { label: "IMO_NUMBER", text: "7910187", start: 0 }, // the rules have it already
+          { label: "MMSI", text: "316001234" }, // invented
+        ],
+      }),
+    );
+    try {
+      const doc = await uploadPdf(await textPdf(1, [417, 517]));
+      await waitFor(doc);
+      const { entities } = await (await fetchDoc(doc, "/entities")).json<any>();
+      const page = await (await fetchDoc(doc, "/pages/1")).json<any>();
+      for (const e of entities) expect(page.ocr.text.slice(e.start, e.end)).toBe(e.text);
+      expect(entities.map((e: any) => [e.label, e.text, e.source])).toEqual([
+        ["VESSEL_NAME", "OCEAN PEARL", "rule"],
+        ["IMO_NUMBER", "7910187", "rule"],
+        ["FLAG_STATE", "Canada", "rule"],
+        ["GOVERNMENT_AGENCY", "Fisheries Protection Agency", "llm"],
+        ["PORT_NAME", "Halifax", "llm"],
+      ]);
+    } finally {
+      await scriptLlm('{"entities":[]}');
+    }
+  });
+
+  it("costs the page nothing when the model answers with broken JSON", async () => {
+    await scriptOcr(836, 1036, [], { content: notice });
+    await scriptLlm('{"entities": [ {"label": "PORT_NAME", "text": "Hali');
+    try {
+      const doc = await uploadPdf(await textPdf(1, [418, 518]));
+      expect((await waitFor(doc)).stage).toBe("done");
+      const { entities } = await (await fetchDoc(doc, "/entities")).json<any>();
+      expect(entities.map((e: any) => e.source)).toEqual(["rule", "rule", "rule"]);
+    } finally {
+      await scriptLlm('{"entities":[]}');
+    }
+  });
+
+  it("locates spans exactly, including after astral characters", () => {
+    const text = "🐟 Halifax and Halifax";
+    expect(locate(text, [{ label: "PORT_NAME", text: "Halifax", start: 0 }, { label: "PORT_NAME", text: "Halifax" }, { label: "PORT_NAME", text: "Boston" }])).toEqual({
+      spans: [
+        { label: "PORT_NAME", start: 3, end: 10 },
+        { label: "PORT_NAME", start: 15, end: 22 },
+      ],
+      dropped: 1,
+    });
+  });
+
+  it("asks for JSON-schema constrained output made from the zod schema", () => {
+    const request = llmRequest("text", { url: "http://llm", model: "llama3.3:70b", timeoutMs: 1000 });
+    expect(request.response_format.type).toBe("json_schema");
+    const schema = request.response_format.json_schema.schema as any;
+    expect(schema.properties.entities.items.properties.label.enum).toHaveLength(51);
   });
 });
