@@ -38,6 +38,9 @@ const headerLabels: Array<[RegExp, string]> = [
   [/^(loa( \(m\))?|length( overall)?|length)$/, "LENGTH"],
   [/^(built in year|year built|build year|built)$/, "BUILD_YEAR"],
   [/^(iotc number|wcpfc id|ffa id|npfc vessel_id|vds reg no\.?)$/, "AUTHORIZATION_NUMBER"],
+  [/^(valid from|valid to|starts|ends|registration start|authori[sz]ation (start|end)|start date|end date|expiry( date)?)$/, "VALIDITY_PERIOD"],
+  [/^(power|engine power|main engine power|kw)$/, "ENGINE_POWER"],
+  [/^(cfr|eu cfr|cfr number)$/, "EU_CFR_NUMBER"],
 ];
 
 export function labelForHeader(header: string): string | null {
@@ -94,9 +97,66 @@ function validate(label: string, text: string): { value: string; flags: string[]
     }
     case "BUILD_YEAR":
       return /^(1[89]\d\d|20\d\d)$/.test(text) ? { value: text, flags: [], confidence: 0.9 } : null;
+    case "DATE":
+    case "VALIDITY_PERIOD":
+    case "INSPECTION_DATE": {
+      const date = isoDate(text);
+      return date ? { value: date.value, flags: date.ambiguous ? ["date_day_month_ambiguous"] : [], confidence: date.ambiguous ? 0.6 : 0.9 } : null;
+    }
+    case "TONNAGE":
+    case "LENGTH":
+    case "ENGINE_POWER": {
+      const measure = measurement(label, text);
+      return measure ? { value: measure, flags: [], confidence: 0.85 } : null;
+    }
+    case "EU_CFR_NUMBER": {
+      const match = /^([A-Z]{3})(\d{9})$/.exec(text.replace(/\s/g, ""));
+      return match && countries.alpha3ToAlpha2(match[1]) ? { value: match[0], flags: [], confidence: 0.95 } : null;
+    }
     default:
       return text.trim() ? { value: text.trim(), flags: [], confidence: 0.85 } : null;
   }
+}
+
+const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+
+/**
+ * A date as ISO 8601 from the forms vessel lists use: 2025-01-01, 12-Aug-2025, 27-MAY-25,
+ * 12 March 2025, 26/08/2025. Numeric day/month order is guessed day-first unless a number over 12
+ * says otherwise; a guess is flagged.
+ */
+export function isoDate(text: string): { value: string; ambiguous: boolean } | null {
+  const t = text.trim();
+  const pad = (n: number) => String(n).padStart(2, "0");
+  const year = (y: string) => (y.length === 2 ? 2000 + Number(y) - (Number(y) > 50 ? 100 : 0) : Number(y));
+  const valid = (y: number, m: number, d: number) => m >= 1 && m <= 12 && d >= 1 && d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
+  let m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(t);
+  if (m && valid(+m[1], +m[2], +m[3])) return { value: `${m[1]}-${pad(+m[2])}-${pad(+m[3])}`, ambiguous: false };
+  m = /^(\d{1,2})[- ]([A-Za-z]{3,9})\.?[- ,]*(\d{2}|\d{4})$/.exec(t);
+  if (m) {
+    const month = MONTHS.indexOf(m[2].slice(0, 3).toLowerCase()) + 1;
+    const y = year(m[3]);
+    if (month && valid(y, month, +m[1])) return { value: `${y}-${pad(month)}-${pad(+m[1])}`, ambiguous: false };
+  }
+  m = /^(\d{1,2})[/.](\d{1,2})[/.](\d{2}|\d{4})$/.exec(t);
+  if (m) {
+    const [a, b, y] = [+m[1], +m[2], year(m[3])];
+    if (a > 12 && valid(y, b, a)) return { value: `${y}-${pad(b)}-${pad(a)}`, ambiguous: false };
+    if (b > 12 && valid(y, a, b)) return { value: `${y}-${pad(a)}-${pad(b)}`, ambiguous: false };
+    if (valid(y, b, a)) return { value: `${y}-${pad(b)}-${pad(a)}`, ambiguous: a !== b };
+  }
+  return null;
+}
+
+/** Tonnage (GT), length (m) or engine power (kW) as a number with its unit, from lists' forms. */
+function measurement(label: string, text: string): string | null {
+  const m = /^(?:(LC|GT|GRT|OA|LOA|KW|HP)\s*)?(\d+(?:[.,]\d+)?)\s*(GT|GRT|t|tonnes?|m|metres?|meters?|ft|feet|kw|hp|bhp)?\.?$/i.exec(text.trim());
+  if (!m) return null;
+  const number = Number(m[2].replace(",", "."));
+  const unit = (m[3] ?? m[1] ?? "").toLowerCase();
+  if (label === "LENGTH") return unit === "ft" || unit === "feet" ? `${(number * 0.3048).toFixed(2)} m` : `${number} m`;
+  if (label === "ENGINE_POWER") return unit === "hp" || unit === "bhp" ? `${Math.round(number * 0.7457)} kW` : `${number} kW`;
+  return `${number} ${unit === "grt" ? "GRT" : "GT"}`;
 }
 
 const NOT_AVAILABLE = /^(n\/?a|na|ne|none|nil|not available|unknown|-+|\.+)$/i;
@@ -145,12 +205,18 @@ function fromModel(text: string, spans: readonly LocatedSpan[], found: readonly 
   return out;
 }
 
-/** Column index -> label, by header text; spans (colspan) advance the column. */
+/** Labels a vessel row may carry twice (a validity period has two ends; a vessel several ids). */
+const repeatableLabels = new Set(["VALIDITY_PERIOD", "AUTHORIZATION_NUMBER", "DATE"]);
+
+/**
+ * Column index -> label, by header text; spans (colspan) advance the column. Of two columns with
+ * one label ("Flag State Code", "Flag State Name") the first counts.
+ */
 function columnLabels(header: readonly TableCell[]): Map<number, string> {
   const labels = new Map<number, string>();
   for (const [column, cell] of columnsOf(header)) {
     const label = labelForHeader(cell.text);
-    if (label && ![...labels.values()].includes(label)) labels.set(column, label);
+    if (label && (repeatableLabels.has(label) || ![...labels.values()].includes(label))) labels.set(column, label);
   }
   return labels;
 }
@@ -191,6 +257,14 @@ function textRules(text: string): Candidate[] {
   for (const m of text.matchAll(/\bOwner(?:\s+name)?\s*:\s*([^\n;]{2,80}?)\s*(?=[\n;]|$)/dgi)) add("OWNER_NAME", m, 1);
   for (const m of text.matchAll(/\bOperator(?:\s+name)?\s*:\s*([^\n;]{2,80}?)\s*(?=[\n;]|$)/dgi)) add("OPERATOR_NAME", m, 1);
   for (const m of text.matchAll(/\b(?:Previous|Former)\s+names?\s*:\s*([^\n;]{2,60}?)\s*(?=[\n;]|$)/dgi)) add("PREVIOUS_NAME", m, 1);
+  for (const m of text.matchAll(/\b(?:CFR|EU\s+CFR)(?:\s*(?:No\.?|Number))?[ \t]*[:.]?[ \t]*([A-Z]{3}\d{9})\b/dg)) add("EU_CFR_NUMBER", m, 1);
+  for (const m of text.matchAll(/\b(?:Gross\s+tonnage|GT|Tonnage)[ \t]*[:.]?[ \t]*(\d+(?:[.,]\d+)?(?:[ \t]*(?:GT|GRT|t))?)\b/dgi)) add("TONNAGE", m, 1);
+  for (const m of text.matchAll(/\b(?:Length(?:\s+overall)?|LOA)[ \t]*[:.]?[ \t]*(\d+(?:[.,]\d+)?[ \t]*(?:m|metres|meters|ft)?)(?![\w])/dgi)) add("LENGTH", m, 1);
+  for (const m of text.matchAll(/\b(?:Engine\s+power|Power)[ \t]*[:.]?[ \t]*(\d+(?:[.,]\d+)?[ \t]*(?:kW|HP|bhp))\b/dgi)) add("ENGINE_POWER", m, 1);
+  for (const m of text.matchAll(/\b(?:built|constructed)\s+in\s+((?:1[89]|20)\d\d)\b/dgi)) add("BUILD_YEAR", m, 1);
+  for (const m of text.matchAll(/\b(?:Valid(?:ity)?\s+(?:from|until|to)|Expiry(?:\s+date)?)[ \t]*[:.]?[ \t]*(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[- ][A-Za-z]{3,9}[- ,]*\d{2,4}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})/dgi)) add("VALIDITY_PERIOD", m, 1);
+  for (const m of text.matchAll(/\b(?:on|dated?|since)\s+(\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{4})\b/dgi)) add("DATE", m, 1);
+  for (const m of text.matchAll(/(\d{1,2}°\s*\d{1,2}(?:[.,]\d+)?['′]?\s*[NS][,\s]+\d{1,3}°\s*\d{1,2}(?:[.,]\d+)?['′]?\s*[EW])/dg)) add("COORDINATES", m, 1);
   return found;
 }
 

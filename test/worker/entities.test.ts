@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { llmRequest, locate } from "../../src/entities/llm";
-import { extractEntities, flagAlpha3, imoCheckDigitValid, labelForHeader } from "../../src/entities/extract";
+import { extractEntities, flagAlpha3, imoCheckDigitValid, isoDate, labelForHeader } from "../../src/entities/extract";
 import { parseGrounded } from "../../src/ocr/grounding";
 import { fetchDoc, scriptOcr, subscribe, textPdf, uploadPdf, waitFor } from "./helpers";
 
@@ -57,7 +57,7 @@ describe("tables", () => {
     ["IOTC", ["IOTC Number", "Type Code", "Type Name", "Name", "Flag State Code", "Flag State Name", "REGNO", "IMO", "IRCS", "Port Name", "LOA (m)", "GT", "Owner", "Owner Address", "Operator"],
       ["AUTHORIZATION_NUMBER", null, "VESSEL_TYPE", "VESSEL_NAME", "FLAG_STATE", "FLAG_STATE", "NATIONAL_REGISTRY_NUMBER", "IMO_NUMBER", "IRCS_CALL_SIGN", "REGISTRATION_PORT", "LENGTH", "TONNAGE", "OWNER_NAME", "OWNER_ADDRESS", "OPERATOR_NAME"]],
     ["PNA", ["Vessel Name", "Flag State", "Vessel Type", "IRCS", "IMO #", "FFA ID", "Length Overall", "Gross Weight", "VDS Reg No.", "Valid From"],
-      ["VESSEL_NAME", "FLAG_STATE", "VESSEL_TYPE", "IRCS_CALL_SIGN", "IMO_NUMBER", "AUTHORIZATION_NUMBER", "LENGTH", "TONNAGE", "AUTHORIZATION_NUMBER", null]],
+      ["VESSEL_NAME", "FLAG_STATE", "VESSEL_TYPE", "IRCS_CALL_SIGN", "IMO_NUMBER", "AUTHORIZATION_NUMBER", "LENGTH", "TONNAGE", "AUTHORIZATION_NUMBER", "VALIDITY_PERIOD"]],
     ["NPFC", ["NPFC Vessel_id", "flag_state", "vessel_name", "previous_name", "registration_no", "port_of_registry", "imo", "previous_flag", "call_sign", "mmsi"],
       ["AUTHORIZATION_NUMBER", "FLAG_STATE", "VESSEL_NAME", "PREVIOUS_NAME", "NATIONAL_REGISTRY_NUMBER", "REGISTRATION_PORT", "IMO_NUMBER", "PREVIOUS_FLAG", "IRCS_CALL_SIGN", "MMSI"]],
     ["NEAFC", ["SENDER", "FLAG", "IRCS", "NAME", "IMO_NUMBER", "EXT_MARK", "TYPE", "TONNAGE", "LENGTH"],
@@ -183,5 +183,57 @@ describe("the optional language-model pass", () => {
     expect(request.response_format.type).toBe("json_schema");
     const schema = request.response_format.json_schema.schema as any;
     expect(schema.properties.entities.items.properties.label.enum).toHaveLength(51);
+  });
+});
+
+describe("dates, measurements and other shapes", () => {
+  it.each([
+    ["2025-01-01", "2025-01-01", false],
+    ["12-Aug-2025", "2025-08-12", false],
+    ["27-MAY-25", "2025-05-27", false],
+    ["12 March 2025", "2025-03-12", false],
+    ["26/08/2025", "2025-08-26", false],
+    ["8/26/25", "2025-08-26", false],
+    ["03/04/2025", "2025-04-03", true],
+  ])("reads the date %s as %s", (text, value, ambiguous) => {
+    expect(isoDate(text)).toEqual({ value, ambiguous });
+  });
+
+  it("rejects what is not a date", () => {
+    expect(isoDate("31-Feb-2025")).toBeNull();
+    expect(isoDate("2025-13-01")).toBeNull();
+    expect(isoDate("IOTC016690")).toBeNull();
+  });
+
+  it("reads measurements, EU CFR numbers, build years, validity and coordinates in text", () => {
+    const { text, entities } = entitiesOf(
+      "CFR: ESP000012345\nGross tonnage: 374 GT\nLength overall: 33.5 m\nEngine power: 600 HP\nBuilt in 1998.\n" +
+        "Valid from: 01-Jan-2025\nSighted on 12 March 2025 at 12°34'N 045°12'E.",
+    );
+    expect(entities.map((e) => [e.label, e.value])).toEqual([
+      ["EU_CFR_NUMBER", "ESP000012345"],
+      ["TONNAGE", "374 GT"],
+      ["LENGTH", "33.5 m"],
+      ["ENGINE_POWER", "447 kW"],
+      ["BUILD_YEAR", "1998"],
+      ["VALIDITY_PERIOD", "2025-01-01"],
+      ["DATE", "2025-03-12"],
+      ["COORDINATES", "12°34'N 045°12'E"],
+    ]);
+    for (const e of entities) expect(text.slice(e.start, e.end)).toBe(e.text);
+  });
+
+  it("reads NEAFC's unit-prefixed columns and validity dates in tables", () => {
+    const raw =
+      "<|ref|>table<|/ref|><|det|>[[0,0,999,999]]<|/det|>\n<table><tr><td>NAME</td><td>TONNAGE</td><td>LENGTH</td><td>POWER</td><td>STARTS</td><td>ENDS</td></tr>" +
+      "<tr><td>Streymsund</td><td>LC 109</td><td>OA 32</td><td>KW 350</td><td>27-MAY-25</td><td>31-DEC-25</td></tr></table>";
+    expect(entitiesOf(raw).entities.map((e) => [e.label, e.value])).toEqual([
+      ["VESSEL_NAME", "Streymsund"],
+      ["TONNAGE", "109 GT"],
+      ["LENGTH", "32 m"],
+      ["ENGINE_POWER", "350 kW"],
+      ["VALIDITY_PERIOD", "2025-05-27"],
+      ["VALIDITY_PERIOD", "2025-12-31"],
+    ]);
   });
 });
