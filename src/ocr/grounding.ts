@@ -363,8 +363,3 @@ export function rawIndex(offsets: readonly OffsetRun[], index: number): number {
   }
   return -1;
 }
-
-/** The readable text of grounded output, for callers that need nothing else. */
-export function plainText(raw: string): string {
-  return parseGrounded(raw, { width: 1, height: 1 }).text;
-}

@@ -7,7 +7,7 @@ import { ocrClientOptions } from "../../src/ocr/deepseek";
 import { canMoveDocument, canMovePage, documentStages, isFinalStage, ocrOutcome } from "../../src/objects/lifecycle";
 import { documentMigrations } from "../../src/objects/document-schema";
 import { migrate } from "../../src/objects/sql";
-import { plainText } from "../../src/ocr/grounding";
+import { parseGrounded } from "../../src/ocr/grounding";
 import { openPdf, PdfError } from "../../src/pdf/document";
 import { fullPageJpeg } from "../../src/pdf/jpeg-passthrough";
 import { scannedPdf } from "./helpers";
@@ -46,11 +46,11 @@ describe("grounded markdown to plain text", () => {
       "<|ref|>title<|/ref|><|det|>[[10, 20, 500, 60]]<|/det|>\n# Authorised vessels\n\n" +
       "<|ref|>table<|/ref|><|det|>[[10, 80, 990, 900], [10, 910, 990, 990]]<|/det|>\n" +
       "<table><tr><td>Name</td><td>IMO</td></tr><tr><td>OCEAN &amp; PEARL</td><td>7910187</td></tr></table>";
-    expect(plainText(raw)).toBe("# Authorised vessels\n\nName\tIMO\nOCEAN & PEARL\t7910187");
+    expect(parseGrounded(raw, { width: 1, height: 1 }).text).toBe("# Authorised vessels\n\nName\tIMO\nOCEAN & PEARL\t7910187");
   });
 
   it("keeps text that merely looks like markup when it is not a tag", () => {
-    expect(plainText("Length < 24 m and GT > 100")).toBe("Length < 24 m and GT > 100");
+    expect(parseGrounded("Length < 24 m and GT > 100", { width: 1, height: 1 }).text).toBe("Length < 24 m and GT > 100");
   });
 });
 
