@@ -16,6 +16,7 @@ interface PdfiumText {
   _FPDFText_CountChars(textPage: number): number;
   _FPDFText_GetUnicode(textPage: number, index: number): number;
   _FPDFText_GetCharBox(textPage: number, index: number, left: number, right: number, bottom: number, top: number): number;
+  _FPDFText_GetCharOrigin(textPage: number, index: number, x: number, y: number): number;
 }
 
 interface Line {
@@ -43,13 +44,14 @@ export function textLayer(page: PDFiumPage): string | null {
   const size = { width, height };
   const textPage = module._FPDFText_LoadPage(pageIdx);
   if (!textPage) return null;
-  const box = module.wasmExports.malloc(32);
+  const box = module.wasmExports.malloc(48);
   try {
     const count = module._FPDFText_CountChars(textPage);
     const lines: Line[] = [];
     let line: Line | null = null;
     let visible = 0;
     let unmapped = 0;
+    const boxes: Box[] = [];
     for (let i = 0; i < count; i++) {
       const code = module._FPDFText_GetUnicode(textPage, i);
       const char = String.fromCodePoint(code || 0xfffd);
@@ -65,6 +67,9 @@ export function textLayer(page: PDFiumPage): string | null {
       if (!line) line = { text: "", left, right, bottom, top };
       line.text += char;
       if (char.trim()) {
+        // Rows are told by the baseline (the glyph's origin): box bottoms move with descenders.
+        module._FPDFText_GetCharOrigin(textPage, i, box + 32, box + 40);
+        boxes.push({ left, right, bottom, top, baseline: module.HEAPF64[box / 8 + 5] });
         line.left = Math.min(line.left, left);
         line.right = Math.max(line.right, right);
         line.bottom = Math.min(line.bottom, bottom);
@@ -73,11 +78,36 @@ export function textLayer(page: PDFiumPage): string | null {
     }
     if (line) lines.push(line);
     if (visible < MIN_CHARACTERS || unmapped > visible * MAX_UNMAPPED_SHARE) return null;
+    // A table's text layer has its words but not its cells: the OCR model returns the table itself.
+    if (looksTabular(boxes)) return null;
     return paragraphs(lines.filter((l) => l.text.trim())).map((p) => block(p, size)).join("\n\n");
   } finally {
     module.wasmExports.free(box);
     module._FPDFText_ClosePage(textPage);
   }
+}
+
+type Box = { left: number; right: number; bottom: number; top: number; baseline: number };
+
+/**
+ * Whether the page is laid out as a table: at least five rows (characters on one baseline) that
+ * break into three or more runs separated by gaps wider than twice the text height.
+ */
+function looksTabular(boxes: readonly Box[]): boolean {
+  const rows = new Map<number, Box[]>();
+  for (const box of boxes) {
+    const baseline = Math.round(box.baseline);
+    rows.set(baseline, [...(rows.get(baseline) ?? []), box]);
+  }
+  let tabularRows = 0;
+  for (const row of rows.values()) {
+    row.sort((a, b) => a.left - b.left);
+    const height = Math.max(1, ...row.map((b) => b.top - b.bottom));
+    let runs = 1;
+    for (let i = 1; i < row.length; i++) if (row[i].left - row[i - 1].right > 2 * height) runs++;
+    if (runs >= 3) tabularRows++;
+  }
+  return tabularRows >= 5;
 }
 
 /** Consecutive lines close together (less than a line's height apart) make one paragraph. */

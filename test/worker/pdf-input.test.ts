@@ -109,3 +109,17 @@ describe("born-digital pages", () => {
     expect(response.status).toBe(400);
   });
 });
+
+describe("born-digital tables", () => {
+  it("go to OCR, which returns the table itself, instead of being read as loose lines", async () => {
+    const pdf = await PDFDocument.create();
+    const font = await pdf.embedFont(StandardFonts.Helvetica);
+    const page = pdf.addPage([842, 595]);
+    const rows = [["Vessel Name", "Flag", "IRCS", "IMO"], ...Array.from({ length: 8 }, (_, i) => [`OCEAN STAR ${i + 1}`, "Canada", `CFL${5490 + i}`, String(7910187 + i)])];
+    rows.forEach((row, r) => row.forEach((cell, c) => page.drawText(cell, { x: 40 + c * 190, y: 540 - r * 22, size: 10, font })));
+    const response = await upload(await pdf.save(), { "content-type": "application/pdf" }, "?text_layer=auto");
+    const body = await response.json<any>();
+    const end = await waitFor({ id: body.id, token: body.token });
+    expect(end.pages.map((p) => p.path)).toEqual(["ocr"]);
+  });
+});
