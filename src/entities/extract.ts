@@ -118,6 +118,26 @@ function validate(label: string, text: string): { value: string; flags: string[]
   }
 }
 
+/** Gear named in words (FAO ISSCFG's main categories as lists write them). */
+const GEAR_PATTERN = [
+  "purse[- ]seiners?",
+  "purse[- ]seines?",
+  "longliners?",
+  "long[- ]?lines?",
+  "pole[- ]and[- ]line",
+  "hand[- ]?lines?",
+  "trolling lines?",
+  "gill[- ]?nets?",
+  "drift[- ]?nets?",
+  "bottom trawls?",
+  "midwater trawls?",
+  "trawlers?",
+  "trawls?",
+  "pots? and traps?",
+  "traps?",
+  "dredges?",
+].join("|");
+
 const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 
 /**
@@ -264,6 +284,12 @@ function textRules(text: string): Candidate[] {
   for (const m of text.matchAll(/\b(?:built|constructed)\s+in\s+((?:1[89]|20)\d\d)\b/dgi)) add("BUILD_YEAR", m, 1);
   for (const m of text.matchAll(/\b(?:Valid(?:ity)?\s+(?:from|until|to)|Expiry(?:\s+date)?)[ \t]*[:.]?[ \t]*(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[- ][A-Za-z]{3,9}[- ,]*\d{2,4}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})/dgi)) add("VALIDITY_PERIOD", m, 1);
   for (const m of text.matchAll(/\b(?:on|dated?|since)\s+(\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{4})\b/dgi)) add("DATE", m, 1);
+  for (const m of text.matchAll(/\b(?:Port\s+of\s+registry|Registration\s+port|Home\s+port)\s*:\s*([A-Z][^\n,;]{1,40}?)\s*(?=[\n,;]|$)/dgi)) add("REGISTRATION_PORT", m, 1);
+  for (const m of text.matchAll(/\b(?:detained|held)\s+(?:in|at)\s+(?:the\s+port\s+of\s+)?([A-Z][A-Za-z .'-]{1,30}?)(?=\s*(?:[\n,;(]|\.\s|\.$|\s+on\b|$))/dg)) add("DETENTION_PORT", m, 1);
+  // RFMO vessel ids by their shapes: IOTC012345, CCSBT's CV00123, WCPFC's VID after its label.
+  for (const m of text.matchAll(/\b(IOTC\d{6}|CV\d{5,6})\b/dg)) add("AUTHORIZATION_NUMBER", m, 1);
+  for (const m of text.matchAll(/\b(?:WCPFC\s+(?:VID|ID|WIN)|FFA\s+(?:VID|ID)|IATTC\s+(?:No\.?|Number|ID))[ \t]*[:.]?[ \t]*(\d{2,6})\b/dgi)) add("AUTHORIZATION_NUMBER", m, 1);
+  for (const m of text.matchAll(new RegExp(`\\b(${GEAR_PATTERN})\\b`, "dgi"))) add("FISHING_GEAR_TYPE", m, 1);
   for (const m of text.matchAll(/(\d{1,2}°\s*\d{1,2}(?:[.,]\d+)?['′]?\s*[NS][,\s]+\d{1,3}°\s*\d{1,2}(?:[.,]\d+)?['′]?\s*[EW])/dg)) add("COORDINATES", m, 1);
   return found;
 }

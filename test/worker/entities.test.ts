@@ -237,3 +237,22 @@ describe("dates, measurements and other shapes", () => {
     ]);
   });
 });
+
+describe("ports, RFMO ids and gear", () => {
+  it("reads them where text names them", () => {
+    const { text, entities } = entitiesOf(
+      "Port of registry: Busan\nThe longliner was detained in Port Louis on 3 May 2024.\nIOTC016690; CCSBT CV00123; WCPFC VID: 9949\nGear: purse seine",
+    );
+    expect(entities.map((e) => [e.label, e.value])).toEqual([
+      ["REGISTRATION_PORT", "Busan"],
+      ["FISHING_GEAR_TYPE", "longliner"],
+      ["DETENTION_PORT", "Port Louis"],
+      ["DATE", "2024-05-03"],
+      ["AUTHORIZATION_NUMBER", "IOTC016690"],
+      ["AUTHORIZATION_NUMBER", "CV00123"],
+      ["AUTHORIZATION_NUMBER", "9949"],
+      ["FISHING_GEAR_TYPE", "purse seine"],
+    ]);
+    for (const e of entities) expect(text.slice(e.start, e.end)).toBe(e.text);
+  });
+});
