@@ -144,9 +144,24 @@ function render(id, view) {
 }
 
 async function openPage(id, token, n) {
-  const response = await fetch(`/api/documents/${id}/pages/${n}`, { headers: { authorization: `Bearer ${token}` } });
-  const page = await response.json();
-  $("#page-title").textContent = `Page ${n} · ${page.status ?? "unknown"}`;
+  const headers = { authorization: `Bearer ${token}` };
+  const [page, found] = await Promise.all([
+    fetch(`/api/documents/${id}/pages/${n}`, { headers }).then((r) => r.json()),
+    fetch(`/api/documents/${id}/entities?page=${n}`, { headers }).then((r) => r.json()),
+  ]);
+  $("#page-title").textContent = `Page ${n} · ${page.status ?? "unknown"}${page.path ? ` · ${page.path}` : ""}`;
+  // OCR output is untrusted: it is only ever set as text, never as markup.
   $("#page-text").textContent = page.ocr?.text ?? page.error ?? page.error?.message ?? "No text yet.";
+  $("#page-entities tbody").replaceChildren(
+    ...(found.entities ?? []).map((entity) => {
+      const row = document.createElement("tr");
+      for (const value of [entity.label, entity.value, entity.text, entity.flags.join(", ") || "ok"]) {
+        const cell = document.createElement("td");
+        cell.textContent = value;
+        row.append(cell);
+      }
+      return row;
+    }),
+  );
   $("#page-view").showModal();
 }
