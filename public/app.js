@@ -151,7 +151,7 @@ async function openPage(id, token, n) {
   ]);
   $("#page-title").textContent = `Page ${n} · ${page.status ?? "unknown"}${page.path ? ` · ${page.path}` : ""}`;
   // OCR output is untrusted: it is only ever set as text, never as markup.
-  $("#page-text").textContent = page.ocr?.text ?? page.error ?? page.error?.message ?? "No text yet.";
+  $("#page-text").textContent = page.ocr?.text ?? page.error?.message ?? page.error ?? "No text yet.";
   $("#page-entities tbody").replaceChildren(
     ...(found.entities ?? []).map((entity) => {
       const row = document.createElement("tr");

@@ -1,4 +1,4 @@
-import { EncryptedPDFError, PDFDocument } from "pdf-lib";
+import { EncryptedPDFError, PDFArray, PDFDocument, PDFRef, type PDFObject, type PDFPage } from "pdf-lib";
 
 /** A reason a PDF cannot be paged, worded for the person who uploaded it. */
 export class PdfError extends Error {
@@ -37,4 +37,11 @@ export async function extractPage(pdf: PDFDocument, index: number): Promise<Uint
   const [page] = await single.copyPages(pdf, [index]);
   single.addPage(page);
   return single.save({ useObjectStreams: false });
+}
+
+/** What a page's /Contents resolves to: one object, or each item of its array (streams, normally). */
+export function pageContents(pdf: PDFDocument, page: PDFPage): Array<PDFObject | undefined> {
+  const contents = page.node.Contents();
+  const resolved = contents instanceof PDFRef ? pdf.context.lookup(contents) : contents;
+  return resolved instanceof PDFArray ? resolved.asArray().map((item) => pdf.context.lookup(item)) : [resolved];
 }

@@ -1,4 +1,5 @@
-import { PDFArray, PDFDict, PDFName, PDFNumber, PDFRawStream, PDFRef, decodePDFRawStream, type PDFDocument } from "pdf-lib";
+import { PDFArray, PDFDict, PDFName, PDFNumber, PDFRawStream, decodePDFRawStream, type PDFDocument } from "pdf-lib";
+import { pageContents } from "./document";
 
 export interface PassthroughJpeg {
   bytes: Uint8Array;
@@ -23,7 +24,7 @@ export function fullPageJpeg(pdf: PDFDocument, index: number): PassthroughJpeg |
   const crop = page.getCropBox();
   if (!sameBox(box, crop)) return null;
 
-  const content = contentText(pdf, page.node.Contents());
+  const content = contentText(pageContents(pdf, page));
   const placement = content === null ? null : singleImagePlacement.exec(content);
   if (!placement) return null;
   const [a, b, c, d, e, f] = composeMatrices(placement[1]);
@@ -77,9 +78,7 @@ function sameBox(a: { x: number; y: number; width: number; height: number }, b: 
   return a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height;
 }
 
-function contentText(pdf: PDFDocument, contents: unknown): string | null {
-  const resolved = contents instanceof PDFRef ? pdf.context.lookup(contents) : contents;
-  const streams = resolved instanceof PDFArray ? resolved.asArray().map((item) => pdf.context.lookup(item)) : [resolved];
+function contentText(streams: ReadonlyArray<unknown>): string | null {
   let text = "";
   for (const stream of streams) {
     // A scan's placement is a few dozen bytes; anything big is not one, and is not decoded here.

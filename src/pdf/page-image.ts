@@ -24,10 +24,19 @@ const THUMBNAIL_DPI = 24;
 
 export const mediaTypes: Record<PageImageKind, string> = { png: "image/png", jpeg: "image/jpeg" };
 
-/** The image the OCR model gets for page `index` (0-based): the scan itself when possible. */
-export async function pageImage(pdf: PDFDocument, index: number, dpi: number, options: RenderOptions = {}): Promise<PageImage> {
+/**
+ * The image the OCR model gets for page `index` (0-based): the scan itself when possible.
+ * `singlePage`: the bytes of `pdf` when it already is that one page, so it is not split out again.
+ */
+export async function pageImage(
+  pdf: PDFDocument,
+  index: number,
+  dpi: number,
+  options: RenderOptions = {},
+  singlePage?: Uint8Array,
+): Promise<PageImage> {
   const jpeg = fullPageJpeg(pdf, index);
-  const single = await extractPage(pdf, index);
+  const single = singlePage ?? (await extractPage(pdf, index));
   if (jpeg) {
     const { inkRatio, textLayer } = await renderPage(single, THUMBNAIL_DPI, { withText: options.withText });
     return { kind: "jpeg", ...jpeg, inkRatio, textLayer };

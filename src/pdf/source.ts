@@ -6,8 +6,8 @@
  * rendered: too many pages fails the document, a page whose images or content would expand past
  * the limits fails that page, with the reason.
  */
-import { PDFArray, PDFDict, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFStream, type PDFDocument, type PDFPage } from "pdf-lib";
-import { PdfError, openPdf } from "./document";
+import { PDFArray, PDFDict, PDFName, PDFNumber, PDFRawStream, PDFStream, type PDFDocument } from "pdf-lib";
+import { PdfError, openPdf, pageContents } from "./document";
 import { pageImage, type PageImage } from "./page-image";
 import { RangedPdf, type RangeReader } from "./ranged";
 import { openWithPdfium, renderLoadedPage } from "./render";
@@ -60,9 +60,10 @@ function rangedSource(ranged: RangedPdf, limits: PdfLimits): PdfSource {
     ranged: true,
     pageImage: (index, dpi, withText = false) =>
       asPageError(async () => {
-        const pdf = await openPdf(await ranged.singlePage(index));
+        const single = await ranged.singlePage(index);
+        const pdf = await openPdf(single);
         await assertPageWithinLimits(pdf, 0, limits);
-        return pageImage(pdf, 0, dpi, { maxPixels: limits.maxPagePixels, withText });
+        return pageImage(pdf, 0, dpi, { maxPixels: limits.maxPagePixels, withText }, single);
       }),
     close() {},
   };
@@ -145,7 +146,7 @@ async function assertPageWithinLimits(pdf: PDFDocument, index: number, limits: P
   }
   let contentBytes = 0;
   const budget = () => limits.maxContentBytes - contentBytes;
-  for (const stream of contentStreams(pdf, page)) {
+  for (const stream of pageContents(pdf, page).filter((item): item is PDFRawStream => item instanceof PDFRawStream)) {
     contentBytes += await expandedSize(stream, budget() + 1);
     if (contentBytes > limits.maxContentBytes) {
       throw new PdfError(`its content expands past ${limits.maxContentBytes} bytes (a decompression bomb?)`);
@@ -159,13 +160,6 @@ async function assertPageWithinLimits(pdf: PDFDocument, index: number, limits: P
       throw new PdfError(`image ${name} is ${w} x ${h} pixels, over the limit of ${limits.maxImagePixels}`);
     }
   });
-}
-
-function contentStreams(pdf: PDFDocument, page: PDFPage): PDFRawStream[] {
-  const contents = page.node.Contents();
-  const resolved = contents instanceof PDFRef ? pdf.context.lookup(contents) : contents;
-  const items = resolved instanceof PDFArray ? resolved.asArray().map((item) => pdf.context.lookup(item)) : [resolved];
-  return items.filter((item): item is PDFRawStream => item instanceof PDFRawStream);
 }
 
 /** Images (checked by `visit`) and forms (walked, with their own content) of a resource dictionary. */

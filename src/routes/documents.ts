@@ -278,7 +278,6 @@ async function uploadSource(request: Request, maxBytes: number): Promise<{ body:
  */
 export function cleanFilename(raw: string | null | undefined): string {
   const base = (raw ?? "").split(/[\\/]/).pop() ?? "";
-  // eslint-disable-next-line no-control-regex
   const clean = base.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, "").trim().slice(0, 200);
   return clean && clean !== "." && clean !== ".." ? clean : "document.pdf";
 }
