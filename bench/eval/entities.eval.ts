@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import countries from "i18n-iso-countries";
 import { it } from "vitest";
-import { extractEntities, flagAlpha3, imoCheckDigitValid } from "../../src/entities/extract";
+import { extractEntities, flagAlpha3, imoCheckDigitValid, mmsiCountry } from "../../src/entities/extract";
 import { parseGrounded } from "../../src/ocr/grounding";
 
 const DATA = join(import.meta.dirname, "../../../shared/data/rfmo");
@@ -127,6 +127,7 @@ it("measures extraction on documents built from the RFMO lists", async () => {
   let imoRows = 0;
   let imoBad = 0;
   let imoBadFlagged = 0;
+  const mid = { rows: 0, unknown: 0, mismatched: 0, mismatchFlagged: 0 };
   for (const file of readdirSync(DATA).filter((f) => f.endsWith(".csv"))) {
     const list = file.split("_")[0];
     if (!columns[list]) continue;
@@ -140,6 +141,21 @@ it("measures extraction on documents built from the RFMO lists", async () => {
         imoBad++;
         const found = extractEntities(`IMO ${imo}`, [], 1);
         if (found.some((e) => e.value === imo && e.flags.includes("imo_check_digit_failed"))) imoBadFlagged++;
+      }
+    }
+    // MMSIs against the flag across the whole real list: reflagged vessels keep old MMSIs.
+    const { MMSI: mmsiColumn, FLAG_STATE: flagColumn } = columns[list];
+    for (const row of mmsiColumn && flagColumn ? all : []) {
+      const mmsi = (row[mmsiColumn!] ?? "").trim();
+      const flag = flagAlpha3(row[flagColumn!] ?? "");
+      if (!/^\d{9}$/.test(mmsi) || !flag) continue;
+      mid.rows++;
+      const issuer = mmsiCountry(mmsi);
+      if (!issuer) mid.unknown++;
+      else if (issuer !== flag) {
+        mid.mismatched++;
+        const found = extractEntities(`Flag: ${flag}\nMMSI: ${mmsi}`, [], 1);
+        if (found.some((e) => e.value === mmsi && e.flags.includes("mmsi_flag_mismatch"))) mid.mismatchFlagged++;
       }
     }
     const sample = Array.from({ length: Math.min(ROWS_PER_LIST, all.length) }, () => all[Math.floor(random() * all.length)]);
@@ -178,5 +194,6 @@ it("measures extraction on documents built from the RFMO lists", async () => {
     lines.push(`${name}_precision: ${precision.toFixed(3)}`, `${name}_recall: ${recall.toFixed(3)}`, `${name}_f1: ${f1.toFixed(3)}`);
   }
   lines.push(`imo_rows_checked: ${imoRows}`, `imo_check_digit_failures: ${imoBad}`, `imo_check_digit_failures_flagged: ${imoBadFlagged}`);
+  lines.push(`mmsi_rows_checked: ${mid.rows}`, `mmsi_mid_unallocated: ${mid.unknown}`, `mmsi_mid_flag_mismatches: ${mid.mismatched}`, `mmsi_mid_flag_mismatches_flagged: ${mid.mismatchFlagged}`);
   console.log(lines.join("\n"));
 });

@@ -7,6 +7,7 @@
  */
 import countries from "i18n-iso-countries";
 import english from "i18n-iso-countries/langs/en.json";
+import midTable from "@michaeljfazio/mids/mids.json";
 import type { Block, TableCell } from "../ocr/grounding";
 import type { Entity } from "../protocol";
 import { checkableLabels } from "./labels";
@@ -55,6 +56,14 @@ export function imoCheckDigitValid(digits: string): boolean {
   return sum % 10 === Number(digits[6]);
 }
 
+/** ITU Maritime Identification Digits (RR Appendix 43) to ISO alpha-3: `"201": ["AL", "ALB", "", "Albania"]`. */
+const midCountries = new Map(Object.entries(midTable as Record<string, string[]>).map(([mid, [, alpha3]]) => [mid, alpha3]));
+
+/** The country a ship station's MMSI was issued by (its first three digits), or null for an unallocated MID. */
+export function mmsiCountry(mmsi: string): string | null {
+  return midCountries.get(mmsi.slice(0, 3)) ?? null;
+}
+
 /** A flag as ISO 3166 alpha-3, from a name or an alpha-2 / alpha-3 code; null when unknown. */
 export function flagAlpha3(text: string): string | null {
   const trimmed = text.trim();
@@ -84,7 +93,8 @@ function validate(label: string, text: string): { value: string; flags: string[]
       return imoCheckDigitValid(digits) ? { value: digits, flags: [], confidence: 0.99 } : { value: digits, flags: ["imo_check_digit_failed"], confidence: 0.6 };
     }
     case "MMSI":
-      return /^\d{9}$/.test(text) ? { value: text, flags: [], confidence: 0.95 } : null;
+      if (!/^\d{9}$/.test(text)) return null;
+      return mmsiCountry(text) ? { value: text, flags: [], confidence: 0.95 } : { value: text, flags: ["mmsi_mid_unknown"], confidence: 0.7 };
     case "IRCS_CALL_SIGN": {
       // Lists write call signs with a hyphen or a space ("DUK-2237", "3B 2924"): the value is without.
       const compact = text.replace(/[\s-]/g, "");
@@ -207,7 +217,27 @@ export function extractEntities(text: string, blocks: readonly Block[], page: nu
   const inTable = (c: Candidate) => tables.some((block) => c.start >= block.start && c.end <= block.end);
   candidates.push(...textRules(text).filter((c) => !inTable(c)));
   candidates.push(...fromModel(text, llmSpans, candidates));
+  flagMidMismatches(candidates);
   return finish(text, candidates);
+}
+
+/**
+ * An MMSI whose MID names another country than the vessel's flag is flagged (reflagged vessels
+ * often keep their old MMSI, and typos happen), not dropped. Compared within a table row, or on a
+ * page that names exactly one MMSI and one flag outside tables.
+ */
+function flagMidMismatches(candidates: Candidate[]): void {
+  const vessels = Map.groupBy(candidates, (c) => c.record);
+  for (const [record, entities] of vessels) {
+    const mmsis = entities.filter((c) => c.label === "MMSI");
+    const flags = entities.filter((c) => c.label === "FLAG_STATE" && !c.flags.includes("flag_unknown"));
+    if (record === null && (mmsis.length !== 1 || new Set(flags.map((c) => c.value)).size !== 1)) continue;
+    const flag = flags[0]?.value;
+    for (const mmsi of mmsis) {
+      const issuer = mmsiCountry(mmsi.value);
+      if (flag && issuer && issuer !== flag) mmsi.flags = [...mmsi.flags, "mmsi_flag_mismatch"];
+    }
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { llmRequest, locate } from "../../src/entities/llm";
-import { extractEntities, flagAlpha3, imoCheckDigitValid, isoDate, labelForHeader } from "../../src/entities/extract";
+import { extractEntities, flagAlpha3, imoCheckDigitValid, isoDate, labelForHeader, mmsiCountry } from "../../src/entities/extract";
 import { parseGrounded } from "../../src/ocr/grounding";
 import { fetchDoc, scriptOcr, subscribe, textPdf, uploadPdf, waitFor } from "./helpers";
 
@@ -49,6 +49,36 @@ describe("recognisers", () => {
       ["OWNER_NAME", "Ocean Fishing S.A."],
     ]);
     for (const e of entities) expect(text.slice(e.start, e.end)).toBe(e.text);
+  });
+});
+
+describe("MMSI against the flag", () => {
+  it("reads the issuing country from the MID", () => {
+    expect(mmsiCountry("352001234")).toBe("PAN");
+    expect(mmsiCountry("224123450")).toBe("ESP");
+    expect(mmsiCountry("520123456")).toBe("FJI");
+    expect(mmsiCountry("111123456")).toBeNull(); // a SAR aircraft, no country
+  });
+
+  it("flags an MMSI issued by another country than the row's flag, and an unallocated MID", () => {
+    const raw =
+      "<|ref|>table<|/ref|><|det|>[[0,0,999,900]]<|/det|>\n<table><tr><td>vessel_name</td><td>flag_state</td><td>mmsi</td></tr>" +
+      "<tr><td>SAME FLAG</td><td>Panama</td><td>352001234</td></tr>" +
+      "<tr><td>REFLAGGED</td><td>Fiji</td><td>352001235</td></tr>" +
+      "<tr><td>NO COUNTRY</td><td>Fiji</td><td>111123456</td></tr></table>";
+    const mmsis = entitiesOf(raw).entities.filter((e) => e.label === "MMSI");
+    expect(mmsis.map((e) => [e.value, e.flags])).toEqual([
+      ["352001234", []],
+      ["352001235", ["mmsi_flag_mismatch"]],
+      ["111123456", ["mmsi_mid_unknown"]],
+    ]);
+  });
+
+  it("compares in free text only when the page names one vessel", () => {
+    const one = entitiesOf("Flag: Fiji\nMMSI: 352001234").entities.find((e) => e.label === "MMSI");
+    expect(one?.flags).toEqual(["mmsi_flag_mismatch"]);
+    const two = entitiesOf("Flag: Fiji\nMMSI: 352001234\nFlag: Panama").entities.find((e) => e.label === "MMSI");
+    expect(two?.flags).toEqual([]);
   });
 });
 
