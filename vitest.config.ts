@@ -39,6 +39,10 @@ export default defineConfig({
                 ACCESS_AUD: "test-application-aud",
                 // test/worker/helpers.ts OPERATOR_KEY; secrets hold digests, never keys.
                 OPERATOR_KEY_HASHES: createHash("sha256").update("operator-test-key-5d1c0e5a").digest("hex"),
+                WAREHOUSE_URL: inject("warehouseUrl") as string,
+                WAREHOUSE_TOKEN: inject("warehouseToken") as string,
+                WAREHOUSE_RETRY_BASE_MS: "100",
+                WAREHOUSE_TIMEOUT_MS: "2000",
               },
             },
           })),

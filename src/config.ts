@@ -52,6 +52,16 @@ const settingsSchema = z.object({
   LLM_MODEL: z.string().min(1).default("llama3.3:70b"),
   LLM_TIMEOUT_MS: positiveInt(60_000),
   LLM_API_TOKEN: optionalSecret,
+  // The warehouse (MotherDuck's Postgres endpoint, or the local DuckDB stand-in); empty = off, in
+  // which case runs end with their Parquet files in R2 only. The token is a secret.
+  WAREHOUSE_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  WAREHOUSE_TOKEN: optionalSecret,
+  WAREHOUSE_TIMEOUT_MS: positiveInt(30_000),
+  WAREHOUSE_RETRY_BASE_MS: positiveInt(5_000),
+  WAREHOUSE_BATCH_BYTES: positiveInt(4 * 1024 * 1024),
+  WAREHOUSE_BATCH_ROWS: positiveInt(10_000),
+  // Objects created under this prefix (rclone, the S3 API) are processed like uploads.
+  BULK_PREFIX: z.string().min(1).default("incoming/"),
   // Secrets: comma-separated SHA-256 hex digests of API keys (never the keys themselves).
   UPLOAD_KEY_HASHES: optionalSecret,
   OPERATOR_KEY_HASHES: optionalSecret,

@@ -9,6 +9,7 @@ import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { AuthError } from "./auth";
 import { settings } from "./config";
+import { ingestNotifications } from "./ingest";
 import { log } from "./log";
 import { documents } from "./routes/documents";
 import { errorBody } from "./routes/errors";
@@ -72,4 +73,4 @@ app.onError((error, c) => {
   return c.json(errorBody(500, "internal error"), 500);
 });
 
-export default { fetch: app.fetch } satisfies ExportedHandler<Env>;
+export default { fetch: app.fetch, queue: ingestNotifications } satisfies ExportedHandler<Env>;

@@ -48,6 +48,21 @@ export type LogEvent =
   | { event: "websocket.error"; documentId: string; error: string }
   /** The language-model pass over one page: spans kept, spans dropped as not in the text. */
   | { event: "entities.llm"; documentId: string; page: number; spans: number; dropped: number; error?: string }
+  /** A run's outputs written (or not): Parquet files in R2, rows in the warehouse. */
+  | {
+      event: "persist.result";
+      documentId: string;
+      run: number;
+      output: "parquet" | "warehouse";
+      outcome: "ok" | "failed" | "off";
+      attempt: number;
+      rows?: number;
+      statements?: number;
+      latencyMs: number;
+      error?: string;
+    }
+  /** A bulk-ingest notification from the bucket: what it started, or why not. */
+  | { event: "ingest.notification"; key: string; documentId?: string; outcome: "started" | "ignored" | "retry"; reason?: string; error?: string }
   | { event: "http.error"; method: string; path: string; error: string };
 
 export function log(event: LogEvent): void {

@@ -41,6 +41,11 @@ export const documentSnapshot = z.object({
   textLayer: z.enum(["auto", "off"]),
   pageCounts: z.record(pageStatus, z.number().int().nonnegative()),
   pages: z.array(pageSummary),
+  /** The processing run: 1, and one more each time the document is re-processed. */
+  run: z.number().int().positive(),
+  source: z.enum(["upload", "bulk"]),
+  /** Whether this run's outputs are stored: Parquet files in R2, rows in the warehouse. */
+  persisted: z.object({ parquet: z.boolean(), warehouse: z.boolean() }),
   /** Sequence number of the last event applied to this snapshot. */
   seq: z.number().int().nonnegative(),
 });

@@ -1,6 +1,13 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { TestProject } from "vitest/node";
+import { migrateUrl } from "../dev/migrate.ts";
 import { startOcrStandin } from "../dev/ocr-standin.ts";
+import { startWarehouseStandin } from "../dev/warehouse-standin.ts";
 import { startAccessStandin } from "./access-standin.ts";
+
+const WAREHOUSE_TOKEN = "test-warehouse-token-7e1f";
 
 /** The outside systems the Worker under test talks to, each on a free loopback port. */
 export default async function setup(project: TestProject) {
@@ -8,11 +15,21 @@ export default async function setup(project: TestProject) {
   // A second box, for tests of the gate that take their box down.
   const spare = await startOcrStandin({ latencyMs: 40 });
   const access = await startAccessStandin();
+  // The warehouse: a real DuckDB file behind the Postgres wire protocol, migrated as production is.
+  const warehouseDir = mkdtempSync(join(tmpdir(), "vessel-docs-warehouse-"));
+  const warehouse = await startWarehouseStandin({ file: join(warehouseDir, "warehouse.duckdb"), token: WAREHOUSE_TOKEN });
+  await migrateUrl(warehouse.url);
   project.provide("ocrUrl", standin.url);
   project.provide("spareOcrUrl", spare.url);
   project.provide("accessTeamDomain", access.teamDomain);
   project.provide("accessPrivateJwk", JSON.stringify(access.privateJwk));
+  // As in production: the URL without the password, the token as a separate secret.
+  project.provide("warehouseUrl", warehouse.url.replace(/:[^:@/]+@/, "@"));
+  project.provide("warehouseToken", WAREHOUSE_TOKEN);
+  project.provide("warehouseControlUrl", warehouse.controlUrl);
   return async () => {
+    await warehouse.close();
+    rmSync(warehouseDir, { recursive: true, force: true });
     await standin.close();
     await spare.close();
     await access.close();

@@ -7,5 +7,10 @@ declare module "vitest" {
     spareOcrUrl: string;
     accessTeamDomain: string;
     accessPrivateJwk: string;
+    /** postgres:// URL of the DuckDB warehouse stand-in, without the password. */
+    warehouseUrl: string;
+    warehouseToken: string;
+    /** HTTP control of the warehouse stand-in (`POST /_sim/outage`). */
+    warehouseControlUrl: string;
   }
 }

@@ -61,4 +61,12 @@ export const documentMigrations = [
   ALTER TABLE pages ADD COLUMN ocr_path TEXT;`,
   /* 6: the vessel entities found on each page */ `
   ALTER TABLE pages ADD COLUMN entities_json TEXT;`,
+  /* 7: runs (re-processing starts a new one), where the document came from, and persisting its outputs */ `
+  ALTER TABLE document ADD COLUMN run_id INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE document ADD COLUMN source TEXT NOT NULL DEFAULT 'upload';
+  ALTER TABLE document ADD COLUMN outcome TEXT;
+  ALTER TABLE document ADD COLUMN finished_at INTEGER;
+  ALTER TABLE document ADD COLUMN persist_attempts INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE document ADD COLUMN parquet_run INTEGER;
+  ALTER TABLE document ADD COLUMN warehouse_run INTEGER;`,
 ] as const;

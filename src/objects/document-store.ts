@@ -19,8 +19,10 @@ export interface NewDocument {
   bytes: number;
   sha256: string;
   r2Key: string;
-  /** SHA-256 (hex) of the capability token handed to the uploader. */
-  tokenSha256: string;
+  /** SHA-256 (hex) of the capability token handed to the uploader; null for bulk ingest (operators only). */
+  tokenSha256: string | null;
+  /** An upload through the API, or a file dropped straight into the bucket. */
+  source: "upload" | "bulk";
   /** The uploader's page selection (`1-5,9`), already validated; null for every page. */
   pages: string | null;
   /** Whether born-digital pages may be read from their text layer. */
@@ -65,6 +67,15 @@ export type DocumentRow = {
   text_layer: "auto" | "off";
   created_at: number;
   updated_at: number;
+  run_id: number;
+  source: "upload" | "bulk";
+  /** How the current run's pages ended (done | partial), kept while its outputs are persisted. */
+  outcome: "done" | "partial" | null;
+  finished_at: number | null;
+  persist_attempts: number;
+  /** The last run whose Parquet files / warehouse rows were acknowledged. */
+  parquet_run: number | null;
+  warehouse_run: number | null;
 };
 
 export type PageRow = {
@@ -121,9 +132,9 @@ export class DocumentStore {
 
   create(upload: NewDocument, now: number): Transition<DocumentStage> {
     const seq = this.storage.transactionSync(() => {
-      this.query`INSERT INTO document (id, filename, bytes, sha256, r2_key, token_sha256, page_selection, text_layer, stage, created_at, updated_at)
+      this.query`INSERT INTO document (id, filename, bytes, sha256, r2_key, token_sha256, page_selection, text_layer, source, stage, created_at, updated_at)
                VALUES (${upload.id}, ${upload.filename}, ${upload.bytes}, ${upload.sha256}, ${upload.r2Key},
-                       ${upload.tokenSha256}, ${upload.pages}, ${upload.textLayer}, 'received', ${now}, ${now})`;
+                       ${upload.tokenSha256}, ${upload.pages}, ${upload.textLayer}, ${upload.source}, 'received', ${now}, ${now})`;
       return this.appendEvent(now, null, null, "received", null);
     });
     return { seq, at: now, from: null, to: "received", durationMs: null };
@@ -169,6 +180,41 @@ export class DocumentStore {
       return this.appendEvent(now, page, row.status, to, reportedError);
     });
     return { seq, at: now, from: row.status, to, durationMs: now - row.updated_at, row: next, error: reportedError };
+  }
+
+  /** The pages' work is over: remember how it ended while the outputs are written. */
+  finishRun(outcome: "done" | "partial", now: number): void {
+    this.query`UPDATE document SET outcome = ${outcome}, finished_at = ${now}, persist_attempts = 0`;
+  }
+
+  /** An output of the current run was acknowledged (R2 or the warehouse). */
+  markPersisted(output: "parquet" | "warehouse", runId: number): void {
+    if (output === "parquet") this.query`UPDATE document SET parquet_run = ${runId}`;
+    else this.query`UPDATE document SET warehouse_run = ${runId}`;
+  }
+
+  /** Counts one more failed attempt at persisting; returns how many there have been. */
+  countPersistFailure(): number {
+    return this.query<{ persist_attempts: number }>`UPDATE document SET persist_attempts = persist_attempts + 1 RETURNING persist_attempts`[0].persist_attempts;
+  }
+
+  /**
+   * Starts a new run: the chosen pages go back to the queue with their results cleared (a page
+   * whose result is kept carries it into the new run). Returns the pages requeued.
+   */
+  startRun(which: "all" | "failed", now: number): { runId: number; pages: number[] } {
+    return this.storage.transactionSync(() => {
+      const [{ run_id: runId }] = this.query<{ run_id: number }>`
+        UPDATE document SET run_id = run_id + 1, outcome = NULL, finished_at = NULL, persist_attempts = 0, failures = 0
+        RETURNING run_id`;
+      const pages = this.query<{ page: number }>`SELECT page FROM pages WHERE ${which === "all" ? 1 : 0} = 1 OR status = 'failed' ORDER BY page`.map((row) => row.page);
+      return { runId, pages };
+    });
+  }
+
+  /** All pages, in order, with their results: what a finished run is made of. */
+  pages(): PageRow[] {
+    return this.query<PageRow>`SELECT * FROM pages ORDER BY page`;
   }
 
   resetFailures(): void {
@@ -261,6 +307,9 @@ export class DocumentStore {
       textLayer: doc.text_layer,
       pageCounts: this.pageCounts(),
       pages: this.query<PageRow>`SELECT * FROM pages ORDER BY page`.map(pageSummary),
+      run: doc.run_id,
+      source: doc.source,
+      persisted: { parquet: doc.parquet_run === doc.run_id, warehouse: doc.warehouse_run === doc.run_id },
       seq: doc.seq,
     };
   }

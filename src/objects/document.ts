@@ -16,6 +16,9 @@ import { PdfError } from "../pdf/document";
 import { BLANK_INK_RATIO, mediaTypes, type PageImage, type PageImageKind } from "../pdf/page-image";
 import { parsePageRanges, selectPages } from "../pdf/page-ranges";
 import { openSource, type PdfSource } from "../pdf/source";
+import { writeRunParquet } from "../sinks/parquet";
+import { runRows, type RunRows } from "../sinks/tables";
+import { withWarehouse, writeRun, type WarehouseOptions } from "../sinks/warehouse";
 import { MAX_CLIENT_MESSAGE_BYTES, clientMessage, type DocumentSnapshot, type ServerMessage, type TransitionEvent } from "../protocol";
 import {
   DocumentStore,
@@ -69,12 +72,13 @@ export class Document extends Server<Env> {
   // ---- RPC surface (called by the Worker's routes) ----
 
   /** Takes charge of a stored upload. Calling it again for the same document changes nothing. */
-  async receive(upload: NewDocument): Promise<DocumentSnapshot> {
-    if (!this.documentRow()) {
+  async receive(upload: NewDocument): Promise<{ snapshot: DocumentSnapshot; created: boolean }> {
+    const created = !this.documentRow();
+    if (created) {
       this.announceDocument(this.store.create(upload, Date.now()), null);
       await this.ctx.storage.setAlarm(Date.now());
     }
-    return this.store.snapshot(Date.now());
+    return { snapshot: this.store.snapshot(Date.now()), created };
   }
 
   /** The snapshot, or null when there is no such document or `reader` may not see it (the same answer). */
@@ -99,6 +103,22 @@ export class Document extends Server<Env> {
       await this.ctx.storage.deleteAlarm();
     }
     return this.store.snapshot(Date.now());
+  }
+
+  /**
+   * Processes a finished document again as a new run: every page, or only the failed ones (the
+   * others carry their results into the new run). The previous run's stored rows stay as they are.
+   * Null when there is no such document; a document still running is left alone.
+   */
+  async reprocess(reader: Reader, which: "all" | "failed"): Promise<{ snapshot: DocumentSnapshot; started: boolean } | null> {
+    const doc = this.documentRow();
+    if (!doc || !this.store.allows(reader)) return null;
+    if (!isFinalStage(doc.stage) || doc.page_count === null) return { snapshot: this.store.snapshot(Date.now()), started: false };
+    const { pages } = this.store.startRun(which, Date.now());
+    for (const page of pages) this.movePage(page, "queued", freshPage);
+    this.moveDocument("ocr");
+    await this.ctx.storage.setAlarm(Date.now());
+    return { snapshot: this.store.snapshot(Date.now()), started: true };
   }
 
   // ---- WebSocket subscribers ----
@@ -162,6 +182,8 @@ export class Document extends Server<Env> {
       if (this.stage() === "paging") await this.countPages(doc, config);
       if (this.stage() === "waiting" && (await this.gate(config).status()).healthy) this.moveDocument("ocr");
       if (this.stage() === "ocr") await this.runOcrBatch(config);
+      if (this.stage() === "persist_retry") this.moveDocument("persisting");
+      if (this.stage() === "persisting" && (await this.persist(config))) return;
       this.store.resetFailures();
       await this.scheduleNext();
     } catch (error) {
@@ -435,6 +457,59 @@ export class Document extends Server<Env> {
     };
   }
 
+  /**
+   * persisting: the run's Parquet files to R2, then its rows to the warehouse, each skipped once
+   * acknowledged for this run. Both writes are idempotent, so a retry after a failure half-way is
+   * safe. On failure the document waits in `persist_retry` and tries again with backoff, for as
+   * long as it takes: its own SQLite keeps everything meanwhile. Returns true when it set the alarm.
+   */
+  private async persist(config: Settings): Promise<boolean> {
+    const doc = this.documentRow()!;
+    const finishedAt = doc.finished_at ?? Date.now();
+    const rows = await runRows(doc, this.store.pages(), { runId: doc.run_id, source: doc.source, outcome: doc.outcome ?? "done", finishedAt });
+    const attempt = doc.persist_attempts + 1;
+    let output: "parquet" | "warehouse" = "parquet";
+    let started = Date.now();
+    try {
+      if (doc.parquet_run !== doc.run_id) {
+        await writeRunParquet(this.env.DOCUMENTS_BUCKET, rows, finishedAt);
+        this.store.markPersisted("parquet", doc.run_id);
+        this.logPersist(doc, "parquet", "ok", attempt, started, { rows: rowCount(rows) });
+      }
+      output = "warehouse";
+      started = Date.now();
+      const warehouse = warehouseOptions(config);
+      if (!warehouse) {
+        this.logPersist(doc, "warehouse", "off", attempt, started, {});
+      } else if (doc.warehouse_run !== doc.run_id) {
+        const statements = await withWarehouse(warehouse, (promise) => this.ctx.waitUntil(promise), (client) => writeRun(client, rows, warehouse));
+        this.store.markPersisted("warehouse", doc.run_id);
+        this.logPersist(doc, "warehouse", "ok", attempt, started, { rows: rowCount(rows), statements });
+      }
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const failures = this.store.countPersistFailure();
+      this.logPersist(doc, output, "failed", attempt, started, { error: message });
+      const target = output === "parquet" ? "R2" : "the warehouse";
+      this.moveDocument("persist_retry", `writing to ${target} failed (attempt ${failures}): ${message}; retrying`);
+      await this.ctx.storage.setAlarm(Date.now() + backoffMs(failures, config.WAREHOUSE_RETRY_BASE_MS));
+      return true;
+    }
+    this.moveDocument(doc.outcome ?? "done", doc.outcome === "partial" ? partialReason(this.store.pageCounts()) : null);
+    return false;
+  }
+
+  private logPersist(
+    doc: DocumentRow,
+    output: "parquet" | "warehouse",
+    outcome: "ok" | "failed" | "off",
+    attempt: number,
+    started: number,
+    extra: { rows?: number; statements?: number; error?: string },
+  ): void {
+    log({ event: "persist.result", documentId: doc.id, run: doc.run_id, output, outcome, attempt, latencyMs: Date.now() - started, ...extra });
+  }
+
   /** Pages left mid-step by an evicted or aborted invocation go back to where they can restart. */
   private resumeInterruptedPages(): void {
     for (const row of this.store.interruptedPages()) {
@@ -477,8 +552,14 @@ export class Document extends Server<Env> {
       const counts = this.store.pageCounts();
       const withResult = pageStatuses.filter(hasResult).reduce((n, status) => n + counts[status], 0);
       const outcome = ocrOutcome({ withResult, failed: counts.failed });
-      this.moveDocument(outcome, outcome === "done" ? null : `${counts.failed} of ${withResult + counts.failed} pages failed`);
-      await this.ctx.storage.deleteAlarm();
+      if (outcome === "failed") {
+        this.moveDocument("failed", `${counts.failed} of ${counts.failed} pages failed`);
+        await this.ctx.storage.deleteAlarm();
+        return;
+      }
+      this.store.finishRun(outcome, Date.now());
+      this.moveDocument("persisting");
+      await this.ctx.storage.setAlarm(Date.now());
       return;
     }
     await this.ctx.storage.setAlarm(ready > 0 || nextRetry === null ? Date.now() : nextRetry);
@@ -554,6 +635,50 @@ export class Document extends Server<Env> {
 
 }
 
+
+/** A page put back in the queue for a new run: nothing of its previous result is left. */
+const freshPage: PagePatch = {
+  attempts: 0,
+  render_tries: 0,
+  not_before: null,
+  error: null,
+  image_key: null,
+  image_kind: null,
+  image_width: null,
+  image_height: null,
+  image_sha256: null,
+  render_ms: null,
+  ocr_ms: null,
+  ocr_text: null,
+  finish_reason: null,
+  prompt_tokens: null,
+  completion_tokens: null,
+  clean_text: null,
+  parsed_json: null,
+  ink_ratio: null,
+  ocr_path: null,
+  entities_json: null,
+};
+
+function rowCount(rows: RunRows): number {
+  return rows.documents.length + rows.pages.length + rows.entities.length;
+}
+
+function partialReason(counts: Record<PageStatus, number>): string {
+  const total = pageStatuses.reduce((n, status) => n + counts[status], 0);
+  return `${counts.failed} of ${total} pages failed`;
+}
+
+function warehouseOptions(config: Settings): WarehouseOptions | null {
+  if (!config.WAREHOUSE_URL) return null;
+  return {
+    url: config.WAREHOUSE_URL,
+    token: config.WAREHOUSE_TOKEN,
+    timeoutMs: config.WAREHOUSE_TIMEOUT_MS,
+    batchBytes: config.WAREHOUSE_BATCH_BYTES,
+    batchRows: config.WAREHOUSE_BATCH_ROWS,
+  };
+}
 
 export function pageImageKey(documentId: string, page: number, kind: PageImageKind): string {
   return `pages/${documentId}/${String(page).padStart(5, "0")}.${kind === "jpeg" ? "jpg" : "png"}`;

@@ -84,11 +84,12 @@ documents.post("/", async (c) => {
       await keyStub?.release(documentId);
       throw error;
     }
-    const snapshot = await c.env.Document.getByName(documentId).receive({
+    const { snapshot } = await c.env.Document.getByName(documentId).receive({
       id: documentId,
       filename,
       r2Key,
       tokenSha256: await tokenHash(token),
+      source: "upload",
       pages,
       textLayer,
       ...stored,
@@ -176,6 +177,18 @@ documents.get("/:id/file", validate("param", idParam), async (c) => {
 documents.post("/:id/cancel", validate("param", idParam), async (c) => {
   const snapshot = await c.env.Document.getByName(c.req.valid("param").id).cancel(await readerOf(c));
   return snapshot ? c.json(snapshot) : fail(404, NOT_FOUND);
+});
+
+const reprocessQuery = z.object({
+  pages: z.enum(["all", "failed"], { error: 'pages must be "all" or "failed"' }).default("all"),
+});
+
+/** A new run of a finished document (all pages, or `?pages=failed`); 409 while it is still running. */
+documents.post("/:id/reprocess", validate("param", idParam), validate("query", reprocessQuery), async (c) => {
+  const result = await c.env.Document.getByName(c.req.valid("param").id).reprocess(await readerOf(c), c.req.valid("query").pages);
+  if (!result) fail(404, NOT_FOUND);
+  if (!result.started) fail(409, `the document is ${result.snapshot.stage}; only a finished document can be processed again`);
+  return c.json(result.snapshot, 202);
 });
 
 documents.get("/:id/ws", validate("param", idParam), async (c) => {

@@ -1,0 +1,169 @@
+/**
+ * The rows a finished run of a document produces, and the columns they have: one description
+ * shared by the Parquet files and the warehouse tables (migrations/0001-0003), so both always
+ * carry the same columns with the same types.
+ */
+import { sha256Hex } from "../bytes";
+import type { DocumentRow, PageRow } from "../objects/document-store";
+import type { Entity } from "../protocol";
+import type { Block } from "../ocr/grounding";
+
+/** `timestamp` values are epoch milliseconds (UTC); `json` values are JSON text. */
+export type ColumnKind = "string" | "int" | "bigint" | "float" | "timestamp" | "json";
+export type Value = string | number | null;
+export type Row = Record<string, Value>;
+
+export interface TableSpec {
+  name: "documents" | "raw_ocr" | "entities";
+  /** What makes a row unique: a retried or duplicated write never adds a second one. */
+  key: readonly string[];
+  columns: ReadonlyArray<readonly [name: string, kind: ColumnKind]>;
+}
+
+export const documentsTable: TableSpec = {
+  name: "documents",
+  key: ["doc_id", "run_id"],
+  columns: [
+    ["doc_id", "string"],
+    ["run_id", "int"],
+    ["filename", "string"],
+    ["bytes", "bigint"],
+    ["sha256", "string"],
+    ["source", "string"],
+    ["outcome", "string"],
+    ["page_count", "int"],
+    ["pages_read", "int"],
+    ["pages_failed", "int"],
+    ["entity_count", "int"],
+    ["received_at", "timestamp"],
+    ["finished_at", "timestamp"],
+  ],
+};
+
+export const pagesTable: TableSpec = {
+  name: "raw_ocr",
+  key: ["doc_id", "run_id", "page"],
+  columns: [
+    ["doc_id", "string"],
+    ["run_id", "int"],
+    ["page", "int"],
+    ["status", "string"],
+    ["ocr_path", "string"],
+    ["raw_text", "string"],
+    ["clean_text", "string"],
+    ["text_sha256", "string"],
+    ["blocks", "json"],
+    ["tables", "json"],
+    ["image_kind", "string"],
+    ["image_width", "int"],
+    ["image_height", "int"],
+    ["attempts", "int"],
+    ["render_ms", "int"],
+    ["ocr_ms", "int"],
+    ["finish_reason", "string"],
+    ["prompt_tokens", "int"],
+    ["completion_tokens", "int"],
+    ["error", "string"],
+  ],
+};
+
+export const entitiesTable: TableSpec = {
+  name: "entities",
+  key: ["doc_id", "run_id", "page", "ordinal"],
+  columns: [
+    ["doc_id", "string"],
+    ["run_id", "int"],
+    ["page", "int"],
+    ["ordinal", "int"],
+    ["label", "string"],
+    ["text", "string"],
+    ["value", "string"],
+    ["start_offset", "int"],
+    ["end_offset", "int"],
+    ["start_code_point", "int"],
+    ["end_code_point", "int"],
+    ["confidence", "float"],
+    ["source", "string"],
+    ["flags", "json"],
+    ["record", "string"],
+  ],
+};
+
+export interface RunRows {
+  documents: Row[];
+  pages: Row[];
+  entities: Row[];
+}
+
+export interface RunFacts {
+  runId: number;
+  source: "upload" | "bulk";
+  outcome: "done" | "partial";
+  finishedAt: number;
+}
+
+/** Everything one finished run wrote, as rows. Pages that never got a result are there too, with their error. */
+export async function runRows(doc: DocumentRow, pages: readonly PageRow[], run: RunFacts): Promise<RunRows> {
+  const key = { doc_id: doc.id, run_id: run.runId };
+  const pageRows: Row[] = [];
+  const entityRows: Row[] = [];
+  for (const page of pages) {
+    const blocks = page.parsed_json ? (JSON.parse(page.parsed_json) as { blocks: Block[] }).blocks : null;
+    pageRows.push({
+      ...key,
+      page: page.page,
+      status: page.status,
+      ocr_path: page.ocr_path,
+      raw_text: page.ocr_text,
+      clean_text: page.clean_text,
+      text_sha256: page.clean_text === null ? null : await sha256Hex(new TextEncoder().encode(page.clean_text)),
+      blocks: blocks && JSON.stringify(blocks),
+      tables: blocks && JSON.stringify(blocks.flatMap((block) => (block.table ? [block.table] : []))),
+      image_kind: page.image_kind,
+      image_width: page.image_width,
+      image_height: page.image_height,
+      attempts: page.attempts,
+      render_ms: page.render_ms,
+      ocr_ms: page.ocr_ms,
+      finish_reason: page.finish_reason,
+      prompt_tokens: page.prompt_tokens,
+      completion_tokens: page.completion_tokens,
+      error: page.error,
+    });
+    const entities = page.entities_json ? (JSON.parse(page.entities_json) as Entity[]) : [];
+    entities.forEach((entity, ordinal) =>
+      entityRows.push({
+        ...key,
+        page: page.page,
+        ordinal,
+        label: entity.label,
+        text: entity.text,
+        value: entity.value,
+        start_offset: entity.start,
+        end_offset: entity.end,
+        start_code_point: entity.startCodePoint,
+        end_code_point: entity.endCodePoint,
+        confidence: entity.confidence,
+        source: entity.source,
+        flags: JSON.stringify(entity.flags),
+        record: entity.record,
+      }),
+    );
+  }
+  const failed = pages.filter((page) => page.status === "failed").length;
+  const documentRow: Row = {
+    ...key,
+    filename: doc.filename,
+    bytes: doc.bytes,
+    sha256: doc.sha256,
+    source: run.source,
+    outcome: run.outcome,
+    page_count: pages.length,
+    pages_read: pages.length - failed,
+    pages_failed: failed,
+    entity_count: entityRows.length,
+    received_at: doc.created_at,
+    finished_at: run.finishedAt,
+  };
+  return { documents: [documentRow], pages: pageRows, entities: entityRows };
+}

@@ -1,0 +1,257 @@
+import { createExecutionContext, createMessageBatch, env, getQueueResult, runInDurableObject } from "cloudflare:test";
+import { tableFromIPC } from "apache-arrow";
+import { readParquet } from "parquet-wasm/esm";
+import { describe, expect, inject, it } from "vitest";
+import entry from "../../src/index";
+import { bulkDocumentId } from "../../src/ingest";
+import type { Document } from "../../src/objects/document";
+import type { DocumentStore } from "../../src/objects/document-store";
+import { parquetKey } from "../../src/sinks/parquet";
+import { runRows } from "../../src/sinks/tables";
+import { withWarehouse, writeRun, type WarehouseOptions } from "../../src/sinks/warehouse";
+import { OPERATOR_KEY, fetchDoc, pageDetail, scriptOcr, snapshot, textPdf, uploadPdf, waitFor, worker, type Doc } from "./helpers";
+
+const warehouse: WarehouseOptions = {
+  url: env.WAREHOUSE_URL,
+  token: inject("warehouseToken"),
+  timeoutMs: 5000,
+  batchBytes: 4 * 1024 * 1024,
+  batchRows: 10_000,
+};
+
+/** Rows of a warehouse query, through the same driver and endpoint the Worker writes with. */
+async function query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+  const waits: Promise<unknown>[] = [];
+  const rows = await withWarehouse(warehouse, (p) => waits.push(p), async (client) => (await client.query(sql, params)).rows as T[]);
+  await Promise.all(waits);
+  return rows;
+}
+
+/** What the OCR stand-in answers for a page: an authorised-vessel table with awkward text in it. */
+const TABLE_PAGE =
+  "<|ref|>title<|/ref|><|det|>[[0,0,999,60]]<|/det|>\n# Liste des navires autorisés 🐟 (O'Brien's \"list\"; DROP TABLE entities; --)\n\n" +
+  "<|ref|>table<|/ref|><|det|>[[0,80,999,900]]<|/det|>\n<table><tr><td>Vessel Name</td><td>Flag</td><td>IRCS</td><td>IMO</td><td>MMSI</td></tr>" +
+  "<tr><td>ÑANDÚ $1 \\x00 '); DELETE FROM raw_ocr; --</td><td>Spain</td><td>EADN</td><td>9281310</td><td>224123450</td></tr>" +
+  "<tr><td>SEIN 11 🐟</td><td>Fiji</td><td>3DN6876</td><td>8664369</td><td>520123456</td></tr></table>";
+
+async function finishedTableDocument(size: [number, number]): Promise<Doc> {
+  await scriptOcr(size[0] * 2, size[1] * 2, [], { content: TABLE_PAGE, finishReason: "stop" });
+  const doc = await uploadPdf(await textPdf(2, size), "autorisés.pdf");
+  const done = await waitFor(doc);
+  expect(done.stage).toBe("done");
+  return doc;
+}
+
+describe("a finished run in the warehouse", () => {
+  it("has every page, entity and the document row, equal to the document's own state, text verbatim", async () => {
+    const doc = await finishedTableDocument([311, 419]);
+    const state = await snapshot(doc);
+    expect(state.persisted).toEqual({ parquet: true, warehouse: true });
+
+    const [document] = await query("SELECT * FROM documents WHERE doc_id = $1", [doc.id]);
+    expect(document).toMatchObject({ doc_id: doc.id, run_id: 1, filename: "autorisés.pdf", source: "upload", outcome: "done", page_count: 2, pages_failed: 0 });
+    expect(Number(document.bytes)).toBe(state.bytes);
+    expect(document.sha256).toBe(state.sha256);
+    expect(new Date(document.received_at as string).toISOString()).toBe(state.createdAt);
+
+    const pages = await query<any>("SELECT * FROM raw_ocr WHERE doc_id = $1 ORDER BY page", [doc.id]);
+    expect(pages.map((p) => p.page)).toEqual([1, 2]);
+    for (const page of pages) {
+      const detail = await pageDetail(doc, page.page);
+      expect(page.raw_text).toBe(TABLE_PAGE);
+      expect(page.raw_text).toBe(detail.ocr.raw);
+      expect(page.clean_text).toBe(detail.ocr.text);
+      expect(page.blocks).toEqual(JSON.parse(JSON.stringify(detail.ocr.blocks)));
+      expect(page.tables).toEqual(detail.ocr.blocks.filter((b: any) => b.table).map((b: any) => b.table));
+      expect(page).toMatchObject({ status: "done", ocr_path: "ocr", attempts: 1, image_kind: "png", image_width: 622, image_height: 838 });
+    }
+
+    const served = await (await fetchDoc(doc, "/entities")).json<{ entities: any[] }>();
+    const stored = await query<any>("SELECT * FROM entities WHERE doc_id = $1 ORDER BY page, ordinal", [doc.id]);
+    expect(stored).toHaveLength(served.entities.length);
+    expect(stored.length).toBeGreaterThanOrEqual(10);
+    expect(Number(document.entity_count)).toBe(stored.length);
+    stored.forEach((row, i) => {
+      const entity = served.entities[i];
+      expect(row).toMatchObject({
+        page: entity.page,
+        label: entity.label,
+        text: entity.text,
+        value: entity.value,
+        start_offset: entity.start,
+        end_offset: entity.end,
+        start_code_point: entity.startCodePoint,
+        end_code_point: entity.endCodePoint,
+        source: entity.source,
+        flags: entity.flags,
+        record: entity.record,
+      });
+      expect(row.confidence).toBeCloseTo(entity.confidence, 10);
+    });
+    // SQL metacharacters and non-ASCII stored as they were read.
+    expect(stored.map((row) => row.text)).toContain("ÑANDÚ $1 \\x00 '); DELETE FROM raw_ocr; --");
+    expect(stored.map((row) => row.text)).toContain("SEIN 11 🐟");
+  });
+
+  it("writes a run twice (a retry, a duplicate) without a second row", async () => {
+    const doc = await finishedTableDocument([313, 421]);
+    // The rows exactly as the document's persisting stage built them.
+    const rows = await runInDurableObject(env.Document.getByName(doc.id), async (instance: Document) => {
+      const store = (instance as unknown as { store: DocumentStore }).store;
+      const row = store.document()!;
+      return runRows(row, store.pages(), { runId: 1, source: "upload", outcome: "done", finishedAt: row.finished_at! });
+    });
+    const count = async () =>
+      (await query<{ n: string }>(
+        "SELECT (SELECT count(*) FROM raw_ocr WHERE doc_id = $1) + (SELECT count(*) FROM entities WHERE doc_id = $1) + (SELECT count(*) FROM documents WHERE doc_id = $1) AS n",
+        [doc.id],
+      ))[0].n;
+    const before = await count();
+    expect(Number(before)).toBe(rows.pages.length + rows.entities.length + 1);
+    const waits: Promise<unknown>[] = [];
+    // Small batches: several statements, each idempotent on its own.
+    await withWarehouse(warehouse, (p) => waits.push(p), (client) => writeRun(client, rows, { batchBytes: 2000, batchRows: 3 }));
+    await withWarehouse(warehouse, (p) => waits.push(p), (client) => writeRun(client, rows, warehouse));
+    await Promise.all(waits);
+    expect(await count()).toBe(before);
+  });
+
+  it("waits in persist_retry while the warehouse is unreachable, then completes", async () => {
+    const size: [number, number] = [317, 423];
+    await scriptOcr(size[0] * 2, size[1] * 2, [], { content: TABLE_PAGE, finishReason: "stop" }, 400);
+    const doc = await uploadPdf(await textPdf(1, size));
+    // Down from before the run ends until well after.
+    const outage = await fetch(`${inject("warehouseControlUrl")}/_sim/outage`, { method: "POST", body: JSON.stringify({ ms: 2500 }) });
+    expect(outage.status).toBe(201);
+    const waiting = await waitFor(doc, (s) => s.stage === "persist_retry");
+    expect(waiting.error).toMatch(/^writing to the warehouse failed \(attempt 1\): .+; retrying$/);
+    expect(waiting.persisted).toEqual({ parquet: true, warehouse: false });
+
+    const done = await waitFor(doc, undefined, 15_000);
+    expect(done.stage).toBe("done");
+    expect(done.persisted).toEqual({ parquet: true, warehouse: true });
+    expect(done.stageMs.persist_retry).toBeGreaterThan(1000);
+    expect(await query("SELECT page FROM raw_ocr WHERE doc_id = $1", [doc.id])).toEqual([{ page: 1 }]);
+  });
+
+  it("keeps the old run's rows when a document is processed again", async () => {
+    const doc = await finishedTableDocument([319, 427]);
+    const again = await fetchDoc(doc, "/reprocess", { method: "POST" });
+    expect(again.status).toBe(202);
+    expect((await again.json<any>()).run).toBe(2);
+    // Running documents cannot be re-run; the answer names the stage.
+    const busy = await fetchDoc(doc, "/reprocess", { method: "POST" });
+    expect(busy.status).toBe(409);
+    expect((await busy.json<any>()).error.message).toMatch(/^the document is (ocr|persisting); only a finished document can be processed again$/);
+    const second = await waitFor(doc, (s) => s.run === 2 && s.stage === "done");
+    expect(second.pageCounts.done).toBe(2);
+    const runs = await query<{ run_id: number; n: string }>("SELECT run_id, count(*) AS n FROM raw_ocr WHERE doc_id = $1 GROUP BY run_id ORDER BY run_id", [doc.id]);
+    expect(runs.map((r) => [r.run_id, Number(r.n)])).toEqual([
+      [1, 2],
+      [2, 2],
+    ]);
+    expect((await query("SELECT run_id FROM documents WHERE doc_id = $1 ORDER BY run_id", [doc.id])).map((r) => r.run_id)).toEqual([1, 2]);
+    const bad = await fetchDoc(doc, "/reprocess?pages=some", { method: "POST" });
+    expect(bad.status).toBe(400);
+    expect((await bad.json<any>()).error.message).toMatch(/pages must be "all" or "failed"/);
+  });
+});
+
+describe("Parquet in R2", () => {
+  it("writes pages, entities and the document as typed, compressed Parquet that reads back equal", async () => {
+    const doc = await finishedTableDocument([323, 431]);
+    const state = await snapshot(doc);
+    const served = await (await fetchDoc(doc, "/entities")).json<{ entities: any[] }>();
+    const listed = await env.DOCUMENTS_BUCKET.list({ prefix: "warehouse/" });
+    const finishedDay = new Date(state.updatedAt).toISOString().slice(0, 10);
+    const read = async (table: "raw_ocr" | "entities" | "documents") => {
+      const key = parquetKey(table, doc.id, 1, Date.parse(state.updatedAt));
+      expect(key).toContain(`/date=${finishedDay}/doc_id=${doc.id}/run_id=1/part-000.parquet`);
+      expect(listed.objects.map((o) => o.key)).toContain(key);
+      const bytes = new Uint8Array(await (await env.DOCUMENTS_BUCKET.get(key))!.arrayBuffer());
+      expect(new TextDecoder().decode(bytes.slice(0, 4))).toBe("PAR1");
+      return tableFromIPC(readParquet(bytes).intoIPCStream());
+    };
+
+    const pages = await read("raw_ocr");
+    expect(pages.numRows).toBe(2);
+    expect(pages.schema.fields.find((f) => f.name === "page")!.type.toString()).toBe("Int32");
+    const firstPage = pages.get(0)!.toJSON();
+    const detail = await pageDetail(doc, 1);
+    expect(firstPage).toMatchObject({ doc_id: doc.id, run_id: 1, page: 1, status: "done", raw_text: TABLE_PAGE, clean_text: detail.ocr.text });
+    expect(JSON.parse(firstPage.blocks as string)).toEqual(JSON.parse(JSON.stringify(detail.ocr.blocks)));
+
+    const entities = await read("entities");
+    expect(entities.numRows).toBe(served.entities.length);
+    const rows = entities.toArray().map((row) => row.toJSON());
+    rows.forEach((row, i) => {
+      const entity = served.entities[i];
+      expect(row).toMatchObject({ page: entity.page, label: entity.label, text: entity.text, value: entity.value, start_offset: entity.start, record: entity.record });
+      expect(JSON.parse(row.flags as string)).toEqual(entity.flags);
+    });
+
+    const documents = await read("documents");
+    const documentRow = documents.get(0)!.toJSON();
+    expect(documentRow).toMatchObject({ doc_id: doc.id, run_id: 1, outcome: "done", page_count: 2 });
+    expect(documents.schema.fields.find((f) => f.name === "bytes")!.type.toString()).toBe("Int64");
+    expect(Number(documentRow.received_at)).toBe(Date.parse(state.createdAt));
+  });
+});
+
+describe("bulk ingest from R2 event notifications", () => {
+  const notification = (key: string, etag: string, action = "PutObject") => ({
+    account: "0123456789abcdef0123456789abcdef",
+    action,
+    bucket: "vessel-docs",
+    object: { key, size: 1, eTag: etag },
+    eventTime: new Date().toISOString(),
+  });
+
+  async function deliver(bodies: unknown[]) {
+    const batch = createMessageBatch(
+      "vessel-docs-ingest",
+      bodies.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })),
+    );
+    const ctx = createExecutionContext();
+    await entry.queue(batch, env);
+    return getQueueResult(batch, ctx);
+  }
+
+  it("processes a file dropped into the bucket once, however often it is announced", async () => {
+    const size: [number, number] = [329, 433];
+    await scriptOcr(size[0] * 2, size[1] * 2, [], { content: TABLE_PAGE, finishReason: "stop" });
+    const key = `incoming/rclone/${crypto.randomUUID()}/IOTC list.pdf`;
+    const put = await env.DOCUMENTS_BUCKET.put(key, await textPdf(1, size));
+    const event = notification(key, put!.etag);
+
+    // The same notification twice in one batch, and a replay later: one document.
+    const first = await deliver([event, event]);
+    expect(first.explicitAcks.sort()).toEqual(["m0", "m1"]);
+    expect(first.retryMessages).toEqual([]);
+    const id = await bulkDocumentId(key, put!.etag);
+    // Bulk files have no uploader and so no capability token: operators read them.
+    const read = async () => (await worker.fetch(`http://vessel.test/api/documents/${id}`, { headers: { authorization: `Bearer ${OPERATOR_KEY}` } })).json<any>();
+    for (let i = 0; i < 400 && (await read()).stage !== "done"; i++) await new Promise((r) => setTimeout(r, 50));
+    const state = await read();
+    expect(state).toMatchObject({ stage: "done", source: "bulk", filename: "IOTC list.pdf", run: 1 });
+    const replay = await deliver([event]);
+    expect(replay.explicitAcks).toEqual(["m0"]);
+    expect((await read()).seq).toBe(state.seq);
+    expect((await query("SELECT source FROM documents WHERE doc_id = $1", [id])).map((r) => r.source)).toEqual(["bulk"]);
+
+    const anonymous = await worker.fetch(`http://vessel.test/api/documents/${id}`);
+    expect(anonymous.status).toBe(401);
+  });
+
+  it("ignores what is not a new object under the prefix, and keeps malformed messages for the dead-letter queue", async () => {
+    const outside = await env.DOCUMENTS_BUCKET.put(`elsewhere/${crypto.randomUUID()}.pdf`, "%PDF-1.7");
+    const result = await deliver([
+      notification("elsewhere/x.pdf", outside!.etag),
+      notification("incoming/deleted.pdf", "abc", "DeleteObject"),
+      notification(`incoming/${crypto.randomUUID()}.pdf`, "gone"),
+      { hello: "world" },
+    ]);
+    expect(result.explicitAcks.sort()).toEqual(["m0", "m1", "m2"]);
+    expect(result.retryMessages.map((m) => m.msgId)).toEqual(["m3"]);
+  });
+});
