@@ -59,6 +59,9 @@ export default defineConfig({
         },
       },
       {
+        resolve: {
+          alias: { "parquet-wasm/esm/parquet_wasm_bg.wasm": new URL("./test/node/parquet-wasm-module.ts", import.meta.url).pathname },
+        },
         test: { name: "node", include: ["test/node/**/*.test.ts"], environment: "node", testTimeout: 30_000 },
       },
     ],

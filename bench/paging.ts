@@ -75,7 +75,7 @@ let output = "";
 const status = await new Promise<number | null>((done) => {
   const child = spawn("vitest", ["run", "--config", "bench/workerd/vitest.config.ts"], {
     cwd: root,
-    env: { ...process.env, BENCH_COLLECTOR: collector },
+    env: { ...process.env, BENCH_COLLECTOR: collector, BENCH_ONLY: "paging" },
   });
   child.stdout.on("data", (chunk: Buffer) => (output += chunk));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk));

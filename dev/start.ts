@@ -1,18 +1,22 @@
 /**
  * `npm start`: the whole system on this machine with embedded defaults. Starts a local OCR engine
- * (unless SPARK_OCR_URL points at a real GPU box), then `wrangler dev` with local R2 and Durable
- * Object storage, and prints the upload page's URL once the Worker answers.
+ * (unless SPARK_OCR_URL points at a real GPU box) and the local warehouse (a DuckDB file behind the
+ * Postgres wire protocol, migrated), then `wrangler dev` with local R2 and Durable Object storage,
+ * and prints the upload page's URL once the Worker answers.
  *
  *   PORT=8787 (default)          the Worker's port
  *   SPARK_OCR_URL=...            use this OCR server (the real GPU box) instead of a local engine
  *   OCR_ENGINE=tesseract|standin the local engine: real OCR (default), or the instant fake
+ *   WAREHOUSE_URL=postgres://... use this warehouse (MotherDuck; token in .dev.vars) instead of the local DuckDB
  */
 import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
 import { startLocalOcr } from "./local-ocr.ts";
+import { LOCAL_WAREHOUSE_FILE, migrateUrl } from "./migrate.ts";
 import { startOcrStandin } from "./ocr-standin.ts";
+import { startWarehouseStandin } from "./warehouse-standin.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const port = Number(process.env.PORT ?? 8787);
@@ -32,9 +36,16 @@ console.log(standin ? `local OCR engine (${engine}, no GPU) on ${ocrUrl}` : `OCR
 // Keep wrangler's config, state and temp files inside the project: reproducible, nothing global.
 const state = resolve(root, ".wrangler");
 mkdirSync(resolve(state, "tmp"), { recursive: true });
+
+const warehouse = process.env.WAREHOUSE_URL ? null : await startWarehouseStandin({ file: LOCAL_WAREHOUSE_FILE });
+if (warehouse) {
+  const applied = await migrateUrl(warehouse.url);
+  console.log(`local warehouse (DuckDB ${LOCAL_WAREHOUSE_FILE}) on ${warehouse.url.replace(/:[^:@/]+@/, ":***@")}${applied.length ? `; applied ${applied.join(", ")}` : ""}`);
+}
+const warehouseUrl = process.env.WAREHOUSE_URL ?? warehouse!.url;
 const wrangler = spawn(
   "wrangler",
-  ["dev", "--ip", "127.0.0.1", "--port", String(port), "--var", `SPARK_OCR_URL:${ocrUrl}`, "--persist-to", resolve(state, "state"), "--show-interactive-dev-session=false"],
+  ["dev", "--ip", "127.0.0.1", "--port", String(port), "--var", `SPARK_OCR_URL:${ocrUrl}`, "--var", `WAREHOUSE_URL:${warehouseUrl}`, "--persist-to", resolve(state, "state"), "--show-interactive-dev-session=false"],
   {
     cwd: root,
     stdio: "inherit",
@@ -50,8 +61,7 @@ const wrangler = spawn(
 
 const stop = (code: number) => {
   wrangler.kill("SIGTERM");
-  void standin?.close().finally(() => process.exit(code));
-  if (!standin) process.exit(code);
+  void Promise.allSettled([standin?.close(), warehouse?.close()]).finally(() => process.exit(code));
 };
 process.on("SIGINT", () => stop(0));
 process.on("SIGTERM", () => stop(0));

@@ -92,7 +92,9 @@ class ProtocolError extends Error {
 
 /** One client connection: its own DuckDB connection, messages handled strictly in order. */
 class Session {
-  private buffer = Buffer.alloc(0);
+  /** Received bytes not yet handled, as chunks: joined only once a whole message is there. */
+  private chunks: Buffer[] = [];
+  private buffered = 0;
   private started = false;
   private connection?: DuckDBConnection;
   private readonly statements = new Map<string, Prepared>();
@@ -114,7 +116,8 @@ class Session {
   async run(): Promise<void> {
     this.connection = await this.instance.connect();
     this.socket.on("data", (chunk: Buffer) => {
-      this.buffer = Buffer.concat([this.buffer, chunk]);
+      this.chunks.push(chunk);
+      this.buffered += chunk.length;
       this.pending = this.pending.then(() => this.drain()).catch(() => void this.socket.destroy());
     });
     this.socket.on("close", () => this.connection?.closeSync());
@@ -122,23 +125,28 @@ class Session {
 
   private async drain(): Promise<void> {
     for (;;) {
-      if (!this.started) {
-        if (this.buffer.length < 8) return;
-        const length = this.buffer.readInt32BE(0);
-        if (this.buffer.length < length) return;
-        const body = this.buffer.subarray(4, length);
-        this.buffer = this.buffer.subarray(length);
-        this.startup(body);
-        continue;
-      }
-      if (this.buffer.length < 5) return;
-      const type = String.fromCharCode(this.buffer[0]);
-      const length = this.buffer.readInt32BE(1);
-      if (this.buffer.length < 1 + length) return;
-      const body = this.buffer.subarray(5, 1 + length);
-      this.buffer = this.buffer.subarray(1 + length);
-      await this.message(type, new Reader(body));
+      // A startup message has no type byte: [length][body]; the rest are [type][length][body].
+      const header = this.started ? 5 : 8;
+      if (this.buffered < header) return;
+      const head = this.peek(header);
+      const size = this.started ? 1 + head.readInt32BE(1) : head.readInt32BE(0);
+      if (this.buffered < size) return;
+      const message = this.take(size);
+      if (!this.started) this.startup(message.subarray(4));
+      else await this.message(String.fromCharCode(message[0]), new Reader(message.subarray(5)));
     }
+  }
+
+  private peek(bytes: number): Buffer {
+    if (this.chunks[0].length < bytes) this.chunks = [Buffer.concat(this.chunks)];
+    return this.chunks[0];
+  }
+
+  private take(bytes: number): Buffer {
+    const all = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
+    this.chunks = all.length > bytes ? [all.subarray(bytes)] : [];
+    this.buffered -= bytes;
+    return all.subarray(0, bytes);
   }
 
   private startup(body: Buffer): void {
@@ -299,7 +307,7 @@ class Session {
   }
 
   private error(error: unknown): void {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = (error instanceof Error ? error.message : String(error)).replace(/^Failed to extract statements: /, "");
     const code = error instanceof ProtocolError ? error.code : sqlState(message);
     this.send("E", Buffer.concat([field("S", "ERROR"), field("V", "ERROR"), field("C", code), field("M", message), Buffer.from([0])]));
   }

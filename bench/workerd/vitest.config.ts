@@ -4,13 +4,13 @@ import { defineConfig } from "vitest/config";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
-// Used by bench/paging.ts only: the benchmark's workerd side, not part of `npm test`.
+// The workerd side of bench/paging.ts and bench/warehouse.ts (BENCH_ONLY picks one); not part of `npm test`.
 export default defineConfig({
   plugins: [
     cloudflareTest({
       wrangler: { configPath: `${root}/wrangler.toml` },
-      miniflare: { bindings: { BENCH_COLLECTOR: process.env.BENCH_COLLECTOR ?? "" } },
+      miniflare: { bindings: { BENCH_COLLECTOR: process.env.BENCH_COLLECTOR ?? "", BENCH_WAREHOUSE_URL: process.env.BENCH_WAREHOUSE_URL ?? "" } },
     }),
   ],
-  test: { root, include: ["bench/workerd/*.test.ts"], testTimeout: 600_000 },
+  test: { root, include: [`bench/workerd/${process.env.BENCH_ONLY ?? "*"}.test.ts`], testTimeout: 600_000 },
 });

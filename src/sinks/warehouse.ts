@@ -1,9 +1,11 @@
 /**
  * MotherDuck (or the local DuckDB stand-in) over the Postgres wire protocol, with `pg`. A run's rows
  * go in batches, each batch one statement with one parameter: a JSON array that DuckDB unnests
- * into rows (one round trip per batch, not per row). Every insert is `ON CONFLICT DO NOTHING` on
- * the table's key, so a retried or duplicated write never adds a row; the documents row goes last
- * and so marks a run as complete.
+ * into rows (one round trip per batch, not per row). Each table has a primary key, so a retried or
+ * duplicated write never adds a row: a batch is first sent as a plain INSERT (all or nothing, and
+ * ~5x faster in DuckDB than one with ON CONFLICT), and only if that fails, because some of its rows
+ * are already there, again with `ON CONFLICT DO NOTHING`. The documents row goes last and so marks
+ * a run as complete.
  */
 import { Client, type ClientConfig } from "pg";
 import { CloudflareSocket } from "pg-cloudflare";
@@ -57,50 +59,66 @@ export async function writeRun(client: Client, rows: RunRows, options: Pick<Ware
     [documentsTable, rows.documents],
   ] as const) {
     for (const batch of batches(spec, tableRows, options)) {
-      await client.query(insertStatement(spec), [batch]);
       statements++;
+      try {
+        await client.query(insertStatement(spec, "plain"), [batch]);
+      } catch {
+        // Some rows were written before (a retry, a duplicate event) or the write raced another.
+        statements++;
+        await client.query(insertStatement(spec, "skip-existing"), [batch]);
+      }
     }
   }
   return statements;
 }
 
-/** `INSERT ... SELECT` from the unnested JSON parameter, ignoring rows whose key is already there. */
-export function insertStatement(spec: TableSpec): string {
+/**
+ * `INSERT ... SELECT` from the JSON parameter, one array per column, unnested side by side;
+ * `skip-existing` ignores rows whose key is already there.
+ */
+export function insertStatement(spec: TableSpec, mode: "plain" | "skip-existing"): string {
   const names = spec.columns.map(([name]) => name);
-  const structure = JSON.stringify(Object.fromEntries(spec.columns.map(([name, kind]) => [name, duckType(kind)])));
-  const select = spec.columns.map(([name, kind]) => (kind === "timestamp" ? `epoch_ms(${name}) AS ${name}` : name));
+  const structure = JSON.stringify(Object.fromEntries(spec.columns.map(([name, kind]) => [name, [duckType(kind)]])));
+  // Timestamps travel as epoch milliseconds and are converted in SQL: no time-zone guessing on the way.
+  const select = spec.columns.map(([name, kind]) => (kind === "timestamp" ? `epoch_ms(unnest(batch.${name}))` : `unnest(batch.${name})`));
   return (
     `INSERT INTO ${spec.name} (${names.join(", ")}) ` +
-    `SELECT ${select.join(", ")} FROM (SELECT unnest(from_json($1::JSON, '[${structure}]'), recursive := true)) ` +
-    `ON CONFLICT (${spec.key.join(", ")}) DO NOTHING`
+    // VARCHAR, not ::JSON: the cast would parse and validate the whole text once more (2x slower,
+    // and ~5x on text with apostrophes, in DuckDB 1.5); from_json parses it anyway.
+    `SELECT ${select.join(", ")} FROM (SELECT from_json($1::VARCHAR, '${structure}') AS batch)` +
+    (mode === "skip-existing" ? ` ON CONFLICT (${spec.key.join(", ")}) DO NOTHING` : "")
   );
 }
 
 function duckType(kind: ColumnKind): string {
-  // Timestamps travel as epoch milliseconds and are converted in SQL: no time-zone guessing on the way.
   return { string: "VARCHAR", int: "INTEGER", bigint: "BIGINT", float: "DOUBLE", timestamp: "BIGINT", json: "JSON" }[kind];
 }
 
 /**
- * The rows as JSON array texts of bounded size. JSON columns are spliced in as they are (they are
- * JSON text already), so DuckDB stores the structure, not a string holding it.
+ * The rows as JSON texts of bounded size, column by column (`{"doc_id": [...], "page": [...]}`:
+ * no key repeated per row). JSON columns are spliced in as they are (they are JSON text already),
+ * so DuckDB stores the structure, not a string holding it.
  */
 export function* batches(spec: TableSpec, rows: readonly Row[], limits: Pick<WarehouseOptions, "batchBytes" | "batchRows">): Generator<string> {
-  let parts: string[] = [];
-  let bytes = 2;
+  let columns: string[][] = spec.columns.map(() => []);
+  let count = 0;
+  let bytes = 0;
+  const batch = () => `{${spec.columns.map(([name], i) => `${JSON.stringify(name)}:[${columns[i].join(",")}]`).join(",")}}`;
   for (const row of rows) {
-    const fields = spec.columns.map(([name, kind]) => {
+    const values = spec.columns.map(([name, kind]) => {
       const value = row[name] ?? null;
-      return `${JSON.stringify(name)}:${kind === "json" && value !== null ? String(value) : JSON.stringify(value)}`;
+      return kind === "json" && value !== null ? String(value) : JSON.stringify(value);
     });
-    const object = `{${fields.join(",")}}`;
-    if (parts.length && (parts.length >= limits.batchRows || bytes + object.length > limits.batchBytes)) {
-      yield `[${parts.join(",")}]`;
-      parts = [];
-      bytes = 2;
+    const size = values.reduce((total, value) => total + value.length + 1, 0);
+    if (count && (count >= limits.batchRows || bytes + size > limits.batchBytes)) {
+      yield batch();
+      columns = spec.columns.map(() => []);
+      count = 0;
+      bytes = 0;
     }
-    parts.push(object);
-    bytes += object.length + 1;
+    values.forEach((value, i) => columns[i].push(value));
+    count++;
+    bytes += size;
   }
-  if (parts.length) yield `[${parts.join(",")}]`;
+  if (count) yield batch();
 }

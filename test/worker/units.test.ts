@@ -13,15 +13,18 @@ import { fullPageJpeg } from "../../src/pdf/jpeg-passthrough";
 import { scannedPdf } from "./helpers";
 
 describe("lifecycle", () => {
-  it("only lets a document move forward, and never out of an end state", () => {
+  it("only lets a document move forward, and out of an end state only into a new run", () => {
     expect(canMoveDocument("received", "paging")).toBe(true);
     expect(canMoveDocument("ocr", "paging")).toBe(false);
-    expect(canMoveDocument("done", "ocr")).toBe(false);
+    expect(canMoveDocument("ocr", "done")).toBe(false); // outputs are persisted first
+    expect(canMoveDocument("persisting", "done")).toBe(true);
+    expect(canMoveDocument("persist_retry", "done")).toBe(false);
     for (const stage of documentStages.filter(isFinalStage)) {
-      for (const to of documentStages) expect(canMoveDocument(stage, to)).toBe(false);
+      expect(documentStages.filter((to) => canMoveDocument(stage, to))).toEqual(["ocr"]);
     }
     expect(canMovePage("ocr", "retrying")).toBe(true);
-    expect(canMovePage("done", "queued")).toBe(false);
+    expect(canMovePage("done", "queued")).toBe(true);
+    expect(canMovePage("ocr", "queued")).toBe(false);
   });
 
   it("ends the OCR stage done, partial or failed from the pages' outcomes", () => {
