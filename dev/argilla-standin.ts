@@ -7,7 +7,8 @@
  * signed as Argilla signs them (Standard Webhooks, retried after failures).
  *
  * Test controls: `POST /_sim/responses` (an expert submits, saves a draft or discards),
- * `GET /_sim/deliveries` (every webhook delivery made, with its exact headers and body).
+ * `GET /_sim/deliveries` (every webhook delivery made, with its exact headers and body),
+ * `POST /_sim/outage {"ms": n}` (the API answers 503 for a while).
  *
  *   node dev/argilla-standin.ts [--port 6900] [--api-key owner.apikey]
  */
@@ -17,6 +18,7 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { Webhook } from "standardwebhooks";
+import type { Delivery } from "./argilla-standin-protocol.ts";
 import { json, readBody } from "./openai-http.ts";
 
 type Json = Record<string, unknown>;
@@ -95,15 +97,6 @@ interface WebhookRow {
   inserted_at: string;
   updated_at: string;
 }
-export interface Delivery {
-  webhookId: string;
-  url: string;
-  type: string;
-  headers: Record<string, string>;
-  body: string;
-  status: number | null;
-  attempt: number;
-}
 
 export interface ArgillaStandin {
   url: string;
@@ -166,6 +159,8 @@ export async function startArgillaStandin(
   const deliveries: Delivery[] = [];
   const retryDelays = options.webhookRetryDelaysMs ?? [10_000, 60_000, 180_000];
   const timers = new Set<NodeJS.Timeout>();
+  /** Until this time every API call answers 503, as a server that is down behind its proxy. */
+  let downUntil = 0;
 
   const childrenOf = (map: Map<string, Child>, datasetId: string) => [...map.values()].filter((c) => c.dataset_id === datasetId);
   const dataset = (id: string) => datasets.get(id) ?? raise(notFound("Dataset", id));
@@ -184,6 +179,7 @@ export async function startArgillaStandin(
     const body = method === "GET" || method === "DELETE" ? {} : await jsonBody(req);
 
     if (path.startsWith("/_sim/")) return simulate(method, path, body, res);
+    if (Date.now() < downUntil) return json(res, 503, { detail: "Service Unavailable" });
 
     const user = authenticate(req);
     const route = (pattern: string, verb: string) => {
@@ -507,11 +503,13 @@ export async function startArgillaStandin(
     return response as unknown as Json;
   }
 
-  /** Standard Webhooks, as Argilla sends them: a new webhook-id on every attempt, retried on non-2xx. */
-  function deliver(hook: WebhookRow, type: string, data: unknown, attempt = 1): void {
+  /**
+   * Standard Webhooks, as Argilla sends them: the body is fixed when the event happens; each attempt
+   * gets a new webhook-id, timestamp and signature; non-2xx answers are retried.
+   */
+  function deliver(hook: WebhookRow, type: string, data: unknown, attempt = 1, body = JSON.stringify({ type, version: 1, timestamp: now(), data })): void {
     const id = `msg_${randomUUID().replace(/-/g, "")}`;
     const timestamp = new Date();
-    const body = JSON.stringify({ type, version: 1, timestamp: timestamp.toISOString(), data });
     const headers = {
       "content-type": "application/json",
       "webhook-id": id,
@@ -529,7 +527,7 @@ export async function startArgillaStandin(
         if (delay === undefined) return;
         const timer = setTimeout(() => {
           timers.delete(timer);
-          deliver(hook, type, data, attempt + 1);
+          deliver(hook, type, data, attempt + 1, body);
         }, delay);
         timers.add(timer);
       });
@@ -538,6 +536,10 @@ export async function startArgillaStandin(
   function simulate(method: string, path: string, body: Json, res: ServerResponse): void {
     if (method === "POST" && path === "/_sim/responses") return json(res, 201, respond(body));
     if (method === "GET" && path === "/_sim/deliveries") return json(res, 200, deliveries);
+    if (method === "POST" && path === "/_sim/outage") {
+      downUntil = Date.now() + Number(body.ms);
+      return json(res, 201, { ok: true });
+    }
     throw new HttpError(404, "Not Found");
   }
 

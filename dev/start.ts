@@ -8,11 +8,16 @@
  *   SPARK_OCR_URL=...            use this OCR server (the real GPU box) instead of a local engine
  *   OCR_ENGINE=tesseract|standin the local engine: real OCR (default), or the instant fake
  *   WAREHOUSE_URL=postgres://... use this warehouse (MotherDuck; token in .dev.vars) instead of the local DuckDB
+ *   ARGILLA_URL=https://...      use this Argilla (API key and webhook secret in .dev.vars) instead of the
+ *                                local stand-in (which keeps its records in memory only)
  */
 import { spawn } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
+import { startArgillaStandin } from "./argilla-standin.ts";
+import { registerWebhook } from "./argilla-webhook.ts";
 import { startLocalOcr } from "./local-ocr.ts";
 import { LOCAL_WAREHOUSE_FILE, migrateUrl } from "./migrate.ts";
 import { startOcrStandin } from "./ocr-standin.ts";
@@ -43,9 +48,21 @@ if (warehouse) {
   console.log(`local warehouse (DuckDB ${LOCAL_WAREHOUSE_FILE}) on ${warehouse.url.replace(/:[^:@/]+@/, ":***@")}${applied.length ? `; applied ${applied.join(", ")}` : ""}`);
 }
 const warehouseUrl = process.env.WAREHOUSE_URL ?? warehouse!.url;
+
+// Expert review: a local Argilla stand-in with this Worker's webhook registered, unless a real one is given.
+const base = `http://127.0.0.1:${port}`;
+const argilla = process.env.ARGILLA_URL ? null : await startArgillaStandin();
+const reviewVars: string[] = [`PUBLIC_URL:${base}`, `REVIEW_LINK_SECRET:${localSecret(resolve(state, "review-link-secret"))}`];
+if (argilla) {
+  const hook = await registerWebhook({ argillaUrl: argilla.url, apiKey: argilla.ownerApiKey, publicUrl: base });
+  reviewVars.push(`ARGILLA_URL:${argilla.url}`, `ARGILLA_API_KEY:${argilla.ownerApiKey}`, `ARGILLA_WEBHOOK_SECRET:${hook.secret}`);
+  console.log(`local Argilla stand-in on ${argilla.url} (API key ${argilla.ownerApiKey}; records live in memory)`);
+} else {
+  reviewVars.push(`ARGILLA_URL:${process.env.ARGILLA_URL}`);
+}
 const wrangler = spawn(
   "wrangler",
-  ["dev", "--ip", "127.0.0.1", "--port", String(port), "--var", `SPARK_OCR_URL:${ocrUrl}`, "--var", `WAREHOUSE_URL:${warehouseUrl}`, "--persist-to", resolve(state, "state"), "--show-interactive-dev-session=false"],
+  ["dev", "--ip", "127.0.0.1", "--port", String(port), "--var", `SPARK_OCR_URL:${ocrUrl}`, "--var", `WAREHOUSE_URL:${warehouseUrl}`, ...reviewVars.flatMap((v) => ["--var", v]), "--persist-to", resolve(state, "state"), "--show-interactive-dev-session=false"],
   {
     cwd: root,
     stdio: "inherit",
@@ -61,13 +78,12 @@ const wrangler = spawn(
 
 const stop = (code: number) => {
   wrangler.kill("SIGTERM");
-  void Promise.allSettled([standin?.close(), warehouse?.close()]).finally(() => process.exit(code));
+  void Promise.allSettled([standin?.close(), warehouse?.close(), argilla?.close()]).finally(() => process.exit(code));
 };
 process.on("SIGINT", () => stop(0));
 process.on("SIGTERM", () => stop(0));
 wrangler.on("exit", (code) => stop(code ?? 1));
 
-const base = `http://127.0.0.1:${port}`;
 for (let i = 0; i < 240; i++) {
   try {
     if ((await fetch(`${base}/api/health`)).ok) {
@@ -89,6 +105,12 @@ async function assertPortFree(wanted: number): Promise<void> {
     });
     probe.listen(wanted, "127.0.0.1", () => probe.close(() => done()));
   });
+}
+
+/** A random secret kept in a local file, so signed links survive a restart. */
+function localSecret(file: string): string {
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString("hex"), { mode: 0o600 });
+  return readFileSync(file, "utf8").trim();
 }
 
 function fatal(message: string): never {

@@ -60,6 +60,20 @@ const settingsSchema = z.object({
   WAREHOUSE_RETRY_BASE_MS: positiveInt(5_000),
   WAREHOUSE_BATCH_BYTES: positiveInt(4 * 1024 * 1024),
   WAREHOUSE_BATCH_ROWS: positiveInt(10_000),
+  // Expert review in Argilla; empty ARGILLA_URL = off. The API key (an owner's or admin's) and the
+  // webhook's signing secret are secrets.
+  ARGILLA_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
+  ARGILLA_API_KEY: optionalSecret,
+  ARGILLA_WORKSPACE: z.string().min(1).default("vessel-docs"),
+  ARGILLA_DATASET: z.string().regex(/^[A-Za-z0-9_-]+$/, "letters, digits, - and _ only").default("vessel-entities"),
+  ARGILLA_TIMEOUT_MS: positiveInt(30_000),
+  ARGILLA_RETRY_BASE_MS: positiveInt(5_000),
+  ARGILLA_WEBHOOK_SECRET: optionalSecret,
+  // Where experts' browsers reach this Worker (page images in Argilla link here), and the secret
+  // that signs those links; without it records carry no image.
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).default("http://127.0.0.1:8787"),
+  REVIEW_LINK_SECRET: optionalSecret,
+  REVIEW_LINK_TTL_S: positiveInt(30 * 24 * 3600),
   // Objects created under this prefix (rclone, the S3 API) are processed like uploads.
   BULK_PREFIX: z.string().min(1).default("incoming/"),
   // Secrets: comma-separated SHA-256 hex digests of API keys (never the keys themselves).
@@ -77,12 +91,33 @@ const settingsSchema = z.object({
   if (config.UPLOAD_AUTH === "apikey" && !config.UPLOAD_KEY_HASHES) {
     context.addIssue({ code: "custom", path: ["UPLOAD_KEY_HASHES"], message: 'UPLOAD_AUTH="apikey" needs UPLOAD_KEY_HASHES' });
   }
+  if (config.ARGILLA_URL && !config.ARGILLA_API_KEY) {
+    context.addIssue({ code: "custom", path: ["ARGILLA_API_KEY"], message: "ARGILLA_URL needs ARGILLA_API_KEY" });
+  }
   if (config.UPLOAD_AUTH === "access" && !(config.ACCESS_TEAM_DOMAIN && config.ACCESS_AUD)) {
     context.addIssue({ code: "custom", path: ["ACCESS_AUD"], message: 'UPLOAD_AUTH="access" needs ACCESS_TEAM_DOMAIN and ACCESS_AUD' });
   }
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
+
+/** Argilla's connection settings, or null when review is off. */
+export function argillaOptions(config: Settings) {
+  if (!config.ARGILLA_URL || !config.ARGILLA_API_KEY) return null;
+  return { url: config.ARGILLA_URL, apiKey: config.ARGILLA_API_KEY, workspace: config.ARGILLA_WORKSPACE, dataset: config.ARGILLA_DATASET, timeoutMs: config.ARGILLA_TIMEOUT_MS };
+}
+
+/** The warehouse's connection settings, or null when there is none. */
+export function warehouseOptions(config: Settings) {
+  if (!config.WAREHOUSE_URL) return null;
+  return {
+    url: config.WAREHOUSE_URL,
+    token: config.WAREHOUSE_TOKEN,
+    timeoutMs: config.WAREHOUSE_TIMEOUT_MS,
+    batchBytes: config.WAREHOUSE_BATCH_BYTES,
+    batchRows: config.WAREHOUSE_BATCH_ROWS,
+  };
+}
 
 const cache = new WeakMap<object, Settings>();
 

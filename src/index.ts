@@ -8,14 +8,16 @@ import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { AuthError } from "./auth";
-import { settings } from "./config";
+import { argillaOptions, settings } from "./config";
 import { ingestNotifications } from "./ingest";
 import { log } from "./log";
 import { documents } from "./routes/documents";
+import { review } from "./routes/review";
 import { errorBody } from "./routes/errors";
 
 export { Document } from "./objects/document";
 export { OcrGate } from "./objects/ocr-gate";
+export { ReviewSync } from "./objects/review-sync";
 export { UploadKey } from "./objects/upload-key";
 
 const app = new Hono<{ Bindings: Env }>();
@@ -53,6 +55,7 @@ app.use("/api/*", (c, next) =>
 
 app.get("/api/health", (c) => c.json({ ok: true }));
 app.route("/api/documents", documents);
+app.route("/api", review);
 app.all("/api/*", (c) => c.json(errorBody(404, `no such endpoint: ${c.req.method} ${new URL(c.req.url).pathname}`), 404));
 
 app.on(["GET", "HEAD"], "*", async (c) => {
@@ -73,4 +76,16 @@ app.onError((error, c) => {
   return c.json(errorBody(500, "internal error"), 500);
 });
 
-export default { fetch: app.fetch, queue: ingestNotifications } satisfies ExportedHandler<Env>;
+/** The cron trigger: reconcile expert review with Argilla, in case webhooks were missed. */
+async function scheduled(_controller: ScheduledController, env: Env): Promise<void> {
+  const config = settings(env);
+  if (!argillaOptions(config)) return;
+  try {
+    await env.ReviewSync.getByName(config.ARGILLA_DATASET).reconcile();
+  } catch (error) {
+    log({ event: "review.reconciled", applied: 0, seen: 0, error: error instanceof Error ? error.message : String(error) });
+    throw error;
+  }
+}
+
+export default { fetch: app.fetch, queue: ingestNotifications, scheduled } satisfies ExportedHandler<Env>;

@@ -63,6 +63,13 @@ export type LogEvent =
     }
   /** A bulk-ingest notification from the bucket: what it started, or why not. */
   | { event: "ingest.notification"; key: string; documentId?: string; outcome: "started" | "ignored" | "retry"; reason?: string; error?: string }
+  /** A document's pages sent to Argilla as records (or not). */
+  | { event: "review.sent"; documentId: string; run: number; outcome: "ok" | "failed" | "off"; records: number; attempt: number; latencyMs: number; error?: string }
+  /** An Argilla webhook delivery: refused (signature, time), or what it did. */
+  | { event: "review.webhook"; status: number; outcome: string; type?: string; error?: string }
+  /** One expert's submitted response stored as corrections and final spans. */
+  | { event: "review.applied"; externalId: string; annotator: string; accept: number; relabel: number; resize: number; reject: number; add: number }
+  | { event: "review.reconciled"; applied: number; seen: number; error?: string }
   | { event: "http.error"; method: string; path: string; error: string };
 
 export function log(event: LogEvent): void {

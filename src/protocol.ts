@@ -20,6 +20,8 @@ export const pageSummary = z.object({
   image: z.enum(["png", "jpeg"]).nullable(),
   renderMs: z.number().nullable(),
   ocrMs: z.number().nullable(),
+  /** The page's record in Argilla, once sent for expert review. */
+  reviewRecordId: z.string().nullable(),
   updatedAt: z.string(),
 });
 export type PageSummary = z.infer<typeof pageSummary>;
@@ -44,8 +46,8 @@ export const documentSnapshot = z.object({
   /** The processing run: 1, and one more each time the document is re-processed. */
   run: z.number().int().positive(),
   source: z.enum(["upload", "bulk"]),
-  /** Whether this run's outputs are stored: Parquet files in R2, rows in the warehouse. */
-  persisted: z.object({ parquet: z.boolean(), warehouse: z.boolean() }),
+  /** Whether this run's outputs are stored: Parquet files in R2, rows in the warehouse, records in Argilla. */
+  persisted: z.object({ parquet: z.boolean(), warehouse: z.boolean(), review: z.boolean() }),
   /** Sequence number of the last event applied to this snapshot. */
   seq: z.number().int().nonnegative(),
 });

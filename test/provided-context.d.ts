@@ -12,5 +12,10 @@ declare module "vitest" {
     warehouseToken: string;
     /** HTTP control of the warehouse stand-in (`POST /_sim/outage`). */
     warehouseControlUrl: string;
+    argillaUrl: string;
+    /** The stand-in's owner API key. */
+    argillaApiKey: string;
+    /** The signing secret Argilla returned when the test webhook was registered. */
+    argillaWebhookSecret: string;
   }
 }

@@ -69,4 +69,8 @@ export const documentMigrations = [
   ALTER TABLE document ADD COLUMN persist_attempts INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE document ADD COLUMN parquet_run INTEGER;
   ALTER TABLE document ADD COLUMN warehouse_run INTEGER;`,
+  /* 8: review in Argilla: the last run sent, attempts, and each page's record there */ `
+  ALTER TABLE document ADD COLUMN review_run INTEGER;
+  ALTER TABLE document ADD COLUMN review_attempts INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE pages ADD COLUMN review_record_id TEXT;`,
 ] as const;

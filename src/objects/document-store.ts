@@ -76,6 +76,9 @@ export type DocumentRow = {
   /** The last run whose Parquet files / warehouse rows were acknowledged. */
   parquet_run: number | null;
   warehouse_run: number | null;
+  /** The last run whose pages were sent to Argilla for review. */
+  review_run: number | null;
+  review_attempts: number;
 };
 
 export type PageRow = {
@@ -101,6 +104,8 @@ export type PageRow = {
   render_tries: number;
   ocr_path: "ocr" | "text-layer" | null;
   entities_json: string | null;
+  /** The page's record in Argilla (its current run's). */
+  review_record_id: string | null;
   updated_at: number;
 };
 
@@ -175,7 +180,7 @@ export class DocumentStore {
           prompt_tokens = ${next.prompt_tokens}, completion_tokens = ${next.completion_tokens},
           clean_text = ${next.clean_text}, parsed_json = ${next.parsed_json}, ink_ratio = ${next.ink_ratio},
           render_tries = ${next.render_tries}, ocr_path = ${next.ocr_path}, entities_json = ${next.entities_json},
-          updated_at = ${now}
+          review_record_id = ${next.review_record_id}, updated_at = ${now}
         WHERE page = ${page}`;
       return this.appendEvent(now, page, row.status, to, reportedError);
     });
@@ -191,6 +196,18 @@ export class DocumentStore {
   markPersisted(output: "parquet" | "warehouse", runId: number): void {
     if (output === "parquet") this.query`UPDATE document SET parquet_run = ${runId}`;
     else this.query`UPDATE document SET warehouse_run = ${runId}`;
+  }
+
+  /** The run's pages are records in Argilla: remember each page's record id. */
+  markReviewed(runId: number, records: ReadonlyMap<number, string>): void {
+    this.storage.transactionSync(() => {
+      for (const [page, recordId] of records) this.query`UPDATE pages SET review_record_id = ${recordId} WHERE page = ${page}`;
+      this.query`UPDATE document SET review_run = ${runId}, review_attempts = 0`;
+    });
+  }
+
+  countReviewFailure(): number {
+    return this.query<{ review_attempts: number }>`UPDATE document SET review_attempts = review_attempts + 1 RETURNING review_attempts`[0].review_attempts;
   }
 
   /** Counts one more failed attempt at persisting; returns how many there have been. */
@@ -309,7 +326,7 @@ export class DocumentStore {
       pages: this.query<PageRow>`SELECT * FROM pages ORDER BY page`.map(pageSummary),
       run: doc.run_id,
       source: doc.source,
-      persisted: { parquet: doc.parquet_run === doc.run_id, warehouse: doc.warehouse_run === doc.run_id },
+      persisted: { parquet: doc.parquet_run === doc.run_id, warehouse: doc.warehouse_run === doc.run_id, review: doc.review_run === doc.run_id },
       seq: doc.seq,
     };
   }
@@ -358,6 +375,7 @@ export function pageSummary(row: PageRow): PageSummary {
     image: row.image_kind,
     renderMs: row.render_ms,
     ocrMs: row.ocr_ms,
+    reviewRecordId: row.review_record_id,
     updatedAt: new Date(row.updated_at).toISOString(),
   };
 }

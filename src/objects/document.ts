@@ -6,7 +6,7 @@
 import { Server, type Connection } from "partyserver";
 import { backoffMs } from "../backoff";
 import { sha256Hex } from "../bytes";
-import { settings, type Settings } from "../config";
+import { argillaOptions, settings, warehouseOptions, type Settings } from "../config";
 import { log } from "../log";
 import { OcrError, isRunaway, ocrClientOptions, recognisePage } from "../ocr/deepseek";
 import { extractEntities, type Entity } from "../entities/extract";
@@ -16,9 +16,11 @@ import { PdfError } from "../pdf/document";
 import { BLANK_INK_RATIO, mediaTypes, type PageImage, type PageImageKind } from "../pdf/page-image";
 import { parsePageRanges, selectPages } from "../pdf/page-ranges";
 import { openSource, type PdfSource } from "../pdf/source";
+import { externalId, pageRecord, upsertRecords } from "../sinks/argilla";
+import { pageImageLink } from "../review-links";
 import { writeRunParquet } from "../sinks/parquet";
 import { runRows, type RunRows } from "../sinks/tables";
-import { withWarehouse, writeRun, type WarehouseOptions } from "../sinks/warehouse";
+import { withWarehouse, writeRun } from "../sinks/warehouse";
 import { MAX_CLIENT_MESSAGE_BYTES, clientMessage, type DocumentSnapshot, type ServerMessage, type TransitionEvent } from "../protocol";
 import {
   DocumentStore,
@@ -184,6 +186,8 @@ export class Document extends Server<Env> {
       if (this.stage() === "ocr") await this.runOcrBatch(config);
       if (this.stage() === "persist_retry") this.moveDocument("persisting");
       if (this.stage() === "persisting" && (await this.persist(config))) return;
+      if (this.stage() === "review_retry") this.moveDocument("review");
+      if (this.stage() === "review" && (await this.sendForReview(config))) return;
       this.store.resetFailures();
       await this.scheduleNext();
     } catch (error) {
@@ -495,8 +499,60 @@ export class Document extends Server<Env> {
       await this.ctx.storage.setAlarm(Date.now() + backoffMs(failures, config.WAREHOUSE_RETRY_BASE_MS));
       return true;
     }
-    this.moveDocument(doc.outcome ?? "done", doc.outcome === "partial" ? partialReason(this.store.pageCounts()) : null);
+    if (argillaOptions(config)) this.moveDocument("review");
+    else this.finish();
     return false;
+  }
+
+  /**
+   * review: each page with text becomes one Argilla record (upserted by a stable external id, so
+   * sending again never makes a second), with the entities as span suggestions and a signed link
+   * to the page image. Argilla down: `review_retry`, with backoff, until it is back.
+   */
+  private async sendForReview(config: Settings): Promise<boolean> {
+    const doc = this.documentRow()!;
+    const argilla = argillaOptions(config)!;
+    const attempt = doc.review_attempts + 1;
+    const started = Date.now();
+    const pages = this.store.pages().filter((page) => hasResult(page.status) && page.clean_text?.trim());
+    try {
+      const { datasetId, questionId } = await this.env.ReviewSync.getByName(config.ARGILLA_DATASET).dataset();
+      const expires = Math.floor(Date.now() / 1000) + config.REVIEW_LINK_TTL_S;
+      const items = [];
+      for (const page of pages) {
+        const imageUrl =
+          config.REVIEW_LINK_SECRET && page.image_kind ? await pageImageLink(config.PUBLIC_URL, config.REVIEW_LINK_SECRET, doc.id, page.page, expires) : null;
+        const entities = page.entities_json ? (JSON.parse(page.entities_json) as Entity[]) : [];
+        items.push(
+          pageRecord(
+            { documentId: doc.id, runId: doc.run_id, page: page.page, filename: doc.filename, ocrPath: page.ocr_path, text: page.clean_text!, entities, imageUrl },
+            questionId,
+          ),
+        );
+      }
+      const ids = await upsertRecords(argilla, datasetId, items);
+      const byPage = new Map(pages.flatMap((page) => {
+        const id = ids.get(externalId(doc.id, doc.run_id, page.page));
+        return id ? [[page.page, id] as const] : [];
+      }));
+      this.store.markReviewed(doc.run_id, byPage);
+      log({ event: "review.sent", documentId: doc.id, run: doc.run_id, outcome: "ok", records: byPage.size, attempt, latencyMs: Date.now() - started });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const failures = this.store.countReviewFailure();
+      log({ event: "review.sent", documentId: doc.id, run: doc.run_id, outcome: "failed", records: 0, attempt, latencyMs: Date.now() - started, error: message });
+      this.moveDocument("review_retry", `sending pages to Argilla failed (attempt ${failures}): ${message}; retrying`);
+      await this.ctx.storage.setAlarm(Date.now() + backoffMs(failures, config.ARGILLA_RETRY_BASE_MS));
+      return true;
+    }
+    this.finish();
+    return false;
+  }
+
+  /** The run's work and outputs are all done: the document ends as its pages did. */
+  private finish(): void {
+    const doc = this.documentRow()!;
+    this.moveDocument(doc.outcome ?? "done", doc.outcome === "partial" ? partialReason(this.store.pageCounts()) : null);
   }
 
   private logPersist(
@@ -658,6 +714,7 @@ const freshPage: PagePatch = {
   ink_ratio: null,
   ocr_path: null,
   entities_json: null,
+  review_record_id: null,
 };
 
 function rowCount(rows: RunRows): number {
@@ -667,17 +724,6 @@ function rowCount(rows: RunRows): number {
 function partialReason(counts: Record<PageStatus, number>): string {
   const total = pageStatuses.reduce((n, status) => n + counts[status], 0);
   return `${counts.failed} of ${total} pages failed`;
-}
-
-function warehouseOptions(config: Settings): WarehouseOptions | null {
-  if (!config.WAREHOUSE_URL) return null;
-  return {
-    url: config.WAREHOUSE_URL,
-    token: config.WAREHOUSE_TOKEN,
-    timeoutMs: config.WAREHOUSE_TIMEOUT_MS,
-    batchBytes: config.WAREHOUSE_BATCH_BYTES,
-    batchRows: config.WAREHOUSE_BATCH_ROWS,
-  };
 }
 
 export function pageImageKey(documentId: string, page: number, kind: PageImageKind): string {

@@ -2,8 +2,9 @@
  * The two state machines, in one place. The README's diagram is drawn from these tables; the
  * Document object refuses any move that is not listed here.
  *
- *   document: received -> paging -> ocr -> persisting -> done | partial   (cancelled from any live stage)
+ *   document: received -> paging -> ocr -> persisting -> review -> done | partial   (cancelled from any live stage)
  *                                     |         persisting <-> persist_retry  (R2 or the warehouse is down)
+ *                                     |         review <-> review_retry       (Argilla is down)
  *                                     |-> failed (no page could be read)
  *                                     ocr <-> waiting                  (the OCR backend is down)
  *             done | partial | failed | cancelled -> ocr               (re-processing: a new run)
@@ -13,7 +14,20 @@
  *                            \-> done (born-digital: its own text layer, no GPU)
  */
 
-export const documentStages = ["received", "paging", "ocr", "waiting", "persisting", "persist_retry", "done", "partial", "failed", "cancelled"] as const;
+export const documentStages = [
+  "received",
+  "paging",
+  "ocr",
+  "waiting",
+  "persisting",
+  "persist_retry",
+  "review",
+  "review_retry",
+  "done",
+  "partial",
+  "failed",
+  "cancelled",
+] as const;
 export type DocumentStage = (typeof documentStages)[number];
 
 const finalStages: ReadonlySet<DocumentStage> = new Set(["done", "partial", "failed", "cancelled"]);
@@ -26,8 +40,11 @@ const documentMoves: Record<DocumentStage, readonly DocumentStage[]> = {
   // The outputs (Parquet in R2, warehouse rows) are written; the document's own SQLite stays the
   // source of truth until they are acknowledged.
   // `failed` only on an internal error (a bug); an outage waits in persist_retry instead.
-  persisting: ["persist_retry", "done", "partial", "failed", "cancelled"],
+  persisting: ["persist_retry", "review", "done", "partial", "failed", "cancelled"],
   persist_retry: ["persisting", "failed", "cancelled"],
+  // Each page with text goes to Argilla as a record for the experts (skipped when review is off).
+  review: ["review_retry", "done", "partial", "failed", "cancelled"],
+  review_retry: ["review", "failed", "cancelled"],
   // A finished document can be processed again: a new run, its rows kept beside the old ones.
   done: ["ocr"],
   partial: ["ocr"],

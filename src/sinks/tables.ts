@@ -14,7 +14,7 @@ export type Value = string | number | null;
 export type Row = Record<string, Value>;
 
 export interface TableSpec {
-  name: "documents" | "raw_ocr" | "entities";
+  name: "documents" | "raw_ocr" | "entities" | "entity_corrections" | "annotated";
   /** What makes a row unique: a retried or duplicated write never adds a second one. */
   key: readonly string[];
   columns: ReadonlyArray<readonly [name: string, kind: ColumnKind]>;
@@ -86,6 +86,50 @@ export const entitiesTable: TableSpec = {
     ["source", "string"],
     ["flags", "json"],
     ["record", "string"],
+  ],
+};
+
+/** What one expert did to one record's suggestions (migrations/0004). */
+export const correctionsTable: TableSpec = {
+  name: "entity_corrections",
+  key: ["external_id", "annotator", "ordinal"],
+  columns: [
+    ["external_id", "string"],
+    ["annotator", "string"],
+    ["ordinal", "int"],
+    ["doc_id", "string"],
+    ["run_id", "int"],
+    ["page", "int"],
+    ["action", "string"],
+    ["original_label", "string"],
+    ["original_text", "string"],
+    ["original_start", "int"],
+    ["original_end", "int"],
+    ["corrected_label", "string"],
+    ["corrected_text", "string"],
+    ["corrected_start", "int"],
+    ["corrected_end", "int"],
+    ["response_updated_at", "timestamp"],
+    ["recorded_at", "timestamp"],
+  ],
+};
+
+/** The spans one expert submitted for one record: the approved truth (migrations/0004). */
+export const annotatedTable: TableSpec = {
+  name: "annotated",
+  key: ["external_id", "annotator", "ordinal"],
+  columns: [
+    ["external_id", "string"],
+    ["annotator", "string"],
+    ["ordinal", "int"],
+    ["doc_id", "string"],
+    ["run_id", "int"],
+    ["page", "int"],
+    ["label", "string"],
+    ["text", "string"],
+    ["start_code_point", "int"],
+    ["end_code_point", "int"],
+    ["response_updated_at", "timestamp"],
   ],
 };
 

@@ -9,7 +9,7 @@
  */
 import { Client, type ClientConfig } from "pg";
 import { CloudflareSocket } from "pg-cloudflare";
-import { documentsTable, entitiesTable, pagesTable, type ColumnKind, type Row, type RunRows, type TableSpec } from "./tables";
+import { annotatedTable, correctionsTable, documentsTable, entitiesTable, pagesTable, type ColumnKind, type Row, type RunRows, type TableSpec } from "./tables";
 
 export interface WarehouseOptions {
   url: string;
@@ -70,6 +70,41 @@ export async function writeRun(client: Client, rows: RunRows, options: Pick<Ware
     }
   }
   return statements;
+}
+
+/**
+ * One expert's review of one record: their corrections and final spans replace whatever that
+ * (record, expert) had before, in one transaction, so an updated response never leaves a mix. A
+ * version older than the one stored (a late retry) changes nothing; returns whether it was written.
+ */
+export async function replaceReview(
+  client: Client,
+  review: { externalId: string; annotator: string; updatedAt: number; corrections: Row[]; annotated: Row[] },
+  options: Pick<WarehouseOptions, "batchBytes" | "batchRows">,
+): Promise<boolean> {
+  await client.query("BEGIN");
+  try {
+    const { rows } = await client.query<{ newest: string | null }>(
+      "SELECT CAST(epoch_ms(max(response_updated_at)) AS VARCHAR) AS newest FROM entity_corrections WHERE external_id = $1 AND annotator = $2",
+      [review.externalId, review.annotator],
+    );
+    if (rows[0]?.newest !== null && rows[0]?.newest !== undefined && Number(rows[0].newest) > review.updatedAt) {
+      await client.query("ROLLBACK");
+      return false;
+    }
+    for (const [spec, rows] of [
+      [correctionsTable, review.corrections],
+      [annotatedTable, review.annotated],
+    ] as const) {
+      await client.query(`DELETE FROM ${spec.name} WHERE external_id = $1 AND annotator = $2`, [review.externalId, review.annotator]);
+      for (const batch of batches(spec, rows, options)) await client.query(insertStatement(spec, "plain"), [batch]);
+    }
+    await client.query("COMMIT");
+    return true;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  }
 }
 
 /**

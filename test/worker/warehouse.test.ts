@@ -46,7 +46,7 @@ describe("a finished run in the warehouse", () => {
   it("has every page, entity and the document row, equal to the document's own state, text verbatim", async () => {
     const doc = await finishedTableDocument([311, 419]);
     const state = await snapshot(doc);
-    expect(state.persisted).toEqual({ parquet: true, warehouse: true });
+    expect(state.persisted).toEqual({ parquet: true, warehouse: true, review: true });
 
     const [document] = await query("SELECT * FROM documents WHERE doc_id = $1", [doc.id]);
     expect(document).toMatchObject({ doc_id: doc.id, run_id: 1, filename: "autorisés.pdf", source: "upload", outcome: "done", page_count: 2, pages_failed: 0 });
@@ -125,11 +125,11 @@ describe("a finished run in the warehouse", () => {
     expect(outage.status).toBe(201);
     const waiting = await waitFor(doc, (s) => s.stage === "persist_retry");
     expect(waiting.error).toMatch(/^writing to the warehouse failed \(attempt 1\): .+; retrying$/);
-    expect(waiting.persisted).toEqual({ parquet: true, warehouse: false });
+    expect(waiting.persisted).toEqual({ parquet: true, warehouse: false, review: false });
 
     const done = await waitFor(doc, undefined, 15_000);
     expect(done.stage).toBe("done");
-    expect(done.persisted).toEqual({ parquet: true, warehouse: true });
+    expect(done.persisted).toEqual({ parquet: true, warehouse: true, review: true });
     expect(done.stageMs.persist_retry).toBeGreaterThan(1000);
     expect(await query("SELECT page FROM raw_ocr WHERE doc_id = $1", [doc.id])).toEqual([{ page: 1 }]);
   });
