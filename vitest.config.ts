@@ -71,6 +71,10 @@ export default defineConfig({
         },
         test: { name: "node", include: ["test/node/**/*.test.ts"], environment: "node", testTimeout: 30_000 },
       },
+      {
+        // The upload page in Debian's Chromium, against wrangler dev and the local services.
+        test: { name: "browser", include: ["test/browser/**/*.test.ts"], environment: "node", testTimeout: 120_000, hookTimeout: 180_000 },
+      },
     ],
   },
 });

@@ -1,0 +1,122 @@
+/**
+ * The whole system on this machine: a local OCR engine (unless an OCR URL is given), the local
+ * warehouse (a DuckDB file behind the Postgres wire protocol, migrated), a local Argilla stand-in
+ * with this Worker's webhook registered (unless an Argilla URL is given), then `wrangler dev` with
+ * local R2 and Durable Object storage. `npm start` and the browser tests both run it.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { startArgillaStandin, type ArgillaStandin } from "./argilla-standin.ts";
+import { registerWebhook } from "./argilla-webhook.ts";
+import { startLocalOcr } from "./local-ocr.ts";
+import { migrateUrl } from "./migrate.ts";
+import { startOcrStandin } from "./ocr-standin.ts";
+import { startWarehouseStandin } from "./warehouse-standin.ts";
+
+export interface LocalSystemOptions {
+  port: number;
+  /** wrangler's state, the warehouse file and local secrets live here. */
+  stateDir: string;
+  /** The local OCR engine: real OCR (tesseract) or the instant stand-in. */
+  ocrEngine: "tesseract" | "standin";
+  ocrStandinLatencyMs?: number;
+  /** Real services instead of the local ones. */
+  ocrUrl?: string;
+  warehouseUrl?: string;
+  argillaUrl?: string;
+  /** wrangler's output: shown (npm start) or kept quiet (tests). */
+  stdio?: "inherit" | "ignore";
+  log?: (line: string) => void;
+}
+
+export interface LocalSystem {
+  base: string;
+  ocrUrl: string;
+  argilla: ArgillaStandin | null;
+  wrangler: ChildProcess;
+  close(): Promise<void>;
+}
+
+const root = resolve(import.meta.dirname, "..");
+
+export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
+  const log = options.log ?? (() => undefined);
+  const base = `http://127.0.0.1:${options.port}`;
+  mkdirSync(resolve(options.stateDir, "tmp"), { recursive: true });
+
+  const ocr = options.ocrUrl
+    ? null
+    : options.ocrEngine === "tesseract"
+      ? await startLocalOcr({ workers: 1 })
+      : await startOcrStandin({ latencyMs: options.ocrStandinLatencyMs ?? 150 });
+  const ocrUrl = options.ocrUrl ?? ocr!.url;
+  log(ocr ? `local OCR engine (${options.ocrEngine}, no GPU) on ${ocrUrl}` : `OCR server: ${ocrUrl}`);
+
+  const warehouseFile = resolve(options.stateDir, "warehouse.duckdb");
+  const warehouse = options.warehouseUrl ? null : await startWarehouseStandin({ file: warehouseFile });
+  if (warehouse) {
+    const applied = await migrateUrl(warehouse.url);
+    log(`local warehouse (DuckDB ${warehouseFile}) on ${warehouse.url.replace(/:[^:@/]+@/, ":***@")}${applied.length ? `; applied ${applied.join(", ")}` : ""}`);
+  }
+
+  const argilla = options.argillaUrl ? null : await startArgillaStandin();
+  const vars = [
+    `SPARK_OCR_URL:${ocrUrl}`,
+    `WAREHOUSE_URL:${options.warehouseUrl ?? warehouse!.url}`,
+    `PUBLIC_URL:${base}`,
+    `REVIEW_LINK_SECRET:${localSecret(resolve(options.stateDir, "review-link-secret"))}`,
+  ];
+  if (argilla) {
+    const hook = await registerWebhook({ argillaUrl: argilla.url, apiKey: argilla.ownerApiKey, publicUrl: base });
+    vars.push(`ARGILLA_URL:${argilla.url}`, `ARGILLA_API_KEY:${argilla.ownerApiKey}`, `ARGILLA_WEBHOOK_SECRET:${hook.secret}`);
+    log(`local Argilla stand-in on ${argilla.url} (API key ${argilla.ownerApiKey}; records live in memory)`);
+  } else {
+    vars.push(`ARGILLA_URL:${options.argillaUrl}`);
+  }
+
+  // wrangler's config, state and temp files stay in stateDir: reproducible, nothing global.
+  const wrangler = spawn(
+    "wrangler",
+    ["dev", "--ip", "127.0.0.1", "--port", String(options.port), ...vars.flatMap((v) => ["--var", v]), "--persist-to", resolve(options.stateDir, "state"), "--show-interactive-dev-session=false"],
+    {
+      cwd: root,
+      stdio: options.stdio ?? "inherit",
+      env: {
+        ...process.env,
+        WRANGLER_SEND_METRICS: "false",
+        CLOUDFLARE_CF_FETCH_ENABLED: "false",
+        XDG_CONFIG_HOME: resolve(options.stateDir, "config"),
+        TMPDIR: resolve(options.stateDir, "tmp"),
+      },
+    },
+  );
+  const close = async () => {
+    wrangler.kill("SIGTERM");
+    await Promise.allSettled([ocr?.close(), warehouse?.close(), argilla?.close()]);
+  };
+  for (let i = 0; ; i++) {
+    if (wrangler.exitCode !== null) {
+      await close();
+      throw new Error(`wrangler dev exited (${wrangler.exitCode}) before it answered`);
+    }
+    try {
+      if ((await fetch(`${base}/api/health`)).ok) break;
+    } catch {
+      // not up yet
+    }
+    if (i > 240) {
+      await close();
+      throw new Error("wrangler dev did not answer within 2 minutes");
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return { base, ocrUrl, argilla, wrangler, close };
+}
+
+/** A random secret kept in a local file, so signed links survive a restart. */
+function localSecret(file: string): string {
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString("hex"), { mode: 0o600 });
+  return readFileSync(file, "utf8").trim();
+}
