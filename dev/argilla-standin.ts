@@ -226,6 +226,14 @@ export async function startArgillaStandin(
       return json(res, 201, created);
     }
     if ((m = route("/api/v1/datasets/:id", "GET"))) return json(res, 200, dataset(m[0]));
+    if ((m = route("/api/v1/datasets/:id", "DELETE"))) {
+      requireRole(user, "owner", "admin");
+      const target = dataset(m[0]);
+      datasets.delete(target.id);
+      for (const map of [fields, questions, metadataProperties]) for (const child of childrenOf(map, target.id)) map.delete(child.id);
+      for (const record of records.values()) if (record.dataset_id === target.id) records.delete(record.id);
+      return json(res, 200, target);
+    }
 
     for (const [segment, map] of [
       ["fields", fields],

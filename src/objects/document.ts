@@ -16,7 +16,7 @@ import { PdfError } from "../pdf/document";
 import { BLANK_INK_RATIO, mediaTypes, type PageImage, type PageImageKind } from "../pdf/page-image";
 import { parsePageRanges, selectPages } from "../pdf/page-ranges";
 import { openSource, type PdfSource } from "../pdf/source";
-import { externalId, pageRecord, upsertRecords } from "../sinks/argilla";
+import { ArgillaError, externalId, pageRecord, upsertRecords } from "../sinks/argilla";
 import { pageImageLink } from "../review-links";
 import { writeRunParquet } from "../sinks/parquet";
 import { runRows, type RunRows } from "../sinks/tables";
@@ -539,8 +539,15 @@ export class Document extends Server<Env> {
       log({ event: "review.sent", documentId: doc.id, run: doc.run_id, outcome: "ok", records: byPage.size, attempt, latencyMs: Date.now() - started });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      const failures = this.store.countReviewFailure();
       log({ event: "review.sent", documentId: doc.id, run: doc.run_id, outcome: "failed", records: 0, attempt, latencyMs: Date.now() - started, error: message });
+      if (error instanceof ArgillaError && !error.retryable && error.status !== 404) {
+        // Argilla refused the records themselves: trying again cannot help. Say so and end.
+        this.finish(`not sent for review: ${message}`);
+        return false;
+      }
+      // A 404: the dataset was deleted or renamed since it was provisioned; look again next time.
+      if (error instanceof ArgillaError && error.status === 404) await this.env.ReviewSync.getByName(config.ARGILLA_DATASET).forget();
+      const failures = this.store.countReviewFailure();
       this.moveDocument("review_retry", `sending pages to Argilla failed (attempt ${failures}): ${message}; retrying`);
       await this.ctx.storage.setAlarm(Date.now() + backoffMs(failures, config.ARGILLA_RETRY_BASE_MS));
       return true;
@@ -550,9 +557,10 @@ export class Document extends Server<Env> {
   }
 
   /** The run's work and outputs are all done: the document ends as its pages did. */
-  private finish(): void {
+  private finish(note?: string): void {
     const doc = this.documentRow()!;
-    this.moveDocument(doc.outcome ?? "done", doc.outcome === "partial" ? partialReason(this.store.pageCounts()) : null);
+    const reasons = [doc.outcome === "partial" ? partialReason(this.store.pageCounts()) : null, note ?? null].filter(Boolean);
+    this.moveDocument(doc.outcome ?? "done", reasons.length ? reasons.join("; ") : null);
   }
 
   private logPersist(

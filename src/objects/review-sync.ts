@@ -59,10 +59,10 @@ export class ReviewSync extends DurableObject<Env> {
     migrate(ctx.storage, schema);
   }
 
-  /** The dataset's ids, provisioning it on first use; `refresh` looks again (it was deleted?). */
-  async dataset(refresh = false): Promise<ReviewDataset> {
+  /** The dataset's ids, provisioning it on first use. */
+  async dataset(): Promise<ReviewDataset> {
     const [known] = this.sql<{ workspace_id: string; dataset_id: string; question_id: string }>`SELECT * FROM dataset`;
-    if (known && !refresh) return { workspaceId: known.workspace_id, datasetId: known.dataset_id, questionId: known.question_id };
+    if (known) return { workspaceId: known.workspace_id, datasetId: known.dataset_id, questionId: known.question_id };
     // Concurrent callers share one provisioning run.
     this.provisioning ??= provision(this.argilla(), entityLabels).then(
       (found) => {
@@ -76,6 +76,11 @@ export class ReviewSync extends DurableObject<Env> {
       },
     );
     return this.provisioning;
+  }
+
+  /** Drops the kept ids: the next `dataset()` provisions again (the dataset was deleted?). */
+  forget(): void {
+    this.sql`DELETE FROM dataset`;
   }
 
   /** A verified webhook delivery. Throws when the review cannot be stored now (the sender retries). */

@@ -137,6 +137,17 @@ describe("into Argilla", () => {
     expect((await datasetRecords()).filter((r) => r.external_id === externalId(doc.id, 1, 1))).toHaveLength(1);
   });
 
+  it("provisions again when the dataset was deleted in Argilla", async () => {
+    const before = await provision(argilla, entityLabels);
+    // Make sure the document object holds the old ids, then delete the dataset behind its back.
+    await reviewedDocument([331, 439], CERTIFICATE);
+    await api(`/api/v1/datasets/${before.datasetId}`, { method: "DELETE" });
+    const doc = await reviewedDocument([333, 439], CERTIFICATE);
+    const after = await provision(argilla, entityLabels);
+    expect(after.datasetId).not.toBe(before.datasetId);
+    expect((await datasetRecords()).map((r) => r.external_id)).toEqual([externalId(doc.id, 1, 1)]);
+  });
+
   it("waits in review_retry while Argilla is down, then sends", async () => {
     const size: [number, number] = [343, 449];
     await scriptOcr(size[0] * 2, size[1] * 2, [], { content: CERTIFICATE, finishReason: "stop" }, 300);
