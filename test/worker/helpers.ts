@@ -2,7 +2,8 @@ import { exports } from "cloudflare:workers";
 import { env } from "cloudflare:test";
 import jpeg from "jpeg-js";
 import { PDFDocument, StandardFonts, rgb } from "pdf-lib";
-import { expect } from "vitest";
+import { expect, inject } from "vitest";
+import { withWarehouse, type WarehouseOptions } from "../../src/sinks/warehouse";
 import type { DocumentSnapshot } from "../../src/protocol";
 import type { Action, Rule, Stats } from "../../dev/ocr-standin-protocol";
 
@@ -145,4 +146,21 @@ export async function subscribe(doc: Doc) {
       }
     },
   };
+}
+
+/** The test warehouse, as the Worker is configured to reach it. */
+export const warehouse: WarehouseOptions = {
+  url: env.WAREHOUSE_URL,
+  token: inject("warehouseToken"),
+  timeoutMs: 5000,
+  batchBytes: 4 * 1024 * 1024,
+  batchRows: 10_000,
+};
+
+/** Rows of a warehouse query, through the same driver and endpoint the Worker writes with. */
+export async function warehouseQuery<T = Record<string, any>>(sql: string, params: unknown[] = []): Promise<T[]> {
+  const waits: Promise<unknown>[] = [];
+  const rows = await withWarehouse(warehouse, (p) => waits.push(p), async (client) => (await client.query(sql, params)).rows as T[]);
+  await Promise.all(waits);
+  return rows;
 }

@@ -5,25 +5,16 @@ import type { Delivery } from "../../dev/argilla-standin-protocol";
 import { entityLabels } from "../../src/entities/labels";
 import entry from "../../src/index";
 import { externalId, pageRecord, provision, upsertRecords, type ArgillaOptions } from "../../src/sinks/argilla";
-import { withWarehouse, type WarehouseOptions } from "../../src/sinks/warehouse";
-import { fetchDoc, pageDetail, scriptOcr, textPdf, uploadPdf, waitFor, worker, type Doc } from "./helpers";
+import { fetchDoc, pageDetail, scriptOcr, textPdf, uploadPdf, waitFor, warehouseQuery as query, worker, type Doc } from "./helpers";
 
 const argillaUrl = inject("argillaUrl");
 const argilla: ArgillaOptions = { url: argillaUrl, apiKey: inject("argillaApiKey"), workspace: "vessel-docs", dataset: "vessel-entities", timeoutMs: 5000 };
 const secret = inject("argillaWebhookSecret");
-const warehouse: WarehouseOptions = { url: env.WAREHOUSE_URL, token: inject("warehouseToken"), timeoutMs: 5000, batchBytes: 1 << 22, batchRows: 10_000 };
 
 async function api<T = any>(path: string, init: RequestInit = {}): Promise<T> {
   const response = await fetch(`${argillaUrl}${path}`, { ...init, headers: { "x-argilla-api-key": argilla.apiKey, "content-type": "application/json", ...init.headers } });
   expect(response.ok, `${path}: ${response.status}`).toBe(true);
   return response.json();
-}
-
-async function query<T = any>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const waits: Promise<unknown>[] = [];
-  const rows = await withWarehouse(warehouse, (p) => waits.push(p), async (client) => (await client.query(sql, params)).rows as T[]);
-  await Promise.all(waits);
-  return rows;
 }
 
 /** The pages of one document, OCRed as `content` says, finished and sent to Argilla. */

@@ -8,24 +8,8 @@ import type { Document } from "../../src/objects/document";
 import type { DocumentStore } from "../../src/objects/document-store";
 import { parquetKey } from "../../src/sinks/parquet";
 import { runRows } from "../../src/sinks/tables";
-import { withWarehouse, writeRun, type WarehouseOptions } from "../../src/sinks/warehouse";
-import { OPERATOR_KEY, fetchDoc, pageDetail, scriptOcr, snapshot, textPdf, uploadPdf, waitFor, worker, type Doc } from "./helpers";
-
-const warehouse: WarehouseOptions = {
-  url: env.WAREHOUSE_URL,
-  token: inject("warehouseToken"),
-  timeoutMs: 5000,
-  batchBytes: 4 * 1024 * 1024,
-  batchRows: 10_000,
-};
-
-/** Rows of a warehouse query, through the same driver and endpoint the Worker writes with. */
-async function query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const waits: Promise<unknown>[] = [];
-  const rows = await withWarehouse(warehouse, (p) => waits.push(p), async (client) => (await client.query(sql, params)).rows as T[]);
-  await Promise.all(waits);
-  return rows;
-}
+import { withWarehouse, writeRun } from "../../src/sinks/warehouse";
+import { OPERATOR_KEY, fetchDoc, pageDetail, scriptOcr, snapshot, textPdf, uploadPdf, waitFor, warehouse, warehouseQuery as query, worker, type Doc } from "./helpers";
 
 /** What the OCR stand-in answers for a page: an authorised-vessel table with awkward text in it. */
 const TABLE_PAGE =
