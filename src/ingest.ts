@@ -67,6 +67,8 @@ async function ingestObject(
   }
   const documentId = await bulkDocumentId(key, head.etag);
   const stub = env.Document.getByName(documentId);
+  // A duplicate or replayed notification: known already, so do not read the whole file again.
+  if (await stub.snapshot({ kind: "operator" })) return { outcome: "ignored", documentId, reason: "already received" };
   const { created } = await stub.receive({
     id: documentId,
     filename: key.slice(key.lastIndexOf("/") + 1) || key,
