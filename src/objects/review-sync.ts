@@ -49,6 +49,24 @@ interface Submitted {
 
 export type WebhookOutcome = "applied" | "duplicate" | "ignored";
 
+/** One submitted response and its record's suggestions, the same way for webhooks and reconciliation. */
+function review(
+  record: { external_id: string | null; fields: Record<string, unknown> },
+  suggestions: ReadonlyArray<{ question_id: string; value: unknown }>,
+  response: { id: string; updated_at: string; user_id: string; values: Record<string, { value: unknown }> | null },
+  questionId: string,
+): Submitted {
+  return {
+    responseId: response.id,
+    updatedAt: response.updated_at,
+    annotator: response.user_id,
+    externalId: record.external_id!,
+    text: String(record.fields[TEXT_FIELD] ?? ""),
+    suggested: spansOf(suggestions.find((s) => s.question_id === questionId)?.value),
+    submitted: spansOf(response.values?.[SPAN_QUESTION]?.value),
+  };
+}
+
 export class ReviewSync extends DurableObject<Env> {
   private readonly sql: Sql;
   private provisioning: Promise<ReviewDataset> | null = null;
@@ -96,20 +114,8 @@ export class ReviewSync extends DurableObject<Env> {
     if (response.status === "submitted" && response.record.external_id && parseExternalId(response.record.external_id)) {
       const { questionId } = await this.dataset();
       const suggestions = await recordSuggestions(this.argilla(), response.record.id);
-      outcome = (await this.apply(
-        {
-          responseId: response.id,
-          updatedAt: response.updated_at,
-          annotator: response.user.id,
-          externalId: response.record.external_id,
-          text: String(response.record.fields[TEXT_FIELD] ?? ""),
-          suggested: spansOf(suggestions.find((s) => s.question_id === questionId)?.value),
-          submitted: spansOf(response.values?.[SPAN_QUESTION]?.value),
-        },
-        settings(this.env),
-      ))
-        ? "applied"
-        : "duplicate";
+      const submitted = review(response.record, suggestions, { ...response, user_id: response.user.id }, questionId);
+      outcome = (await this.apply(submitted, settings(this.env))) ? "applied" : "duplicate";
     }
     this.sql`INSERT OR IGNORE INTO deliveries (key, at) VALUES (${key}, ${Date.now()})`;
     return outcome;
@@ -132,16 +138,7 @@ export class ReviewSync extends DurableObject<Env> {
         for (const response of record.responses ?? []) {
           if (response.status !== "submitted") continue;
           seen++;
-          const submitted: Submitted = {
-            responseId: response.id,
-            updatedAt: response.updated_at,
-            annotator: response.user_id,
-            externalId: record.external_id,
-            text: String(record.fields[TEXT_FIELD] ?? ""),
-            suggested: spansOf(record.suggestions?.find((s) => s.question_id === questionId)?.value),
-            submitted: spansOf(response.values?.[SPAN_QUESTION]?.value),
-          };
-          if (await this.apply(submitted, config)) applied++;
+          if (await this.apply(review(record, record.suggestions ?? [], response, questionId), config)) applied++;
         }
       }
       if (offset + pageSize >= page.total) break;
