@@ -22,6 +22,10 @@ export interface LocalSystemOptions {
   /** The local OCR engine: real OCR (tesseract) or the instant stand-in. */
   ocrEngine: "tesseract" | "standin";
   ocrStandinLatencyMs?: number;
+  /** Tesseract workers of the local engine (one, as `npm start` runs it, unless more are wanted). */
+  ocrWorkers?: number;
+  /** More Worker vars (name -> value), e.g. a benchmark's upload mode. */
+  vars?: Record<string, string>;
   /** Real services instead of the local ones. */
   ocrUrl?: string;
   warehouseUrl?: string;
@@ -49,7 +53,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const ocr = options.ocrUrl
     ? null
     : options.ocrEngine === "tesseract"
-      ? await startLocalOcr({ workers: 1 })
+      ? await startLocalOcr({ workers: options.ocrWorkers ?? 1 })
       : await startOcrStandin({ latencyMs: options.ocrStandinLatencyMs ?? 150 });
   const ocrUrl = options.ocrUrl ?? ocr!.url;
   log(ocr ? `local OCR engine (${options.ocrEngine}, no GPU) on ${ocrUrl}` : `OCR server: ${ocrUrl}`);
@@ -75,6 +79,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   } else {
     vars.push(`ARGILLA_URL:${options.argillaUrl}`);
   }
+  for (const [name, value] of Object.entries(options.vars ?? {})) vars.push(`${name}:${value}`);
 
   // wrangler's config, state and temp files stay in stateDir: reproducible, nothing global.
   const wrangler = spawn(

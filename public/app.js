@@ -309,7 +309,8 @@ async function openPage(view, n) {
     fetch(`/api/documents/${view.id}/entities?page=${n}`, { headers }).then((r) => r.json()),
   ]);
   const entities = found.entities ?? [];
-  $("#page-title").textContent = `${view.name}, page ${n}: ${page.status ?? "unknown"}${page.path === "text-layer" ? " (text layer)" : ""}`;
+  const read = page.path === "text-layer" ? " (read from its text layer)" : page.pathReason && page.pathReason !== "no text layer" ? ` (OCR: ${page.pathReason})` : "";
+  $("#page-title").textContent = `${view.name}, page ${n}: ${page.status ?? "unknown"}${read}`;
   $("#page-error").textContent = page.error ?? "";
   $("#page-error").hidden = !page.error;
 

@@ -24,6 +24,7 @@ export type LogEvent =
       attempt: number;
       error?: string;
     }
+  | { event: "page.entities"; documentId: string; page: number; entities: number; reason: string }
   | {
       event: "upload.accepted";
       documentId: string;

@@ -13,6 +13,8 @@ export const pageSummary = z.object({
   status: pageStatus,
   /** How the page's text was read: by the OCR model, or from the PDF's own text layer. */
   path: z.enum(["ocr", "text-layer"]).nullable(),
+  /** Why a page went to OCR although the text layer was to be read (no text layer, junk, ...). */
+  pathReason: z.string().nullable(),
   /** Vessel entities found on the page, once it has a result. */
   entities: z.number().int().nonnegative().nullable(),
   attempts: z.number().int().nonnegative(),

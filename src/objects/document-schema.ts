@@ -73,4 +73,7 @@ export const documentMigrations = [
   ALTER TABLE document ADD COLUMN review_run INTEGER;
   ALTER TABLE document ADD COLUMN review_attempts INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE pages ADD COLUMN review_record_id TEXT;`,
+  /* 9: why a page with a text layer was read by OCR instead, and the column labels its tables carry over to the next page (issue 13) */ `
+  ALTER TABLE pages ADD COLUMN path_reason TEXT;
+  ALTER TABLE pages ADD COLUMN carry_json TEXT;`,
 ] as const;

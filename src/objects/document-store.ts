@@ -10,6 +10,7 @@ import type { Block, OffsetRun } from "../ocr/grounding";
 import type { PageImageKind } from "../pdf/page-image";
 import type { DocumentSnapshot, PageSummary } from "../protocol";
 import { documentMigrations } from "./document-schema";
+import { parseCarry, type Carry } from "./header-carry";
 import { canMoveDocument, canMovePage, hasResult, isFinalStage, pageStatuses, type DocumentStage, type PageStatus } from "./lifecycle";
 import { migrate, sqlOf, type Sql } from "./sql";
 
@@ -103,6 +104,10 @@ export type PageRow = {
   ink_ratio: number | null;
   render_tries: number;
   ocr_path: "ocr" | "text-layer" | null;
+  /** Why a page with a text layer went to OCR instead. */
+  path_reason: string | null;
+  /** The column labels the page inherited for a headerless table, and those of its last table (JSON). */
+  carry_json: string | null;
   entities_json: string | null;
   /** The page's record in Argilla (its current run's). */
   review_record_id: string | null;
@@ -179,12 +184,27 @@ export class DocumentStore {
           ocr_ms = ${next.ocr_ms}, ocr_text = ${next.ocr_text}, finish_reason = ${next.finish_reason},
           prompt_tokens = ${next.prompt_tokens}, completion_tokens = ${next.completion_tokens},
           clean_text = ${next.clean_text}, parsed_json = ${next.parsed_json}, ink_ratio = ${next.ink_ratio},
-          render_tries = ${next.render_tries}, ocr_path = ${next.ocr_path}, entities_json = ${next.entities_json},
+          render_tries = ${next.render_tries}, ocr_path = ${next.ocr_path}, path_reason = ${next.path_reason},
+          carry_json = ${next.carry_json}, entities_json = ${next.entities_json},
           review_record_id = ${next.review_record_id}, updated_at = ${now}
         WHERE page = ${page}`;
       return this.appendEvent(now, page, row.status, to, reportedError);
     });
     return { seq, at: now, from: row.status, to, durationMs: now - row.updated_at, row: next, error: reportedError };
+  }
+
+  /**
+   * A page's entities changed without its status changing (a header carried over from the page
+   * before): stored with an event of its own, so subscribers see it in order.
+   */
+  updateEntities(page: number, entitiesJson: string, carryJson: string): Transition<PageStatus> & { row: PageRow } {
+    const row = this.requirePage(page);
+    const now = Date.now();
+    const seq = this.storage.transactionSync(() => {
+      this.query`UPDATE pages SET entities_json = ${entitiesJson}, carry_json = ${carryJson}, updated_at = ${now} WHERE page = ${page}`;
+      return this.appendEvent(now, page, row.status, row.status, null);
+    });
+    return { seq, at: now, from: row.status, to: row.status, durationMs: null, row: { ...row, entities_json: entitiesJson, carry_json: carryJson, updated_at: now } };
   }
 
   /** The pages' work is over: remember how it ended while the outputs are written. */
@@ -251,6 +271,12 @@ export class DocumentStore {
   }
 
   // ---- Reads ----
+
+  /** What page `page` carries over to the next one, if it has a result. */
+  carryOf(page: number): Carry | null {
+    const [row] = this.query<{ status: PageStatus; carry_json: string | null }>`SELECT status, carry_json FROM pages WHERE page = ${page}`;
+    return row && hasResult(row.status) ? parseCarry(row.carry_json) : null;
+  }
 
   document(): DocumentRow | undefined {
     return this.query<DocumentRow>`SELECT * FROM document LIMIT 1`[0];
@@ -369,6 +395,7 @@ export function pageSummary(row: PageRow): PageSummary {
     page: row.page,
     status: row.status,
     path: row.ocr_path,
+    pathReason: row.path_reason,
     entities: row.entities_json === null ? null : (JSON.parse(row.entities_json) as unknown[]).length,
     attempts: row.attempts,
     error: row.error,

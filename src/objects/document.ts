@@ -9,7 +9,7 @@ import { sha256Hex } from "../bytes";
 import { argillaOptions, settings, warehouseOptions, type Settings } from "../config";
 import { log } from "../log";
 import { OcrError, isRunaway, ocrClientOptions, recognisePage } from "../ocr/deepseek";
-import { extractEntities, type Entity } from "../entities/extract";
+import type { Entity } from "../entities/extract";
 import { llmEntities, llmOptions, type LocatedSpan } from "../entities/llm";
 import { parseGrounded } from "../ocr/grounding";
 import { PdfError } from "../pdf/document";
@@ -33,6 +33,7 @@ import {
   type Reader,
   type Transition,
 } from "./document-store";
+import { readPage, relink } from "./header-carry";
 import { hasResult, isFinalStage, ocrOutcome, pageStatuses, type DocumentStage, type PageStatus } from "./lifecycle";
 import type { Outcome } from "./ocr-gate";
 
@@ -344,6 +345,7 @@ export class Document extends Server<Env> {
     const imageKey = pageImageKey(this.documentRow()!.id, row.page, image.kind);
     await this.env.DOCUMENTS_BUCKET.put(imageKey, image.bytes, { httpMetadata: { contentType: mediaTypes[image.kind] } });
     const patch: PagePatch = {
+      path_reason: image.textLayerRejected,
       image_key: imageKey,
       image_kind: image.kind,
       image_width: image.width,
@@ -379,6 +381,7 @@ export class Document extends Server<Env> {
       height: row.image_height!,
       inkRatio: row.ink_ratio ?? 1,
       textLayer: null,
+      textLayerRejected: row.path_reason,
     };
     return { image, patch: {} };
   }
@@ -453,12 +456,29 @@ export class Document extends Server<Env> {
         ...(result.error ? { error: result.error } : {}),
       });
     }
+    // A table continuing the previous page's without its header reads its columns by that header.
+    const before = page > 1 ? this.store.carryOf(page - 1) : null;
+    const { entities, carry } = readPage(parsed.text, parsed.blocks, page, spans, before?.last ?? null);
     return {
       ocr_text: raw,
       clean_text: parsed.text,
       parsed_json: JSON.stringify({ blocks: parsed.blocks, offsets: parsed.offsets }),
-      entities_json: JSON.stringify(extractEntities(parsed.text, parsed.blocks, page, spans)),
+      entities_json: JSON.stringify(entities),
+      carry_json: JSON.stringify(carry),
     };
+  }
+
+  /**
+   * Pages finish out of order: once all have settled, each headerless table reads its columns by
+   * the header of the page before it as that page now stands, and subscribers hear of the pages
+   * whose entities changed.
+   */
+  private carryHeaders(): void {
+    for (const { page, entities, carry } of relink(this.store.pages())) {
+      const { seq, at, from, row } = this.store.updateEntities(page, JSON.stringify(entities), JSON.stringify(carry));
+      log({ event: "page.entities", documentId: this.documentRow()!.id, page, entities: entities.length, reason: `column header carried over from page ${page - 1}` });
+      this.broadcastEvent({ type: "page", seq, at: new Date(at).toISOString(), from, page: pageSummary(row), entities });
+    }
   }
 
   /**
@@ -621,6 +641,7 @@ export class Document extends Server<Env> {
         await this.ctx.storage.deleteAlarm();
         return;
       }
+      this.carryHeaders();
       this.store.finishRun(outcome, Date.now());
       this.moveDocument("persisting");
       await this.ctx.storage.setAlarm(Date.now());
@@ -721,6 +742,8 @@ const freshPage: PagePatch = {
   parsed_json: null,
   ink_ratio: null,
   ocr_path: null,
+  path_reason: null,
+  carry_json: null,
   entities_json: null,
   review_record_id: null,
 };

@@ -27,6 +27,8 @@ export interface Table {
   rows: TableCell[][];
   /** Whether the first row names the columns. */
   hasHeader: boolean;
+  /** How many leading rows name the columns (a group header over its sub-headers makes two). */
+  headerRows: number;
 }
 
 export interface Block {
@@ -274,7 +276,7 @@ function emitContent(raw: string, from: number, to: number, out: CleanText): Tab
         const name = tag[2].toLowerCase();
         const attributes = tag[3] ?? "";
         if (name === "table" && !closing && !table) {
-          table = { rows: [], hasHeader: false };
+          table = { rows: [], hasHeader: false, headerRows: 0 };
           if (out.position > 0 && !out.endsWith("\n")) out.stand("\n", i);
         } else if (table && name === "thead") {
           inHead = !closing;
@@ -322,6 +324,8 @@ function emitContent(raw: string, from: number, to: number, out: CleanText): Tab
     const first = table.rows[0];
     table.hasHeader = !!first && (first.some((c) => c.header) || looksLikeHeader(table.rows));
     if (table.hasHeader) for (const c of first) c.header = true;
+    const marked = table.rows.findIndex((row) => !row.every((c) => c.header));
+    table.headerRows = table.hasHeader ? Math.max(1, marked === -1 ? table.rows.length : marked) : 0;
   }
   return table;
 }

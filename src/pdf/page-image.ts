@@ -14,6 +14,8 @@ export interface PageImage {
   inkRatio: number;
   /** The page's own text as grounded markdown, when asked for and usable (born-digital pages). */
   textLayer: string | null;
+  /** When the text layer was asked for but not used: why. */
+  textLayerRejected: string | null;
 }
 
 /** Below this share of dark pixels a page has nothing to read (a lone page number has ~0.0002). */
@@ -21,6 +23,8 @@ export const BLANK_INK_RATIO = 0.00005;
 
 /** Resolution of the thumbnail that measures ink on a passed-through scan. */
 const THUMBNAIL_DPI = 24;
+/** Resolution it takes to tell whether a scan's invisible OCR text sits on its ink. */
+const TEXT_CHECK_DPI = 72;
 
 export const mediaTypes: Record<PageImageKind, string> = { png: "image/png", jpeg: "image/jpeg" };
 
@@ -38,8 +42,8 @@ export async function pageImage(
   const jpeg = fullPageJpeg(pdf, index);
   const single = singlePage ?? (await extractPage(pdf, index));
   if (jpeg) {
-    const { inkRatio, textLayer } = await renderPage(single, THUMBNAIL_DPI, { withText: options.withText });
-    return { kind: "jpeg", ...jpeg, inkRatio, textLayer };
+    const { inkRatio, textLayer, textLayerRejected } = await renderPage(single, options.withText ? TEXT_CHECK_DPI : THUMBNAIL_DPI, { withText: options.withText });
+    return { kind: "jpeg", ...jpeg, inkRatio, textLayer, textLayerRejected };
   }
   return { kind: "png", ...(await renderPage(single, dpi, options)) };
 }

@@ -1,8 +1,12 @@
 import { PDFiumLibrary, type PDFiumDocument, type PDFiumPage } from "@hyzyla/pdfium";
 import pdfiumWasm from "@hyzyla/pdfium/pdfium.wasm";
 import { encode } from "fast-png";
+import { groundedMarkdown } from "../layout/grounded";
+import type { Rect } from "../layout/geometry";
+import { layoutPage } from "../layout/page";
 import { PdfError } from "./document";
-import { textLayer } from "./text-layer";
+import { readTextLayer, type TextLayer } from "./text-layer";
+import { judgeTextLayer } from "./text-layer-check";
 
 export interface RenderedPage {
   bytes: Uint8Array;
@@ -12,6 +16,8 @@ export interface RenderedPage {
   inkRatio: number;
   /** The page's own text as grounded markdown, when asked for and worth using. */
   textLayer: string | null;
+  /** When the text layer was asked for but not used: why (shown on the page). */
+  textLayerRejected: string | null;
 }
 
 export interface RenderOptions {
@@ -107,20 +113,59 @@ async function renderNow(page: PDFiumPage, dpi: number, { maxPixels = DEFAULT_MA
   if (Math.floor(originalWidth * scale) < 1 || Math.floor(originalHeight * scale) < 1) {
     throw new PdfError(`the page is ${Math.round(originalWidth)} x ${Math.round(originalHeight)} pt, too thin to render`);
   }
-  const layer = withText ? textLayer(page) : null;
+  const layer = withText ? readTextLayerSafely(page) : null;
   let inkRatio = 0;
+  let verdict: ReturnType<typeof judgeTextLayer> | null = null;
   const rendered = await page.render({
     scale,
     colorSpace: "Gray",
     render: async ({ data, width, height }) => {
       inkRatio = darkShare(data);
+      // The pixels are at hand only now: an invisible OCR layer is checked against them here.
+      if (withText) verdict = judgeTextLayer(layer, (rect) => darkShareIn(data, width, height, rect, width / originalWidth));
       return encode({ width, height, data, channels: 1, depth: 8 });
     },
   });
-  return { bytes: rendered.data, width: rendered.width, height: rendered.height, inkRatio, textLayer: layer };
+  const checked = verdict as ReturnType<typeof judgeTextLayer> | null;
+  return {
+    bytes: rendered.data,
+    width: rendered.width,
+    height: rendered.height,
+    inkRatio,
+    textLayer: checked?.usable && layer ? textLayerMarkdown(layer) : null,
+    textLayerRejected: checked && !checked.usable ? checked.reason : null,
+  };
 }
+
+/** A text layer PDFium cannot read is no text layer: the page goes to OCR. */
+function readTextLayerSafely(page: PDFiumPage): TextLayer | null {
+  try {
+    return readTextLayer(page);
+  } catch {
+    return null;
+  }
+}
+
+/** The text layer as the OCR model would have written the page: blocks, tables, boxes. */
+export function textLayerMarkdown(layer: TextLayer): string {
+  const blocks = layoutPage({ words: layer.words, rulings: layer.rulings });
+  return groundedMarkdown(blocks, { imageWidth: layer.display.width, imageHeight: layer.display.height, toImage: layer.toDisplay });
+}
+
 function darkShare(gray: Uint8Array): number {
   let dark = 0;
   for (let i = 0; i < gray.length; i++) if (gray[i] < 128) dark++;
   return gray.length ? dark / gray.length : 0;
+}
+
+/** Share of dark pixels inside a rectangle of the displayed page (points), `scale` pixels a point. */
+function darkShareIn(gray: Uint8Array, width: number, height: number, rect: Rect, scale: number): number {
+  const x0 = Math.max(0, Math.floor(rect.x0 * scale));
+  const x1 = Math.min(width, Math.ceil(rect.x1 * scale));
+  const y0 = Math.max(0, Math.floor(rect.y0 * scale));
+  const y1 = Math.min(height, Math.ceil(rect.y1 * scale));
+  let dark = 0;
+  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) if (gray[y * width + x] < 128) dark++;
+  const area = (x1 - x0) * (y1 - y0);
+  return area > 0 ? dark / area : 0;
 }

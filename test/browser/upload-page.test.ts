@@ -13,6 +13,7 @@ import { PDFDocument } from "pdf-lib";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalSystem, type LocalSystem } from "../../dev/local-system.ts";
+import { freePort } from "../../dev/free-port.ts";
 
 const SCREENSHOTS = resolve(import.meta.dirname, "../../test-output/screenshots");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -203,13 +204,6 @@ describe("the upload page", () => {
   });
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** A TCP proxy to the Worker; `cut` drops every connection and refuses new ones for a while. */
 async function startProxy(target: number) {

@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { llmRequest, locate } from "../../src/entities/llm";
 import { extractEntities, flagAlpha3, imoCheckDigitValid, isoDate, labelForHeader, mmsiCountry } from "../../src/entities/extract";
 import { parseGrounded } from "../../src/ocr/grounding";
+import type { PageRow } from "../../src/objects/document-store";
+import { readPage, relink } from "../../src/objects/header-carry";
 import { fetchDoc, scriptOcr, subscribe, textPdf, uploadPdf, waitFor } from "./helpers";
 
 const page = { width: 1000, height: 1000 };
@@ -284,5 +286,47 @@ describe("ports, RFMO ids and gear", () => {
       ["FISHING_GEAR_TYPE", "purse seine"],
     ]);
     for (const e of entities) expect(text.slice(e.start, e.end)).toBe(e.text);
+  });
+});
+
+describe("a table that runs over pages", () => {
+  const page = { width: 1000, height: 1000 };
+  const header = "<tr><td>Vessel Name</td><td>Flag</td><td>IRCS</td><td>Owner</td></tr>";
+  const rows = (names: string[]) => names.map((n, i) => `<tr><td>${n}</td><td>Fiji</td><td>3DN${6870 + i}</td><td>${n} FISHING LTD</td></tr>`).join("");
+  const table = (body: string) => `<|ref|>table<|/ref|><|det|>[[0,0,999,999]]<|/det|>\n<table>${body}</table>`;
+  const row = (n: number, raw: string, carry: unknown): PageRow => {
+    const parsed = parseGrounded(raw, page);
+    return {
+      page: n,
+      status: "done",
+      clean_text: parsed.text,
+      parsed_json: JSON.stringify({ blocks: parsed.blocks, offsets: parsed.offsets }),
+      entities_json: JSON.stringify(readPage(parsed.text, parsed.blocks, n, [], null).entities),
+      carry_json: JSON.stringify(carry),
+    } as PageRow;
+  };
+
+  it("reads a page without the header by the header of the page before, once that page is known", () => {
+    const first = parseGrounded(table(header + rows(["SEIN 1", "SEIN 2"])), page);
+    const read1 = readPage(first.text, first.blocks, 1, [], null);
+    // Page 2 finished first, knowing nothing of page 1: its names and owners were not read.
+    const second = row(2, table(rows(["SEIN 3", "SEIN 4"])), { inherited: null, last: null });
+    expect(JSON.parse(second.entities_json!).filter((e: any) => e.label === "VESSEL_NAME")).toHaveLength(0);
+    const pages = [{ ...row(1, table(header + rows(["SEIN 1", "SEIN 2"])), read1.carry) }, second];
+    const changed = relink(pages);
+    expect(changed.map((c) => c.page)).toEqual([2]);
+    expect(changed[0].entities.filter((e) => e.label === "VESSEL_NAME").map((e) => e.value)).toEqual(["SEIN 3", "SEIN 4"]);
+    expect(changed[0].entities.filter((e) => e.label === "OWNER_NAME")).toHaveLength(2);
+    // Read again with what it now knows, nothing changes.
+    const settled = pages.map((p) => (p.page === 2 ? { ...p, entities_json: JSON.stringify(changed[0].entities), carry_json: JSON.stringify(changed[0].carry) } : p));
+    expect(relink(settled)).toEqual([]);
+  });
+
+  it("does not carry a header over a page that has its own, or to a table of another shape", () => {
+    const own = row(2, table(header + rows(["SEIN 5"])), { inherited: null, last: null });
+    const other = row(3, table("<tr><td>A</td><td>B</td></tr><tr><td>1</td><td>2</td></tr>"), { inherited: null, last: null });
+    const first = parseGrounded(table(header + rows(["SEIN 1"])), page);
+    const pages = [row(1, table(header + rows(["SEIN 1"])), readPage(first.text, first.blocks, 1, [], null).carry), own, other];
+    expect(relink(pages)).toEqual([]);
   });
 });

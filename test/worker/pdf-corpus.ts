@@ -3,6 +3,7 @@
  * get: a page image of the right kind and shape, or a clear reason for the document or the page.
  */
 import jpeg from "jpeg-js";
+import { handWritten } from "./raw-pdf.ts";
 import { PDFDocument, PDFName, PDFNumber, PDFRawStream, StandardFonts, degrees, rgb } from "pdf-lib";
 
 export type PageOutcome =
@@ -74,19 +75,6 @@ async function imageWithFilter(filter: string | string[], data = ascii("not real
 }
 
 /** Hand-written PDF text with a correct xref table, from numbered object bodies. */
-function handWritten(objects: string[], trailerExtra = "", root = 1): Uint8Array {
-  let text = "%PDF-1.7\n%\xe2\xe3\xcf\xd3\n";
-  const offsets: number[] = [];
-  objects.forEach((body, i) => {
-    offsets.push(text.length);
-    text += `${i + 1} 0 obj\n${body}\nendobj\n`;
-  });
-  const xref = text.length;
-  text += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-  for (const offset of offsets) text += `${String(offset).padStart(10, "0")} 00000 n \n`;
-  text += `trailer\n<< /Size ${objects.length + 1} /Root ${root} 0 R ${trailerExtra}>>\nstartxref\n${xref}\n%%EOF\n`;
-  return Uint8Array.from(text, (c) => c.charCodeAt(0));
-}
 
 const simplePage = (contents = "") => [
   "<< /Type /Catalog /Pages 2 0 R >>",

@@ -70,7 +70,8 @@ describe("born-digital pages", () => {
     const page = await pageDetail(doc, 2);
     // Lines 20 pt apart in 10 pt type are double-spaced: paragraphs of their own.
     expect(page.ocr.text).toBe("Vessel list page 2\n\nIMO 907470 NAME OF VESSEL 2-0\n\nIMO 907471 NAME OF VESSEL 2-1");
-    expect(page.ocr.blocks.map((b: any) => b.label)).toEqual(["text", "text", "text"]);
+    // The 14 pt heading over 10 pt lines is a title, as DeepSeek-OCR would call it.
+    expect(page.ocr.blocks.map((b: any) => b.label)).toEqual(["title", "text", "text"]);
     // The title sits 40 pt below the top of a 521 pt page: about 8% down the image.
     const [x1, y1, x2, y2] = page.ocr.blocks[0].boxes[0];
     expect(x1 / page.imageWidth).toBeCloseTo(20 / 421, 1);
@@ -111,7 +112,7 @@ describe("born-digital pages", () => {
 });
 
 describe("born-digital tables", () => {
-  it("go to OCR, which returns the table itself, instead of being read as loose lines", async () => {
+  it("are read as tables from their own text layer, not sent to OCR", async () => {
     const pdf = await PDFDocument.create();
     const font = await pdf.embedFont(StandardFonts.Helvetica);
     const page = pdf.addPage([842, 595]);
@@ -119,7 +120,10 @@ describe("born-digital tables", () => {
     rows.forEach((row, r) => row.forEach((cell, c) => page.drawText(cell, { x: 40 + c * 190, y: 540 - r * 22, size: 10, font })));
     const response = await upload(await pdf.save(), { "content-type": "application/pdf" }, "?text_layer=auto");
     const body = await response.json<any>();
-    const end = await waitFor({ id: body.id, token: body.token });
-    expect(end.pages.map((p) => p.path)).toEqual(["ocr"]);
+    const doc = { id: body.id, token: body.token };
+    const end = await waitFor(doc);
+    expect(end.pages.map((p) => p.path)).toEqual(["text-layer"]);
+    const table = (await pageDetail(doc, 1)).ocr.blocks.find((b: any) => b.table).table;
+    expect(table.rows.map((row: any[]) => row.map((cell) => cell.text))).toEqual(rows);
   });
 });

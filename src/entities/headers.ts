@@ -1,0 +1,84 @@
+/**
+ * A table's column header -> the label its cells carry, in the words lists use in English, French
+ * and Spanish ("IMO No.", "Lloyd's/IMO", "Call sign", "IRCS", "Indicatif d'appel", "Distintivo de
+ * llamada", "Name of vessel", "Nom du navire", "Nombre del buque", "Flag", "Pavillon", "Pabellón",
+ * "Owner", "Propriétaire", "Armador", ...). Words are matched, not whole headers, so "Vessel's
+ * name (as registered)" works as well as "NAME"; a qualifier that makes a column something else
+ * ("Previous name", "Owner address", "Built in country") is checked first.
+ *
+ * null: the header names something that is not one of our labels (or nothing we know).
+ */
+
+/** Lower case, no accents, punctuation and underscores as spaces: "Pabellón_" -> "pabellon". */
+export function normaliseHeader(header: string): string {
+  return header
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9#]+/g, " ")
+    .trim();
+}
+
+type Rule = [pattern: RegExp, label: string | null];
+
+/** In order: the first that matches decides. */
+const rules: Rule[] = [
+  // Columns about something else than the vessel's own identity.
+  [/\b(previous|former|old|last|ancien\w*|precedent\w*|anterior\w*)\b.*\b(name|nom|nombre)s?\b/, "PREVIOUS_NAME"],
+  [/\b(previous|former|old|last|ancien\w*|precedent\w*|anterior\w*)\b.*\b(flag|pavillon|bandera|pabellon)s?\b/, "PREVIOUS_FLAG"],
+  [/\b(previous|former|old|last|ancien\w*|precedent\w*|anterior\w*)\b/, null],
+  [/\bbeneficial\b.*\b(address|adresse|direccion)\b/, null],
+  [/\b(owner|owners|proprietaire|propietario|armador)\b.*\b(address|adresse|direccion)\b|\b(address|adresse|direccion)\b.*\b(owner|proprietaire|propietario)\b/, "OWNER_ADDRESS"],
+  [/\b(address|adresse|direccion|domicile|domicilio)\b/, null],
+  [/\b(built|build|construction|construccion|shipyard|builder|chantier|astillero)\b.*\b(country|pays|pais|place|lieu|lugar)\b/, null],
+  [/\b(nationality|nationalite|nacionalidad)\b/, null],
+  [/\b(master|captain|capitaine|capitan|patron|skipper)\b/, null],
+  [/\b(beneficial)\b/, "BENEFICIAL_OWNER"],
+  // Identifiers.
+  [/\bmmsi\b/, "MMSI"],
+  [/\b(imo|omi|lloyds?|lr)\b/, "IMO_NUMBER"],
+  [/\b(ircs|call ?signs?|callsign|radio call|indicatif|distintivo|indicativo|senal (distintiva|de llamada))\b/, "IRCS_CALL_SIGN"],
+  [/\bcfr\b/, "EU_CFR_NUMBER"],
+  // Where it is registered, and under which numbers.
+  [/\b(port of regist\w*|home port|registration port|port d (attache|immatriculation)|puerto (de )?(matricula|registro|base))\b/, "REGISTRATION_PORT"],
+  [/^(port|port name|puerto)$/, "REGISTRATION_PORT"],
+  [/\b(iotc number|wcpfc (id|vid)|ffa id|npfc vessel id|vds reg no|vessel id|rfmo (id|number)|authori[sz]ation (no|number)|numero d autorisation)\b/, "AUTHORIZATION_NUMBER"],
+  [/\b(regno|reg no|reg num|registration (no|number|num)|registry (no|number)|national registr\w*|immatriculation|matricula|numero de registro)\b/, "NATIONAL_REGISTRY_NUMBER"],
+  [/\b(licen[cs]e|licencia|permis|permit)\b.*\b(no|number|num|numero)\b/, "LICENSE_NUMBER"],
+  // The flag: "Flag", "Flag State Code", "countryId", "Pavillon", "Estado de pabellón".
+  [/\b(flag|flags|pavillon|bandera|pabellon|abanderamiento|countryid|country id|country code|flag country)\b/, "FLAG_STATE"],
+  [/^(country|pays|pais|state|etat|estado)( code| name)?$/, "FLAG_STATE"],
+  // Who owns and runs it.
+  [/\b(owner|owners|proprietaire|proprietaires|propietario|propietarios|armateur|armador|shipowner)\b/, "OWNER_NAME"],
+  [/\b(operator|operating company|exploitant|operador|armement)\b/, "OPERATOR_NAME"],
+  [/\b(charterer|affreteur|fletador)\b/, "CHARTER_COMPANY"],
+  [/^registrant( name)?$/, "OPERATOR_NAME"],
+  // What it is.
+  [/\b(gears?|fishing method|method of fishing|engins?|arte|artes|metier)\b/, "FISHING_GEAR_TYPE"],
+  [/\b(vessel (type|kind)|type of vessel|ship type|type de navire|tipo de (buque|barco)|vessel kind name)\b/, "VESSEL_TYPE"],
+  [/^(type|type name|tipo)$/, "VESSEL_TYPE"],
+  [/\b(gt|grt|gross tonnage|gross register|gross weight|tonnage|jauge|arqueo|tonelaje)\b/, "TONNAGE"],
+  [/\b(loa|length|longueur|eslora)\b/, "LENGTH"],
+  [/\b(power|kw|puissance|potencia|hp)\b/, "ENGINE_POWER"],
+  [/\b(year (of )?(built|build|construction)|built in year|build year|annee de construction|ano de construccion)\b/, "BUILD_YEAR"],
+  [/\b(valid|validity|validite|validez|starts?|ends?|expiry|expiration|from|to|until|desde|hasta)\b/, "VALIDITY_PERIOD"],
+  // The vessel's name comes last: "Owner name" and "Port name" were taken above.
+  [/\b(vessel|vessels|ship|ships|navire|navires|buque|buques|barco|embarcacion|bateau)\b.*\b(name|nom|nombre)\b/, "VESSEL_NAME"],
+  [/\b(name|nom|nombre)\b.*\b(vessel|ship|navire|buque|barco|embarcacion|bateau)\b/, "VESSEL_NAME"],
+  [/^(vessel|vessel name|name|nom|nombre|navire|buque|ship|ship name)$/, "VESSEL_NAME"],
+];
+
+/** The label a column's header gives its cells, or null. */
+export function labelForHeader(header: string): string | null {
+  return ruleFor(header)?.[1] ?? null;
+}
+
+/** Whether the header says what its column is (even if that is none of our labels): "Built in country" does, "Xq;8" does not. */
+export function headerKnown(header: string): boolean {
+  return ruleFor(header) !== undefined;
+}
+
+function ruleFor(header: string): Rule | undefined {
+  const text = normaliseHeader(header);
+  return text ? rules.find(([pattern]) => pattern.test(text)) : undefined;
+}

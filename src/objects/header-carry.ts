@@ -1,0 +1,52 @@
+/**
+ * A list's table runs over many pages, often with its header on the first one only: each page's
+ * last table's column labels carry over to the next page, whose first table, if it has no header,
+ * reads its columns by them. Pages finish out of order, so once every page has settled the
+ * document walks its pages in order and reads again each page whose inheritance has changed.
+ */
+import { readEntities, type ColumnLabels } from "../entities/extract";
+import { headerRowsOf } from "../entities/tables";
+import type { LocatedSpan } from "../entities/llm";
+import type { Block } from "../ocr/grounding";
+import type { Entity } from "../protocol";
+import type { PageRow } from "./document-store";
+import { hasResult } from "./lifecycle";
+
+export interface Carry {
+  /** What the page's first table inherited (null: nothing, or it had a header of its own). */
+  inherited: ColumnLabels | null;
+  /** The labels of its last table, for the next page. */
+  last: ColumnLabels | null;
+}
+
+export function parseCarry(json: string | null): Carry | null {
+  return json ? (JSON.parse(json) as Carry) : null;
+}
+
+/** A page's entities and what it carries, reading its columns by `inherited` where it has no header. */
+export function readPage(text: string, blocks: readonly Block[], page: number, spans: readonly LocatedSpan[], inherited: ColumnLabels | null): { entities: Entity[]; carry: Carry } {
+  const { entities, lastTable, inheritedUsed } = readEntities(text, blocks, page, spans, inherited);
+  return { entities, carry: { inherited: inheritedUsed ? inherited : null, last: lastTable } };
+}
+
+/** The pages (in order) whose entities change once each inherits from the page before it as it now is. */
+export function relink(pages: readonly PageRow[]): Array<{ page: number; entities: Entity[]; carry: Carry }> {
+  const changed: Array<{ page: number; entities: Entity[]; carry: Carry }> = [];
+  let previous: { page: number; carry: Carry | null } | null = null;
+  for (const row of pages) {
+    const inherited = previous?.page === row.page - 1 ? (previous.carry?.last ?? null) : null;
+    let carry = parseCarry(row.carry_json);
+    const parsed = hasResult(row.status) && row.clean_text !== null && row.parsed_json !== null ? (JSON.parse(row.parsed_json) as { blocks: Block[] }) : null;
+    const first = parsed?.blocks.find((block) => block.table)?.table;
+    // Only a page that starts with a headerless table can read differently now.
+    if (parsed && first && headerRowsOf(first) === 0) {
+      const stored = row.entities_json ? (JSON.parse(row.entities_json) as Entity[]) : [];
+      const spans = stored.filter((e) => e.source === "llm").map((e) => ({ label: e.label, start: e.start, end: e.end }));
+      const read = readPage(row.clean_text!, parsed.blocks, row.page, spans, inherited);
+      if (JSON.stringify(read.entities) !== JSON.stringify(stored) || JSON.stringify(read.carry) !== row.carry_json) changed.push({ page: row.page, ...read });
+      carry = read.carry;
+    }
+    previous = hasResult(row.status) ? { page: row.page, carry } : null;
+  }
+  return changed;
+}
