@@ -7,14 +7,12 @@
  *
  *   node bench/tables.ts [--split tune|heldout] [--path born-digital|scanned] [--layout NAME] [--misses]
  */
-import { createHash } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { startLocalSystem, type LocalSystem } from "../dev/local-system.ts";
+import { eachConcurrently, processDocument, startBenchSystem, type BenchSystem } from "./harness/system.ts";
 import { buildCorpus, type EvalDocument } from "./lists/corpus.ts";
 import { addCounts, emptyCounts, figures, measureEntities, measureTables, type Counts, type FoundEntity, type Miss } from "./lists/measure.ts";
-import { freePort } from "../dev/free-port.ts";
 
 const { values: args } = parseArgs({
   options: { split: { type: "string" }, path: { type: "string" }, layout: { type: "string" }, misses: { type: "boolean", default: false } },
@@ -24,17 +22,7 @@ const out = resolve(import.meta.dirname, "results/tables");
 rmSync(resolve(out, "state"), { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
-const KEY = "bench-upload-key-7a41";
-const system = await startLocalSystem({
-  port: await freePort(),
-  stateDir: resolve(out, "state"),
-  ocrEngine: "tesseract",
-  // More tesseract workers only make the run shorter; each page is read the same way.
-  ocrWorkers: 2,
-  stdio: process.env.BENCH_VERBOSE ? "inherit" : "ignore",
-  // An operator key: backfills are operators' work, and operators are not rate-limited.
-  vars: { OPERATOR_KEY_HASHES: createHash("sha256").update(KEY).digest("hex") },
-});
+const system = await startBenchSystem(out, "bench-upload-key-7a41");
 
 try {
   for (const split of splits) {
@@ -61,31 +49,14 @@ interface Result {
   stage: string;
 }
 
-async function runAll(system: LocalSystem, docs: EvalDocument[], concurrency: number): Promise<Map<string, Result>> {
+async function runAll(system: BenchSystem, docs: EvalDocument[], concurrency: number): Promise<Map<string, Result>> {
   const results = new Map<string, Result>();
-  const queue = [...docs];
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      for (let doc = queue.shift(); doc; doc = queue.shift()) results.set(doc.id, await runOne(system, doc));
-    }),
-  );
+  await eachConcurrently(docs, concurrency, async (doc) => void results.set(doc.id, await runOne(system, doc)));
   return results;
 }
 
-async function runOne(system: LocalSystem, doc: EvalDocument): Promise<Result> {
-  const upload = await fetch(`${system.base}/api/documents?filename=${doc.id}.pdf`, {
-    method: "POST",
-    body: Buffer.from(doc.pdf),
-    headers: { "content-type": "application/pdf", authorization: `Bearer ${KEY}` },
-  });
-  if (upload.status !== 202) throw new Error(`${doc.id}: upload answered ${upload.status}: ${await upload.text()}`);
-  const { id, token } = (await upload.json()) as { id: string; token: string };
-  const get = async (path: string) => (await fetch(`${system.base}/api/documents/${id}${path}`, { headers: { authorization: `Bearer ${token}` } })).json() as Promise<any>;
-  let snapshot = await get("");
-  for (const started = Date.now(); !["done", "partial", "failed", "cancelled"].includes(snapshot.stage); snapshot = await get("")) {
-    if (Date.now() - started > 600_000) throw new Error(`${doc.id}: not finished after 10 minutes (${snapshot.stage})`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
+async function runOne(system: BenchSystem, doc: EvalDocument): Promise<Result> {
+  const { snapshot, get } = await processDocument(system, doc.id, doc.pdf);
   const tables: string[][] = [];
   for (const page of snapshot.pages) {
     const detail = await get(`/pages/${page.page}`);

@@ -16,6 +16,29 @@ export function callSignCountries(callSign: string): string[] {
   return [...new Set(series.filter((s) => key >= s.from && key <= s.to && s.alpha3).map((s) => s.alpha3))];
 }
 
+/**
+ * Territories that use their parent state's series: the Faroes and Greenland Denmark's (OW, OX,
+ * OY), French overseas collectivities France's, Taiwan China's (ITU allocates B to China). A call
+ * sign from the parent's series on such a flag is expected, not a disagreement.
+ */
+const PARENT_SERIES: Record<string, string> = {
+  FRO: "DNK", GRL: "DNK",
+  SPM: "FRA", PYF: "FRA", NCL: "FRA", WLF: "FRA", REU: "FRA", MYT: "FRA", GLP: "FRA", MTQ: "FRA", GUF: "FRA", BLM: "FRA", MAF: "FRA", ATF: "FRA",
+  TWN: "CHN", HKG: "CHN", MAC: "CHN",
+  GUM: "USA", PRI: "USA", ASM: "USA", VIR: "USA", MNP: "USA", UMI: "USA",
+  BMU: "GBR", CYM: "GBR", FLK: "GBR", GIB: "GBR", IMN: "GBR", JEY: "GBR", GGY: "GBR", MSR: "GBR", TCA: "GBR", VGB: "GBR", AIA: "GBR", SHN: "GBR", PCN: "GBR", IOT: "GBR", SGS: "GBR",
+  ABW: "NLD", CUW: "NLD", SXM: "NLD", BES: "NLD",
+  COK: "NZL", NIU: "NZL", TKL: "NZL",
+  NFK: "AUS", CXR: "AUS", CCK: "AUS", HMD: "AUS",
+  SJM: "NOR", ALA: "FIN",
+};
+
+/** Whether a call sign fits a flag: its series is the flag's, or the parent state's of a territory. */
+export function callSignFitsFlag(callSign: string, flag: string): boolean {
+  const allocated = callSignCountries(callSign);
+  return !allocated.length || allocated.includes(flag) || (PARENT_SERIES[flag] !== undefined && allocated.includes(PARENT_SERIES[flag]));
+}
+
 /** Whether the call sign begins with a series ITU has allocated to a state. */
 export function callSignAllocated(callSign: string): boolean {
   return callSignCountries(callSign).length > 0;

@@ -9,9 +9,10 @@
  */
 import type { Block } from "../ocr/grounding";
 import type { Entity } from "../protocol";
-import { callSignCountries } from "./call-signs";
+import { callSignFitsFlag } from "./call-signs";
 import { checkableLabels } from "./labels";
 import type { LocatedSpan } from "./llm";
+import { ENUMERATION } from "./forms";
 import { textRules } from "./rules";
 import { tableEntities, type Candidate, type ColumnLabels } from "./tables";
 import { mmsiCountry, validate } from "./values";
@@ -39,10 +40,36 @@ export function readEntities(text: string, blocks: readonly Block[], page: numbe
   // Inside a table, its headers say what a cell is; free-text rules would read "IRCS<tab>IMO" as a call sign.
   const tables = blocks.filter((block) => block.table);
   const inTable = (c: Candidate) => tables.some((block) => c.start >= block.start && c.end <= block.end);
-  candidates.push(...textRules(text).filter((c) => !inTable(c)));
+  candidates.push(...textRules(unwrapped(text)).filter((c) => !inTable(c)));
   candidates.push(...fromModel(text, llmSpans, candidates));
   flagMismatches(candidates);
   return { entities: finish(text, candidates), lastTable: last, inheritedUsed };
+}
+
+/**
+ * The text with the line breaks that only wrap a sentence (a line that runs to the margin, with no
+ * full stop at its end, before a line that starts no field) read as spaces, so a cue and its value
+ * on two lines ("... flying the flag of\nPanama") meet. One character for one: every offset
+ * stays the clean text's.
+ */
+export function unwrapped(text: string): string {
+  const lines = text.split("\n");
+  const longest = Math.max(0, ...lines.map((line) => line.length));
+  if (longest < 40) return text;
+  let out = "";
+  lines.forEach((line, i) => {
+    out += line;
+    if (i === lines.length - 1) return;
+    const next = lines[i + 1];
+    const wraps =
+      line.length >= longest * 0.7 &&
+      !/[.:;!?。]["”»)]?\s*$/.test(line) &&
+      next.trim() !== "" &&
+      !ENUMERATION.test(next) &&
+      !/^\s*(?:\p{Lu}[\p{Lu}\s/]{3,}\s|\p{Lu}[\p{L}'’]*(?:\s[\p{L}'’()]+){0,5}\s*[:;|])/u.test(next);
+    out += wraps ? " " : "\n";
+  });
+  return out;
 }
 
 /** The page's entities (without a previous page to inherit from). */
@@ -64,15 +91,14 @@ function flagMismatches(candidates: Candidate[]): void {
     const flag = flags[0].value;
     const mmsis = entities.filter((c) => c.label === "MMSI");
     const callSigns = entities.filter((c) => c.label === "IRCS_CALL_SIGN" && !c.flags.includes("ircs_series_unknown"));
-    if (record === null && (mmsis.length > 1 || callSigns.length > 1)) continue;
+    // Outside tables, a page about one vessel: one MMSI and one call sign (read by more than one rule, perhaps).
+    const distinct = (items: Candidate[]) => new Set(items.map((c) => c.value)).size;
+    if (record === null && (distinct(mmsis) > 1 || distinct(callSigns) > 1)) continue;
     for (const mmsi of mmsis) {
       const issuer = mmsiCountry(mmsi.value);
       if (issuer && issuer !== flag) mmsi.flags = [...mmsi.flags, "mmsi_flag_mismatch"];
     }
-    for (const callSign of callSigns) {
-      const allocated = callSignCountries(callSign.value);
-      if (allocated.length && !allocated.includes(flag)) callSign.flags = [...callSign.flags, "ircs_flag_mismatch"];
-    }
+    for (const callSign of callSigns) if (!callSignFitsFlag(callSign.value, flag)) callSign.flags = [...callSign.flags, "ircs_flag_mismatch"];
   }
 }
 
@@ -100,7 +126,12 @@ function finish(text: string, candidates: Candidate[]): Entity[] {
     const existing = bySpan.get(key);
     if (!existing || rank[candidate.source] > rank[existing.source]) bySpan.set(key, candidate);
   }
-  return [...bySpan.values()]
+  // The same value read twice over overlapping spans ("33.5" by a form, "33.5 m" by a rule): the longer span.
+  const unique = [...bySpan.values()];
+  const kept = unique.filter(
+    (c) => !unique.some((o) => o !== c && o.label === c.label && o.value === c.value && o.start < c.end && c.start < o.end && o.end - o.start > c.end - c.start),
+  );
+  return kept
     .filter((c) => text.slice(c.start, c.end).length === c.end - c.start && c.end > c.start)
     .sort((a, b) => a.start - b.start || a.end - b.end)
     .map((c) => ({

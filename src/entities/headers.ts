@@ -24,6 +24,7 @@ type Rule = [pattern: RegExp, label: string | null];
 /** In order: the first that matches decides. */
 const rules: Rule[] = [
   // Columns about something else than the vessel's own identity.
+  [/\b(last|first|middle|given|family) names?\b/, null],
   [/\b(previous|former|old|last|ancien\w*|precedent\w*|anterior\w*)\b.*\b(name|nom|nombre)s?\b/, "PREVIOUS_NAME"],
   [/\b(previous|former|old|last|ancien\w*|precedent\w*|anterior\w*)\b.*\b(flag|pavillon|bandera|pabellon)s?\b/, "PREVIOUS_FLAG"],
   [/\b(previous|former|old|last|ancien\w*|precedent\w*|anterior\w*)\b/, null],
@@ -31,13 +32,16 @@ const rules: Rule[] = [
   [/\b(owner|owners|proprietaire|propietario|armador)\b.*\b(address|adresse|direccion)\b|\b(address|adresse|direccion)\b.*\b(owner|proprietaire|propietario)\b/, "OWNER_ADDRESS"],
   [/\b(address|adresse|direccion|domicile|domicilio)\b/, null],
   [/\b(built|build|construction|construccion|shipyard|builder|chantier|astillero)\b.*\b(country|pays|pais|place|lieu|lugar)\b/, null],
+  // A vessel's nationality is its flag; a master's or crew's is not.
+  [/\b(nationality|nationalite|nacionalidad) (of |du |de la |del |de l )?(the )?(vessel|ship|navire|bateau|buque|barco|embarcacion)\b/, "FLAG_STATE"],
+  [/\b(state|country|etat|pays|estado|pais) (of |du |de |d |del )?(the )?(flag|registry|registration|immatriculation|pavillon|abanderamiento|pabellon|registro|matricula)\b/, "FLAG_STATE"],
   [/\b(nationality|nationalite|nacionalidad)\b/, null],
   [/\b(master|captain|capitaine|capitan|patron|skipper)\b/, null],
   [/\b(beneficial)\b/, "BENEFICIAL_OWNER"],
   // Identifiers.
   [/\bmmsi\b/, "MMSI"],
   [/\b(imo|omi|lloyds?|lr)\b/, "IMO_NUMBER"],
-  [/\b(ircs|call ?signs?|callsign|radio call|indicatif|distintivo|indicativo|senal (distintiva|de llamada))\b/, "IRCS_CALL_SIGN"],
+  [/\b(ircs|call ?signs?|callsign|radio call|indicatif|distintivo|indicativo|senal (distintiva|de llamada)|signal distinctif)\b/, "IRCS_CALL_SIGN"],
   [/\bcfr\b/, "EU_CFR_NUMBER"],
   // Where it is registered, and under which numbers.
   [/\b(port of regist\w*|home port|registration port|port d (attache|immatriculation)|puerto (de )?(matricula|registro|base))\b/, "REGISTRATION_PORT"],
@@ -49,10 +53,14 @@ const rules: Rule[] = [
   [/\b(flag|flags|pavillon|bandera|pabellon|abanderamiento|countryid|country id|country code|flag country)\b/, "FLAG_STATE"],
   [/^(country|pays|pais|state|etat|estado)( code| name)?$/, "FLAG_STATE"],
   // Who owns and runs it.
-  [/\b(owner|owners|proprietaire|proprietaires|propietario|propietarios|armateur|armador|shipowner)\b/, "OWNER_NAME"],
+  [/\b(owner|owners|proprietaire|proprietaires|propietario|propietarios|armateur|armador|armadora|shipowner|owning company)\b/, "OWNER_NAME"],
   [/\b(operator|operating company|exploitant|operador|armement)\b/, "OPERATOR_NAME"],
   [/\b(charterer|affreteur|fletador)\b/, "CHARTER_COMPANY"],
   [/^registrant( name)?$/, "OPERATOR_NAME"],
+  // What it fishes.
+  [/\b(species|espece|especes|especies)\b.*\b(code|codes|codigo)\b|\basfis\b|\bfao code\b/, "SPECIES_CODE"],
+  [/\b(target species|authori[sz]ed species|especes? (cibles?|autorisees?)|especies (objetivo|autorizadas))\b/, "AUTHORIZED_SPECIES"],
+  [/^(species|espece|especes|especies|species name|nom de l espece|nombre de la especie)$/, "SPECIES_NAME"],
   // What it is.
   [/\b(gears?|fishing method|method of fishing|engins?|arte|artes|metier)\b/, "FISHING_GEAR_TYPE"],
   [/\b(vessel (type|kind)|type of vessel|ship type|type de navire|tipo de (buque|barco)|vessel kind name)\b/, "VESSEL_TYPE"],
@@ -65,7 +73,7 @@ const rules: Rule[] = [
   // The vessel's name comes last: "Owner name" and "Port name" were taken above.
   [/\b(vessel|vessels|ship|ships|navire|navires|buque|buques|barco|embarcacion|bateau)\b.*\b(name|nom|nombre)\b/, "VESSEL_NAME"],
   [/\b(name|nom|nombre)\b.*\b(vessel|ship|navire|buque|barco|embarcacion|bateau)\b/, "VESSEL_NAME"],
-  [/^(vessel|vessel name|name|nom|nombre|navire|buque|ship|ship name)$/, "VESSEL_NAME"],
+  [/^(vessel|vessel name|name|nom|nombre|navire|buque|ship|ship name|denominacion|denomination)$/, "VESSEL_NAME"],
 ];
 
 /** The label a column's header gives its cells, or null. */

@@ -2,11 +2,17 @@
  * Free-text rules: labelled values ("IMO No.: 9074729", "Flag: Panama", "F/V OCEAN STAR") and
  * values by their shape, each checked and normalised by ./values.ts.
  */
+import { formFields } from "./forms";
+import { proseRules } from "./prose";
+import { speciesInText } from "./species";
 import type { Candidate } from "./tables";
 import { validate } from "./values";
 
 /** Gear named in words (FAO ISSCFG's main categories as lists write them). */
 const GEAR_PATTERN = [
+  "drift(?:ing)?[- ]long[- ]?lines?",
+  "(?:set|bottom|demersal)[- ]long[- ]?lines?",
+  "drift(?:ing)?[- ]gill[- ]?nets?",
   "purse[- ]seiners?",
   "purse[- ]seines?",
   "longliners?",
@@ -23,11 +29,28 @@ const GEAR_PATTERN = [
   "pots? and traps?",
   "traps?",
   "dredges?",
+  "palangres?",
+  "palangriers?",
+  "palangreros?",
+  "sennes? coulissantes?",
+  "filets? maillants?(?: dérivants?)?",
+  "redes? de enmalle(?: de deriva)?",
+  "redes? de cerco",
+  "chaluts?(?: de fond| pélagiques?)?",
+  "redes? de arrastre",
+  "cañas?",
+  "lignes? à main",
+  "líneas? de mano",
+  "poteras?",
 ].join("|");
 
-/** Free-text patterns: labelled values ("IMO No.: 9074729", "Flag: Panama", "F/V OCEAN STAR"). */
+/**
+ * Free-text rules: form fields (./forms.ts), prose (./prose.ts), and values by their shape after
+ * their labels (IMO and MMSI numbers, call signs, measures, dates, ports, RFMO ids, gear, positions).
+ */
 export function textRules(text: string): Candidate[] {
-  const found: Candidate[] = [];
+  const fields = formFields(text);
+  const found: Candidate[] = [...fields, ...withoutConflicts(proseRules(text), fields)];
   const add = (label: string, match: RegExpMatchArray, group: number) => {
     const value = match[group];
     if (value === undefined || match.index === undefined || !match.indices) return;
@@ -35,22 +58,17 @@ export function textRules(text: string): Candidate[] {
     const checked = validate(label, value);
     if (checked) found.push({ label, start, end, source: "rule", record: null, ...checked });
   };
-  for (const m of text.matchAll(/\bIMO(?:[ \t]*(?:No\.?|Number|#))?[ \t]*[:.]?[ \t]*(\d{7})\b/dgi)) add("IMO_NUMBER", m, 1);
-  for (const m of text.matchAll(/\b(\d{7})\s*\(IMO\)/dgi)) add("IMO_NUMBER", m, 1);
-  for (const m of text.matchAll(/\bMMSI(?:[ \t]*(?:No\.?|Number))?[ \t]*[:.]?[ \t]*(\d{9})\b/dgi)) add("MMSI", m, 1);
+  for (const m of text.matchAll(/\b(?:IMO|OMI|Lloyd['’]?s)(?:[ \t]*(?:\/[ \t]*(?:LR|IMO)|No\.?|Nº|N°|Nr\.?|Number|number|#|ship\s+(?:ID|identification\s+number)|n[úu]mero|num[ée]ro))*[ \t]*[:.]?[ \t]*(\d{7})\b/dgi)) add("IMO_NUMBER", m, 1);
+  for (const m of text.matchAll(/\b(\d{7})\s*\((?:IMO|OMI)\)/dgi)) add("IMO_NUMBER", m, 1);
+  // A number with IMO's check digit after a word for a number ("ID number 8584911"): one in ten
+  // seven-digit numbers passes by chance, so only where a label says it is an identifier.
+  for (const m of text.matchAll(/\b(?:number|no\.?|id|identifier|identificador|identifiant|num[ée]ro|n[úu]mero|nº|n°)\b[^\n\d]{0,20}?\b(\d{7})\b(?![.,]\d)/dgi)) {
+    const checked = validate("IMO_NUMBER", m[1]);
+    if (checked && !checked.flags.length && m.indices) found.push({ label: "IMO_NUMBER", start: m.indices[1][0], end: m.indices[1][1], source: "rule", record: null, ...checked, confidence: 0.6 });
+  }
+  for (const m of text.matchAll(/\bMMSI(?:[ \t]*(?:No\.?|Number|number|Nº|n[úu]mero|num[ée]ro))?[ \t]*[:.]?[ \t]*(\d{9})\b/dgi)) add("MMSI", m, 1);
   // A label and its value share a line: an empty "Call sign:" must not take the next line's word.
-  for (const m of text.matchAll(/\b(?:IRCS|(?:[Ii]nternational\s+)?(?:[Rr]adio\s+)?[Cc]all\s*[Ss]ign)[ \t]*[:.]?[ \t]*([A-Z0-9]{1,5}(?:[- ]?[A-Z0-9]{1,5})?)\b/dg)) add("IRCS_CALL_SIGN", m, 1);
-  for (const m of text.matchAll(/\bFlag(?:\s+State)?\s*[:]\s*([A-Z][A-Za-z .'-]{1,40}?)(?=\s*(?:[\n,;(]|$))/dg)) add("FLAG_STATE", m, 1);
-  for (const m of text.matchAll(/\b(?:flying|flies|under)\s+the\s+flag\s+of\s+(?:the\s+)?([A-Z][A-Za-z .'-]{1,40}?)(?=\s*(?:[\n,;(]|\.\s|\.$|$))/dg)) add("FLAG_STATE", m, 1);
-  for (const m of text.matchAll(/\b(?:the\s+)?(?:fishing\s+)?vessel\s+([A-Z][A-Z0-9 .'-]{1,40}?[A-Z0-9])\s*\(/dg)) add("VESSEL_NAME", m, 1);
-  // Company names carry commas and dots ("Co., Ltd."): run to the end of the line, or to "and operated".
-  for (const m of text.matchAll(/\bowned\s+by\s+([^\n;]{2,80}?)(?=\.?\s*(?:\n|$)|,?\s+and\s+operated|;)/dgi)) add("OWNER_NAME", m, 1);
-  for (const m of text.matchAll(/\boperated\s+by\s+([^\n,;]{2,80}?)(?=\s*(?:[\n,;]|\.\s|\.$|$))/dgi)) add("OPERATOR_NAME", m, 1);
-  for (const m of text.matchAll(/\b(?:Vessel\s+Name|Name\s+of\s+(?:the\s+)?vessel)\s*:\s*([^\n,;]{2,60}?)\s*(?=[\n,;]|$)/dgi)) add("VESSEL_NAME", m, 1);
-  for (const m of text.matchAll(/\b(?:F\/V|M\/V|FV|MV)\s+([A-Z0-9][A-Z0-9 .'-]{1,40}?[A-Z0-9])(?=\s*(?:[\n,;(]|\s\(|$))/dg)) add("VESSEL_NAME", m, 1);
-  for (const m of text.matchAll(/\bOwner(?:\s+name)?\s*:\s*([^\n;]{2,80}?)\s*(?=[\n;]|$)/dgi)) add("OWNER_NAME", m, 1);
-  for (const m of text.matchAll(/\bOperator(?:\s+name)?\s*:\s*([^\n;]{2,80}?)\s*(?=[\n;]|$)/dgi)) add("OPERATOR_NAME", m, 1);
-  for (const m of text.matchAll(/\b(?:Previous|Former)\s+names?\s*:\s*([^\n;]{2,60}?)\s*(?=[\n;]|$)/dgi)) add("PREVIOUS_NAME", m, 1);
+  for (const m of text.matchAll(/\b(?:IRCS|(?:[Ii]nternational\s+)?(?:[Rr]adio\s+)?[Cc]all\s*[Ss]ign|[Ii]ndicatif(?:\s+d['’]appel)?(?:\s+radio)?|[Ss]ignal\s+distinctif|[Ii]ndicativo(?:\s+de\s+llamada)?|[Dd]istintivo\s+de\s+llamada|[Ss]eñal\s+(?:distintiva|de\s+llamada))[ \t]*[:.(]?[ \t]*([A-Z0-9]{1,5}(?:[- ]?[A-Z0-9]{1,5})?)\b/dg)) add("IRCS_CALL_SIGN", m, 1);
   for (const m of text.matchAll(/\b(?:CFR|EU\s+CFR)(?:\s*(?:No\.?|Number))?[ \t]*[:.]?[ \t]*([A-Z]{3}\d{9})\b/dg)) add("EU_CFR_NUMBER", m, 1);
   for (const m of text.matchAll(/\b(?:Gross\s+tonnage|GT|Tonnage)[ \t]*[:.]?[ \t]*(\d+(?:[.,]\d+)?(?:[ \t]*(?:GT|GRT|t))?)\b/dgi)) add("TONNAGE", m, 1);
   for (const m of text.matchAll(/\b(?:Length(?:\s+overall)?|LOA)[ \t]*[:.]?[ \t]*(\d+(?:[.,]\d+)?[ \t]*(?:m|metres|meters|ft)?)(?![\w])/dgi)) add("LENGTH", m, 1);
@@ -63,8 +81,24 @@ export function textRules(text: string): Candidate[] {
   // RFMO vessel ids by their shapes: IOTC012345, CCSBT's CV00123, WCPFC's VID after its label.
   for (const m of text.matchAll(/\b(IOTC\d{6}|CV\d{5,6})\b/dg)) add("AUTHORIZATION_NUMBER", m, 1);
   for (const m of text.matchAll(/\b(?:WCPFC\s+(?:VID|ID|WIN)|FFA\s+(?:VID|ID)|IATTC\s+(?:No\.?|Number|ID))[ \t]*[:.]?[ \t]*(\d{2,6})\b/dgi)) add("AUTHORIZATION_NUMBER", m, 1);
-  for (const m of text.matchAll(new RegExp(`\\b(${GEAR_PATTERN})\\b`, "dgi"))) add("FISHING_GEAR_TYPE", m, 1);
+  for (const m of text.matchAll(new RegExp(`(?<![\\p{L}])(${GEAR_PATTERN})(?![\\p{L}])`, "dgiu"))) add("FISHING_GEAR_TYPE", m, 1);
+  for (const species of speciesInText(text)) {
+    const checked = validate("SPECIES_NAME", text.slice(species.start, species.end));
+    if (checked) found.push({ label: "SPECIES_NAME", start: species.start, end: species.end, source: "rule", record: null, ...checked });
+  }
   for (const m of text.matchAll(/(\d{1,2}°\s*\d{1,2}(?:[.,]\d+)?['′]?\s*[NS][,\s]+\d{1,3}°\s*\d{1,2}(?:[.,]\d+)?['′]?\s*[EW])/dg)) add("COORDINATES", m, 1);
   return found;
 }
 
+/**
+ * Prose read over a form's line gives way to the form: "1. Name of vessel OCEAN STAR" is the
+ * form's; and where the same span is read as a vessel's name and as one it had before, the
+ * former reading wins ("…qu'il s'appelait le « ANDREA L »").
+ */
+function withoutConflicts(prose: Candidate[], fields: readonly Candidate[]): Candidate[] {
+  const overlaps = (a: Candidate, b: Candidate) => a.start < b.end && b.start < a.end;
+  const previousOf: Record<string, string> = { VESSEL_NAME: "PREVIOUS_NAME", FLAG_STATE: "PREVIOUS_FLAG" };
+  return prose.filter(
+    (c) => !fields.some((f) => overlaps(c, f) && f.label !== c.label) && !(previousOf[c.label] && prose.some((p) => p.label === previousOf[c.label] && overlaps(p, c))),
+  );
+}

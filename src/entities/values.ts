@@ -9,6 +9,8 @@ import french from "i18n-iso-countries/langs/fr.json";
 import spanish from "i18n-iso-countries/langs/es.json";
 import midTable from "@michaeljfazio/mids/mids.json";
 import { callSignAllocated } from "./call-signs";
+import { isscfgCodes } from "./gears";
+import { speciesCodeKnown, speciesCodes } from "./species";
 
 countries.registerLocale(english);
 countries.registerLocale(french);
@@ -21,7 +23,7 @@ export interface Checked {
 }
 
 /** Flags that say the value itself failed its check: such an entity is not passed on as a fact. */
-export const failedCheckFlags: ReadonlySet<string> = new Set(["imo_check_digit_failed", "mmsi_mid_unknown", "ircs_series_unknown", "ircs_not_upper_case", "flag_unknown"]);
+export const failedCheckFlags: ReadonlySet<string> = new Set(["imo_check_digit_failed", "mmsi_mid_unknown", "ircs_series_unknown", "ircs_not_upper_case", "flag_unknown", "species_code_unknown"]);
 
 /** The 7th digit of an IMO number is the sum of the first six weighted 7..2, mod 10. */
 export function imoCheckDigitValid(digits: string): boolean {
@@ -78,8 +80,12 @@ export function imoDigits(text: string): string | null {
 /** A call sign without separators ("DUK-2237" -> "DUK2237"), or null when it is not shaped like one. */
 export function callSignShape(text: string): string | null {
   const compact = text.trim().replace(/[\s-]/g, "").toUpperCase();
+  if (CALL_SIGN_PLACEHOLDERS.has(compact)) return null;
   return /^[A-Z0-9]{3,8}$/.test(compact) && /[A-Z]/.test(compact) && text.trim().length <= 10 ? compact : null;
 }
+
+/** What lists write where a vessel has no call sign: "PENDING" would otherwise read as a Dutch one (PEA-PIZ), "NONE" as American. */
+const CALL_SIGN_PLACEHOLDERS = new Set(["NONE", "PENDING", "NIL", "NULL", "UNKNOWN", "APPLIED", "TBA", "TBC", "TBD", "NOTAVAILABLE", "NOTAPPLICABLE", "NOTSTATED", "AWAITING", "VOID", "NOCALLSIGN", "NOIRCS", "NAN"]);
 
 /** Checks and normalises one value of a label; null when the text is not that kind of value. */
 export function validate(label: string, text: string): Checked | null {
@@ -118,6 +124,26 @@ export function validate(label: string, text: string): Checked | null {
     case "ENGINE_POWER": {
       const measure = measurement(label, text);
       return measure ? { value: measure, flags: [], confidence: 0.85 } : null;
+    }
+    case "SPECIES_CODE": {
+      const code = text.trim().toUpperCase();
+      if (!/^[A-Z]{3}$/.test(code)) return null;
+      return speciesCodeKnown(code) ? { value: code, flags: [], confidence: 0.95 } : { value: code, flags: ["species_code_unknown"], confidence: 0.4 };
+    }
+    case "SPECIES_NAME":
+    case "AUTHORIZED_SPECIES": {
+      // Named in words, or by its code in a species column: normalised to the ASFIS code.
+      const name = text.trim().replace(/\s+/g, " ");
+      if (!name) return null;
+      const codes = /^[A-Z]{3}$/.test(name) && speciesCodeKnown(name) ? [name] : speciesCodes(name);
+      if (!codes.length) return { value: name, flags: ["species_unknown"], confidence: 0.6 };
+      return { value: codes[0], flags: codes.length > 1 ? ["species_name_ambiguous"] : [], confidence: codes.length > 1 ? 0.6 : 0.9 };
+    }
+    case "FISHING_GEAR_TYPE": {
+      const gear = text.trim().replace(/\s+/g, " ");
+      if (!gear) return null;
+      const codes = isscfgCodes(gear);
+      return codes ? { value: codes, flags: [], confidence: 0.9 } : { value: gear, flags: ["gear_unknown"], confidence: 0.6 };
     }
     case "EU_CFR_NUMBER": {
       const match = /^([A-Z]{3})(\d{9})$/.exec(text.replace(/\s/g, ""));

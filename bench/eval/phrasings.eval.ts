@@ -1,0 +1,51 @@
+/**
+ * Entity extraction on text whose wording is not ours: phrasings of real published notices,
+ * certificates and inspection reports (bench/eval/phrasings, sources there) filled with rows of the
+ * real RFMO lists (./fill.ts), read directly by the extractor: the tuning half, and the held-out
+ * half never read while writing the rules, reported apart. Prints `figure_name: value` lines;
+ * EVAL_MISSES=1 prints what was missed and what was wrong, for the tuning half only.
+ */
+import { it } from "vitest";
+import { extractEntities } from "../../src/entities/extract";
+import { failedCheckFlags } from "../../src/entities/values";
+import { parseGrounded } from "../../src/ocr/grounding";
+import { filledDocuments, MEASURED } from "./fill";
+
+/** Names are compared without the full stop or spaces a list row may end with ("LGHR PATHMASILI ."). */
+const comparable = (value: string) => value.replace(/[\s.]+$/, "").replace(/\s+/g, " ");
+
+const COPIES = 4;
+
+it.each(["tune", "heldout"] as const)("measures entities on real phrasings (%s)", (split) => {
+  const docs = filledDocuments(split, split === "tune" ? 1401 : 1402, COPIES);
+  const counts = new Map<string, { tp: number; fp: number; fn: number }>();
+  const count = (key: string) => counts.get(key) ?? (counts.set(key, { tp: 0, fp: 0, fn: 0 }), counts.get(key)!);
+  const misses: string[] = [];
+  for (const doc of docs) {
+    const raw = `<|ref|>text<|/ref|><|det|>[[50, 50, 950, 950]]<|/det|>\n${doc.text.replace(/&/g, "&amp;").replace(/</g, "&lt;")}`;
+    const parsed = parseGrounded(raw, { width: 1000, height: 1000 });
+    const found = extractEntities(parsed.text, parsed.blocks, 1).filter((e) => !e.flags.some((f) => failedCheckFlags.has(f)));
+    for (const label of MEASURED) {
+      const expected = new Set(doc.truth.filter((t) => t.label === label).map((t) => comparable(t.value)));
+      const got = new Set(found.filter((e) => e.label === label).map((e) => comparable(e.value)));
+      for (const key of [label, `${label}@${doc.kind}`, `${label}@${doc.language}`, `${label}@${doc.layout}`]) {
+        const c = count(key);
+        for (const value of got) expected.has(value) ? c.tp++ : c.fp++;
+        for (const value of expected) if (!got.has(value)) c.fn++;
+      }
+      const missed = [...expected].filter((v) => !got.has(v));
+      const wrong = [...got].filter((v) => !expected.has(v));
+      if (missed.length || wrong.length) misses.push(`${doc.id} ${label} missed=${JSON.stringify(missed)} wrong=${JSON.stringify(wrong)}`);
+    }
+  }
+  const lines = [`phrasings_${split}_documents: ${docs.length}`];
+  for (const [key, { tp, fp, fn }] of [...counts].sort()) {
+    const precision = tp + fp ? tp / (tp + fp) : 1;
+    const recall = tp + fn ? tp / (tp + fn) : 1;
+    const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
+    const name = `phrasings_${split}_${key.toLowerCase().replace("@", "_in_")}`;
+    lines.push(`${name}_precision: ${precision.toFixed(3)}`, `${name}_recall: ${recall.toFixed(3)}`, `${name}_f1: ${f1.toFixed(3)}`, `${name}_expected: ${tp + fn}`);
+  }
+  console.log(lines.join("\n"));
+  if (process.env.EVAL_MISSES && split === "tune") console.log(misses.join("\n"));
+});

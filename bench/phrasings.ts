@@ -1,0 +1,112 @@
+/**
+ * `npm run bench -- phrasings`: vessel facts in notices, certificates and inspection reports
+ * whose wording is not ours (bench/eval/phrasings, with their sources; filled with real RFMO rows
+ * by ./eval/fill.ts), through the whole local system as `npm start` runs it: each document printed
+ * to PDF by Chromium (born-digital: its text layer is read) and a scanned copy (rendered, turned,
+ * blurred, noised: the local tesseract engine reads it), uploaded through the API, its entities
+ * read back from `/entities`. The held-out half, never read while writing the rules, is reported
+ * apart. Prints `figure_name: value` lines.
+ *
+ *   node bench/phrasings.ts [--split tune|heldout] [--path born-digital|scanned]
+ */
+import { mkdirSync, rmSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { chromium } from "playwright-core";
+import { scanPdf } from "../dev/scanner.ts";
+import { eachConcurrently, processDocument, startBenchSystem, type BenchSystem } from "./harness/system.ts";
+import { filledDocuments, MEASURED, type Filled } from "./eval/fill.ts";
+import { seeded } from "./lists/rows.ts";
+
+const { values: args } = parseArgs({ options: { split: { type: "string" }, path: { type: "string" } } });
+const splits = (args.split ? [args.split] : ["tune", "heldout"]) as Array<"tune" | "heldout">;
+const paths = (args.path ? [args.path] : ["born-digital", "scanned"]) as Array<"born-digital" | "scanned">;
+const out = resolve(import.meta.dirname, "results/phrasings");
+rmSync(resolve(out, "state"), { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+
+/** Copies of each phrasing, each with other vessels; the scanned path reads the first only (OCR time). */
+const COPIES = 2;
+/** Flags by which the extractor says a value failed its own check: not a fact, not counted. */
+const FAILED = new Set(["imo_check_digit_failed", "mmsi_mid_unknown", "ircs_series_unknown", "ircs_not_upper_case", "flag_unknown"]);
+const comparable = (value: string) => value.replace(/[\s.]+$/, "").replace(/\s+/g, " ");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+interface Doc extends Filled {
+  path: "born-digital" | "scanned";
+  pdf: Uint8Array;
+}
+
+const system = await startBenchSystem(out, "bench-upload-key-5c02");
+try {
+  for (const split of splits) {
+    const docs = await documents(split);
+    const found = await runAll(system, docs, 6);
+    report(split, docs, found);
+  }
+} finally {
+  await system.close();
+}
+
+/** The split's filled phrasings, printed to PDF, and scanned. */
+async function documents(split: "tune" | "heldout"): Promise<Doc[]> {
+  const random = seeded(split === "tune" ? 1421 : 1422);
+  const filled = filledDocuments(split, split === "tune" ? 1411 : 1412, COPIES);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"] });
+  const docs: Doc[] = [];
+  try {
+    const page = await browser.newPage();
+    for (const [i, doc] of filled.entries()) {
+      const font = ["DejaVu Sans", "Liberation Serif", "Liberation Sans"][i % 3];
+      const escaped = doc.text.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+      await page.setContent(`<!doctype html><meta charset="utf-8"><style>body{font:11pt '${font}';line-height:1.4}pre{font:inherit;white-space:pre-wrap}</style><pre>${escaped}</pre>`);
+      const pdf = await page.pdf({ format: "A4", margin: { top: "20mm", bottom: "20mm", left: "20mm", right: "20mm" } });
+      if (paths.includes("born-digital")) docs.push({ ...doc, path: "born-digital", pdf });
+      if (paths.includes("scanned") && doc.id.endsWith("-0")) {
+        const options = { dpi: [200, 300][i % 2], skew: (random() * 2 - 1) * 1.2, blur: random() < 0.4 ? 1 : 0, noise: 4 + random() * 6, quality: 60 + Math.floor(random() * 25), seed: Math.floor(random() * 1e9) };
+        docs.push({ ...doc, id: `${doc.id}-scan`, path: "scanned", pdf: await scanPdf(pdf, options) });
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+  return docs;
+}
+
+type Found = Array<{ label: string; value: string; flags: string[] }>;
+
+async function runAll(system: BenchSystem, docs: Doc[], concurrency: number): Promise<Map<string, Found>> {
+  const results = new Map<string, Found>();
+  await eachConcurrently(docs, concurrency, async (doc) => {
+    const { get } = await processDocument(system, doc.id, doc.pdf);
+    results.set(doc.id, ((await get("/entities")) as { entities: Found }).entities);
+  });
+  return results;
+}
+
+function report(split: string, docs: Doc[], found: Map<string, Found>): void {
+  const counts = new Map<string, { tp: number; fp: number; fn: number }>();
+  const count = (key: string) => counts.get(key) ?? (counts.set(key, { tp: 0, fp: 0, fn: 0 }), counts.get(key)!);
+  for (const doc of docs) {
+    const entities = (found.get(doc.id) ?? []).filter((e) => !e.flags.some((f) => FAILED.has(f)));
+    const path = doc.path === "born-digital" ? "born_digital" : "scanned";
+    for (const label of MEASURED) {
+      const expected = new Set(doc.truth.filter((t) => t.label === label).map((t) => comparable(t.value)));
+      const got = new Set(entities.filter((e) => e.label === label).map((e) => comparable(e.value)));
+      for (const key of [`${path}_${label}`, `${path}_${label}_in_${doc.kind}`, `${path}_${label}_in_${doc.layout}`]) {
+        const c = count(key);
+        for (const value of got) expected.has(value) ? c.tp++ : c.fp++;
+        for (const value of expected) if (!got.has(value)) c.fn++;
+      }
+    }
+  }
+  const lines = [`phrasings_system_${split}_documents: ${docs.length}`];
+  for (const [key, { tp, fp, fn }] of [...counts].sort(([a], [b]) => a.localeCompare(b))) {
+    const precision = tp + fp ? tp / (tp + fp) : 1;
+    const recall = tp + fn ? tp / (tp + fn) : 1;
+    const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
+    const name = `phrasings_system_${split}_${key.toLowerCase()}`;
+    lines.push(`${name}_precision: ${precision.toFixed(3)}`, `${name}_recall: ${recall.toFixed(3)}`, `${name}_f1: ${f1.toFixed(3)}`);
+  }
+  console.log(lines.join("\n"));
+}

@@ -1,0 +1,209 @@
+/**
+ * What follows a cue in running text, read off at a position: a vessel's name, a company, a
+ * country (a name in English, French or Spanish, or an ISO code), a nationality adjective. Each
+ * returns its exact span, or null, so a rule that finds "flagged to" or "battant pavillon" knows
+ * where its value begins and where it ends.
+ */
+import { nationalityAlpha3 } from "./nationalities";
+import { flagAlpha3 } from "./values";
+
+export interface Span {
+  start: number;
+  end: number;
+  /** The flag, for a country or adjective (ISO alpha-3). */
+  alpha3?: string;
+}
+
+/** Words a capitalised run stops at: sentence words that happen to start with a capital, in three languages. */
+const STOP = new Set(
+  "The A An And Or Of In On At To By For From With Was Were Is Are Has Had Have Which Who That This These Those It Its Le La Les Un Une Des Du De Et Ou Au Aux En Est Sont Qui Que Dans Par Pour Sur Avec El Los Las Una Del Al Y O Es Son Que Por Para Con En Su Sus".split(" "),
+);
+/** Lower-case words inside a vessel's name ("LUIS DE CAMOENS", "STAR OF HOPE"). */
+// Not "and", "et", "y": those join the names of a list ("A, B and C").
+const NAME_JOINERS = new Set(["de", "del", "da", "do", "of", "la", "le", "&", "-", "–"]);
+/** Number signs of vessel names: "NO. 7", "Nº 12", "N° 3". */
+const NUMBER_SIGN = /^(?:No\.?|NO\.?|Nº|N°|N\.º|Nr\.?|#)$/;
+
+interface Token {
+  text: string;
+  start: number;
+  end: number;
+}
+
+/** Words (and the punctuation that glues into names) from `at`, on one line, at most `max`. */
+function tokensFrom(text: string, at: number, max = 10): Token[] {
+  const out: Token[] = [];
+  const pattern = /[^\s,;:()\[\]{}"“”«»]+/gy;
+  let i = at;
+  while (out.length < max) {
+    while (i < text.length && (text[i] === " " || text[i] === "\t")) i++;
+    pattern.lastIndex = i;
+    const m = pattern.exec(text);
+    if (!m) break;
+    out.push({ text: m[0], start: m.index, end: m.index + m[0].length });
+    i = m.index + m[0].length;
+    // A name does not run past a comma, a bracket or the end of a line.
+    if (i >= text.length || !/[ \t]/.test(text[i])) break;
+  }
+  return out;
+}
+
+const upper = (word: string) => /\p{Lu}/u.test(word) && !/\p{Ll}/u.test(word);
+const capitalised = (word: string) => /^[\p{Lu}\d]/u.test(word);
+const trimEnd = (token: Token): Token => {
+  const stripped = token.text.replace(/[.'’–—-]+$/, "");
+  return NUMBER_SIGN.test(token.text) || /\b(?:No|Co|Ltd|Inc|Corp|S\.A|S\.L)\.$/i.test(token.text) ? token : { ...token, text: stripped, end: token.start + stripped.length };
+};
+
+/**
+ * A vessel's name at `at` (after optional quotes): capitalised words and numbers ("OCEAN PEARL",
+ * "SEIN 11", "NO.618 DONG WON", "Lian Jyi Hsing", "HAKKO MARU NO. 35"); a name in capitals stops
+ * at the first word that is not ("OCEAN PEARL The vessel" is "OCEAN PEARL").
+ */
+export function nameAt(text: string, at: number): Span | null {
+  let i = at;
+  while (text[i] === " " || text[i] === "\t") i++;
+  // "the SCORPION 70", "le OCEAN CREST", "el “FONNES”": an article before a name in capitals or quotes.
+  const article = /^(?:the|le|la|el|l['’])[ \t]*(?=[“"«\p{Lu}\d][^\s]*)/u.exec(text.slice(i, i + 6));
+  if (article && /^[“"«]|^[\p{Lu}\d][^\p{Ll}\s]*(?:\s|$|[,.;])/u.test(text.slice(i + article[0].length, i + article[0].length + 40))) i += article[0].length;
+  // "FV SAJO POTENTIA": the prefix says what it is, not what it is called.
+  const prefix = /^(?:F\/V|M\/V|F\.V\.|M\.V\.|FV|MV)[ \t]+(?=\p{Lu})/u.exec(text.slice(i, i + 6));
+  if (prefix) i += prefix[0].length;
+  const open = i;
+  while (text[i] === " " || text[i] === "“" || text[i] === '"' || text[i] === "«" || text[i] === "‘" || text[i] === "'") i++;
+  const quoted = i > open && /[“"«‘']/.test(text.slice(open, i));
+  if (quoted) {
+    const close = text.slice(i).search(/[”"»’']/);
+    // A name in quotes still starts like a name: "“no indicado”" is a form left unfilled.
+    if (close > 0 && close <= 60 && !text.slice(i, i + close).includes("\n") && /^[\p{Lu}\d]/u.test(text[i])) return { start: i, end: trimmedEnd(text, i, i + close) };
+    if (close > 0) return null;
+  }
+  const tokens = tokensFrom(text, i, 8);
+  if (!tokens.length || !capitalised(tokens[0].text) || STOP.has(tokens[0].text)) return null;
+  const allCaps = upper(tokens[0].text) || /^\d/.test(tokens[0].text);
+  let last = -1;
+  for (let k = 0; k < tokens.length; k++) {
+    const word = tokens[k].text.replace(/[.'’]+$/, "");
+    const isNumber = /^\d[\d\-/.]*$/.test(word) || NUMBER_SIGN.test(tokens[k].text) || /^(?:No|NO|Nº|N°)\.?\d+$/.test(word);
+    const fits = isNumber || (allCaps ? upper(word) || /^[IVX]+$/.test(word) : capitalised(word) && !STOP.has(word));
+    const joiner = NAME_JOINERS.has(word.toLowerCase()) && k + 1 < tokens.length && capitalised(tokens[k + 1].text) && (allCaps ? word === word.toUpperCase() || word === "de" : !upper(tokens[k + 1].text));
+    if (fits || (joiner && k > 0)) {
+      if (fits) last = k;
+      // A sentence ends after a word with a full stop, unless it is a number sign or a legal form.
+      if (/[.]$/.test(tokens[k].text) && !NUMBER_SIGN.test(tokens[k].text) && !/^\p{Lu}\.$/u.test(tokens[k].text)) break;
+      continue;
+    }
+    break;
+  }
+  if (last < 0) return null;
+  const end = trimEnd(tokens[last]).end;
+  return end > tokens[0].start ? { start: tokens[0].start, end } : null;
+}
+
+function trimmedEnd(text: string, start: number, end: number): number {
+  while (end > start && /[\s.,]/.test(text[end - 1])) end--;
+  return end;
+}
+
+/** Legal forms that end a company's name. */
+/** Legal forms and the words that end a company's name: "Ltd", "Co.,Ltd", "S.A.", "K.K.", "Fisheries". */
+const TRAILING_FORM = /^(?:ltd|limited|llc|inc|incorporated|corp|corporation|co|company|plc|pte|pty|gmbh|ag|bv|nv|sa|s\.a|sl|s\.l|sas|sarl|srl|spa|s\.p\.a|sdn|bhd|kk|k\.k|kabushiki|kaisha|gyogyo|suisan|pt|cv|ehf|hf|as|asa|ab|oy|lp|llp|sac|eirl|limitada|ltda|cia|enterprises?|fisheries|fishery|fishing|shipping|holdings?|group|trading|international)\.?$/i;
+/** Legal forms that begin a company's name: "COMPAGNIE FRANCAISE DU THON", "Sociedad Pesquera X". */
+const LEADING_FORM = /^(?:sociedad|compañía|compania|compagnie|société|societe|empresa|armement|pesquera)$/i;
+export const LEGAL_FORM = {
+  test: (word: string) => TRAILING_FORM.test(word) || LEADING_FORM.test(word) || /^(?:co|ltd|inc|corp|s\.a|sa|pte|sdn|bhd)\.?,?(?:\s*|\.)?(?:ltd|inc|co|bhd|llc|limited)\.?$/i.test(word),
+};
+/** Whether a word ends a company's name: "Ltd", "Co.,Ltd" (not "Compagnie", which begins one). */
+const endsCompany = (word: string) => TRAILING_FORM.test(word) || /^(?:co|ltd|inc|corp|s\.a|sa|pte|sdn|bhd)\.?,?(?:\s*|\.)?(?:ltd|inc|co|bhd|llc|limited)\.?$/i.test(word) || /\)(?:co|ltd)\.?,?(?:ltd)?\.?$/i.test(word);
+
+/**
+ * A company at `at`: its capitalised words and legal form, with the commas and dots companies
+ * carry ("Sein Fishing Investment Pte Ltd", "ONAWA FISHING, SL", "Kaigata Suisan K.K."), ending at
+ * the legal form or where the clause ends.
+ */
+export function companyAt(text: string, at: number): Span | null {
+  let i = at;
+  while (text[i] === " " || text[i] === "“" || text[i] === '"' || text[i] === "«") i++;
+  const lineEnd = text.indexOf("\n", i) === -1 ? text.length : text.indexOf("\n", i);
+  // A company ends where its address ("P.O. Box 1234") or another field ("Ltd/not stated") begins.
+  const bounded = text.slice(i, Math.min(lineEnd, i + 120));
+  const boundary = bounded.search(/,?\s*(?:[Pp]\.?\s?[Oo]\.?\s+(?:Box|BOX|box)|B\.?P\.?\s+\d|Apartado|Casilla)\b|\s\/\s|\/(?=\p{Ll})/u);
+  const rest = boundary > 0 ? bounded.slice(0, boundary) : bounded;
+  const words = [...rest.matchAll(/[^\s]+/g)];
+  if (!words.length || !capitalised(words[0][0]) || STOP.has(words[0][0])) return null;
+  let end = -1;
+  let legal = -1;
+  for (let k = 0; k < words.length; k++) {
+    const raw = words[k][0];
+    const word = raw.replace(/[,;:]+$/, "");
+    const isLegal = endsCompany(word) || endsCompany(word.replace(/[()]/g, ""));
+    if (k > 0 && STOP.has(word)) break;
+    const fits = capitalised(word) || isLegal || /^[(&]/.test(word) || ["de", "del", "du", "and", "y", "et", "of"].includes(word);
+    if (!fits) break;
+    end = words[k].index! + word.length;
+    if (isLegal) legal = end;
+    // A clause ends at a semicolon, or at a comma that no capitalised word or legal form follows.
+    if (/;$/.test(raw)) break;
+    const next = words[k + 1]?.[0] ?? "";
+    if (/,$/.test(raw) && !(capitalised(next) || LEGAL_FORM.test(next.replace(/[,;.()]+$/, "")))) break;
+  }
+  const stop = legal >= 0 ? legal : end;
+  if (stop <= 0) return null;
+  // "S.A.", "Inc.", "Co.": the full stop of an abbreviated legal form is the company's own.
+  const trimmed = trimmedEnd(rest, 0, stop);
+  const lastWord = rest.slice(0, trimmed + 1).split(/\s+/).at(-1) ?? "";
+  const keepsStop = rest[trimmed] === "." && (/^(?:\p{Lu}\.)+$/u.test(lastWord) || /^(?:ltd|inc|co|corp|bhd|pte|pty|ltda|cia)\.$/i.test(lastWord.replace(/^.*[,(]/, "")));
+  return { start: i, end: i + trimmed + (keepsStop ? 1 : 0) };
+}
+
+/** Articles before a country's name: "the Philippines", "la France", "l'Espagne", "los Estados Unidos". */
+const ARTICLE = /^(?:the|la|le|les|l['’]|el|los|las)\s*/i;
+
+/** A country at `at` (its longest name of up to six words, or an ISO code), with its alpha-3. */
+export function countryAt(text: string, at: number): Span | null {
+  let i = at;
+  while (text[i] === " ") i++;
+  const article = ARTICLE.exec(text.slice(i, i + 5));
+  if (article) i += article[0].length;
+  const tokens = tokensFrom(text, i, 6);
+  if (!tokens.length || !capitalised(tokens[0].text)) return null;
+  for (let n = tokens.length; n >= 1; n--) {
+    const end = trimEnd(tokens[n - 1]).end;
+    const name = text.slice(tokens[0].start, end);
+    const alpha3 = flagAlpha3(name);
+    // Two- and three-letter codes only in capitals: "PA", "ESP"; not "la", "Con".
+    if (alpha3 && (name.length > 3 || /^[A-Z]{2,3}$/.test(name))) return { start: tokens[0].start, end, alpha3 };
+  }
+  return null;
+}
+
+/** A nationality adjective at `at` (one or two words: "Panamanian", "South Korean", "panaméen"). */
+export function adjectiveAt(text: string, at: number): Span | null {
+  const tokens = tokensFrom(text, at, 2);
+  for (let n = tokens.length; n >= 1; n--) {
+    const end = tokens[n - 1].end;
+    const word = text.slice(tokens[0].start, end).replace(/-flagged$/i, "").replace(/[.,;:!?…]+$/, "");
+    const alpha3 = nationalityAlpha3(word);
+    if (alpha3) return { start: tokens[0].start, end: tokens[0].start + word.length, alpha3 };
+  }
+  return null;
+}
+
+/** A flag at `at`, written either way: a country or an adjective. */
+export function flagAt(text: string, at: number): Span | null {
+  return countryAt(text, at) ?? adjectiveAt(text, at);
+}
+
+/** The word that ends just before `at` (after spaces), for looking back: "Panamanian" of "Panamanian-flagged". */
+export function wordBefore(text: string, at: number, words = 1): Span | null {
+  let end = at;
+  while (end > 0 && /[\s-]/.test(text[end - 1])) end--;
+  let start = end;
+  let count = 0;
+  while (start > 0 && count < words) {
+    while (start > 0 && /[\p{L}\p{N}'’.]/u.test(text[start - 1])) start--;
+    count++;
+    if (count < words && start > 0 && text[start - 1] === " ") start--;
+  }
+  return start < end ? { start, end } : null;
+}

@@ -1,0 +1,295 @@
+import { PDFDocument, StandardFonts } from "pdf-lib";
+import { describe, expect, it } from "vitest";
+import { callSignCountries, callSignFitsFlag } from "../../src/entities/call-signs";
+import { extractEntities } from "../../src/entities/extract";
+import { isscfgCategory, isscfgCodes } from "../../src/entities/gears";
+import { speciesCodeKnown, speciesCodes, speciesInText } from "../../src/entities/species";
+import { callSignShape, validate } from "../../src/entities/values";
+import { parseGrounded } from "../../src/ocr/grounding";
+import { fetchDoc, upload, waitFor, type Doc } from "./helpers";
+
+/** The entities of a text, as [label, exact text, value] — spans checked by their text. */
+function read(text: string, labels?: string[]): Array<[string, string, string]> {
+  const parsed = parseGrounded(`<|ref|>text<|/ref|><|det|>[[50, 50, 950, 950]]<|/det|>\n${text}`, { width: 1000, height: 1000 });
+  return extractEntities(parsed.text, parsed.blocks, 1)
+    .filter((e) => !labels || labels.includes(e.label))
+    .map((e) => [e.label, e.text, e.value]);
+}
+const NAMES = ["VESSEL_NAME", "PREVIOUS_NAME"];
+const FLAGS = ["FLAG_STATE", "PREVIOUS_FLAG"];
+const COMPANIES = ["OWNER_NAME", "OPERATOR_NAME"];
+
+describe("vessel names in running text", () => {
+  it.each([
+    ["The fishing vessel HAKKO MARU NO. 35 was sighted", "HAKKO MARU NO. 35"],
+    ["the longliner NO.618 DONG WON, flagged to Korea", "NO.618 DONG WON"],
+    ["transhipping to the reefer SEIN 11.", "SEIN 11"],
+    ["the purse seiner FV SAJO POTENTIA was denied entry", "SAJO POTENTIA"],
+    ["Le palangrier OCEAN CREST a été dérouté", "OCEAN CREST"],
+    ["el buque pesquero “HONGYANG 88” fue avistado", "HONGYANG 88"],
+    ["Se trata del FONNES. Al menos ese era su nombre", "FONNES"],
+    ["OCEAN PEARL (IMO 7910187) was listed", "OCEAN PEARL"],
+  ])("%s", (text, name) => {
+    expect(read(text, ["VESSEL_NAME"])).toContainEqual(["VESSEL_NAME", name, name]);
+  });
+
+  it("reads every name of a list after a plural noun", () => {
+    const names = read("The fishing vessels GREENSEA BERMEO, Txori Hiru, SERENE and SIMONAS DAUKANTAS were sighted.", ["VESSEL_NAME"]).map((e) => e[2]);
+    expect(names).toEqual(["GREENSEA BERMEO", "Txori Hiru", "SERENE", "SIMONAS DAUKANTAS"]);
+  });
+
+  it("tells the names it had before from the one it has", () => {
+    expect(read("The vessel OCEAN STAR, previously named SEA WIND and BLUE WAVE, was seen.", NAMES)).toEqual([
+      ["VESSEL_NAME", "OCEAN STAR", "OCEAN STAR"],
+      ["PREVIOUS_NAME", "SEA WIND", "SEA WIND"],
+      ["PREVIOUS_NAME", "BLUE WAVE", "BLUE WAVE"],
+    ]);
+    expect(read("SERENE reflagged to Iran and was renamed BALUCH in 2010.", NAMES)).toEqual([
+      ["PREVIOUS_NAME", "SERENE", "SERENE"],
+      ["VESSEL_NAME", "BALUCH", "BALUCH"],
+    ]);
+    expect(read("le VESSEL 4/3435 -alors qu'il s'appelait le « ANDREA L »-", NAMES)).toEqual([
+      ["VESSEL_NAME", "VESSEL 4/3435", "VESSEL 4/3435"],
+      ["PREVIOUS_NAME", "ANDREA L", "ANDREA L"],
+    ]);
+  });
+
+  it.each([
+    ["listed on the IOTC IUU Vessel List in 2016", "a heading word"],
+    ["the IOTC adopted the measure", "an organisation"],
+    ["VESSEL INFORMATION\nNAME OF MASTER", "a form's heading in capitals"],
+    ["el barco con el nombre de “no indicado”", "a form left unfilled"],
+    ["a boarding party from the patrol vessel ARGUS", "the patrol vessel"],
+  ])("finds no vessel name in %s (%s)", (text) => {
+    expect(read(text, NAMES)).toEqual([]);
+  });
+});
+
+describe("flags in running text", () => {
+  it.each([
+    ["the Panamanian-flagged OCEAN PEARL", "Panamanian", "PAN"],
+    ["the Taiwan, Province of China-flagged reefer LUNG SOON", "Taiwan, Province of China", "TWN"],
+    ["The Chinese vessel and its five crew", "Chinese", "CHN"],
+    ["the South Korean tuna purse seiner", "South Korean", "KOR"],
+    ["a vessel flying the flag of Belize", "Belize", "BLZ"],
+    ["sailing under the Togolese flag", "Togolese", "TGO"],
+    ["Il bat pavillon sri-lankais", "sri-lankais", "LKA"],
+    ["le SEA WEALTH, palangrier panaméen de 28 m", "panaméen", "PAN"],
+    ["un buque pesquero perteneciente a la China", "China", "CHN"],
+    ["los colores de la enseña noruega.", "noruega", "NOR"],
+    ["de bandera Panamá", "Panamá", "PAN"],
+  ])("%s", (text, span, alpha3) => {
+    expect(read(text, ["FLAG_STATE"])).toEqual([["FLAG_STATE", span, alpha3]]);
+  });
+
+  it("reads the flags it had before as previous flags", () => {
+    expect(read("Il bat pavillon togolais après avoir été immatriculé en Nouvelle-Zélande.", FLAGS)).toEqual([
+      ["FLAG_STATE", "togolais", "TGO"],
+      ["PREVIOUS_FLAG", "Nouvelle-Zélande", "NZL"],
+    ]);
+    expect(read("It has also flown the flags of Kosovo and Belize.", FLAGS)).toEqual([
+      ["PREVIOUS_FLAG", "Kosovo", "XKK"],
+      ["PREVIOUS_FLAG", "Belize", "BLZ"],
+    ]);
+  });
+
+  it.each([
+    ["The master, of Chinese nationality, was fined", "a person's nationality"],
+    ["The vessel was escorted to Darwin, Australia, by the Australian Border Force", "a port and an authority"],
+    ["an inspection by Mauritius in Port Louis", "the port State"],
+  ])("finds no flag in %s (%s)", (text) => {
+    expect(read(text, ["FLAG_STATE"])).toEqual([]);
+  });
+});
+
+describe("owners and operators", () => {
+  it.each([
+    ["owned by Sein Fishing Investment Pte Ltd which operates it", "Sein Fishing Investment Pte Ltd"],
+    ["owned by ONAWA FISHING, SL, a Spanish company", "ONAWA FISHING, SL"],
+    ["Il appartiendrait à la société Kaigata Suisan K.K. et", "Kaigata Suisan K.K."],
+    ["es propiedad de COMPAGNIE FRANCAISE DU THON OCEANIQUE.", "COMPAGNIE FRANCAISE DU THON OCEANIQUE"],
+    ["autorízase a FARIDA, para sustituir la nave", "FARIDA"],
+    ["the Sajo Seafood Co. Ltd’ FV SAJO POTENTIA", "Sajo Seafood Co. Ltd"],
+  ])("%s", (text, owner) => {
+    expect(read(text, ["OWNER_NAME"])).toEqual([["OWNER_NAME", owner, owner]]);
+  });
+
+  it("ends a company at its address", () => {
+    expect(read("Name and address of owner: DA YANG GLOBAL SEAFOOD INC., P.O. Box 1234", COMPANIES)).toEqual([["OWNER_NAME", "DA YANG GLOBAL SEAFOOD INC.", "DA YANG GLOBAL SEAFOOD INC."]]);
+  });
+});
+
+describe("forms", () => {
+  it("reads labels in their many wordings, with or without a separator", () => {
+    const form = [
+      "1° Nom du navire ; KOO'S 101",
+      "8° Signal distinctif ; V7HB9",
+      "VESSEL NAME BERNADETTE MARIE",
+      "13. Identificador OMI del buque, si está disponible 9414319",
+      "- The flag of the vessel Sri Lanka",
+    ].join("\n");
+    expect(read(form, ["VESSEL_NAME", "IRCS_CALL_SIGN", "IMO_NUMBER", "FLAG_STATE"])).toEqual([
+      ["VESSEL_NAME", "KOO'S 101", "KOO'S 101"],
+      ["IRCS_CALL_SIGN", "V7HB9", "V7HB9"],
+      ["VESSEL_NAME", "BERNADETTE MARIE", "BERNADETTE MARIE"],
+      ["IMO_NUMBER", "9414319", "9414319"],
+      ["FLAG_STATE", "Sri Lanka", "LKA"],
+    ]);
+  });
+
+  it("reads a row of an IUU listing, with the previous values in brackets", () => {
+    const row = ["a / Current Name of Vessel (Previous name/s, if any) / SEA WEALTH (HAKKO MARU NO.2) /", "b / Current Flag (previous flag/s, if any) / Panama (Cambodia) /", "h / Operator (previous Operator/s, if any) and Master/Fishing Master / FCF CO., LTD /"].join("\n");
+    expect(read(row, [...NAMES, ...FLAGS, ...COMPANIES])).toEqual([
+      ["VESSEL_NAME", "SEA WEALTH", "SEA WEALTH"],
+      ["PREVIOUS_NAME", "HAKKO MARU NO.2", "HAKKO MARU NO.2"],
+      ["FLAG_STATE", "Panama", "PAN"],
+      ["PREVIOUS_FLAG", "Cambodia", "KHM"],
+      ["OPERATOR_NAME", "FCF CO., LTD", "FCF CO., LTD"],
+    ]);
+  });
+
+  it("takes a value on the line after its label, and a yes-answer", () => {
+    expect(read("Flag State:\nPanama\nRADIO CALL SIGN (Indicate whether one has been assigned)\n□ No\n□ Yes: 4DET2", ["FLAG_STATE", "IRCS_CALL_SIGN"])).toEqual([
+      ["FLAG_STATE", "Panama", "PAN"],
+      ["IRCS_CALL_SIGN", "4DET2", "4DET2"],
+    ]);
+  });
+
+  it("does not take a person's name or a surname field for a vessel's", () => {
+    expect(read("MANAGING OWNER LAST NAME | FIRST NAME | MIDDLE\n18. Nombre y nacionalidad del capitán Jean Dupont Reino Unido", [...NAMES, "FLAG_STATE"])).toEqual([]);
+  });
+});
+
+describe("IMO numbers by their check digit", () => {
+  it("reads a bare number only after a word for an identifier, and only with a valid check digit", () => {
+    expect(read("Name KALICOBA Flag State Ireland ID number 8584911 Species squid", ["IMO_NUMBER"])).toEqual([["IMO_NUMBER", "8584911", "8584911"]]);
+    expect(read("ID number 8584912", ["IMO_NUMBER"])).toEqual([]);
+    expect(read("a catch of 8584911 kg", ["IMO_NUMBER"])).toEqual([]);
+  });
+});
+
+describe("call signs against the ITU series", () => {
+  it("knows whose series a call sign is in", () => {
+    expect(callSignCountries("3EEV3")).toEqual(["PAN"]);
+    expect(callSignCountries("V63KP282")).toEqual(["FSM"]);
+    expect(callSignCountries("4SF6533")).toEqual(["LKA"]);
+    expect(callSignCountries("Q1AA")).toEqual([]);
+  });
+
+  it("expects a territory on its parent state's series", () => {
+    expect(callSignFitsFlag("OW2418", "FRO")).toBe(true);
+    expect(callSignFitsFlag("BG4062", "TWN")).toBe(true);
+    expect(callSignFitsFlag("OW2418", "NOR")).toBe(false);
+  });
+
+  it("takes a list's placeholders for no call sign, not for a Dutch or an American one", () => {
+    for (const placeholder of ["PENDING", "NONE", "N/A", "nil"]) expect(callSignShape(placeholder)).toBeNull();
+    expect(read("IRCS: PENDING", ["IRCS_CALL_SIGN"])).toEqual([]);
+  });
+
+  it("flags a call sign from another country's series, and keeps it", () => {
+    expect(extractEntities("Flag: Panama\nCall sign: BZUD4", [], 1).find((e) => e.label === "IRCS_CALL_SIGN")).toMatchObject({ value: "BZUD4", flags: ["ircs_flag_mismatch"] });
+    expect(extractEntities("Flag: Faroe Islands\nCall sign: OW2418", [], 1).find((e) => e.label === "IRCS_CALL_SIGN")).toMatchObject({ value: "OW2418", flags: [] });
+  });
+});
+
+describe("species against ASFIS", () => {
+  it("checks codes, and keeps an unknown one flagged", () => {
+    expect(speciesCodeKnown("BET")).toBe(true);
+    expect(validate("SPECIES_CODE", "BET")).toMatchObject({ value: "BET", flags: [] });
+    expect(validate("SPECIES_CODE", "XYZ")).toMatchObject({ value: "XYZ", flags: ["species_code_unknown"] });
+    expect(validate("SPECIES_CODE", "tuna")).toBeNull();
+  });
+
+  it.each([
+    ["Bigeye tuna", "BET"],
+    ["Thunnus obesus", "BET"],
+    ["patudo", "BET"],
+    ["Légine australe", "TOP"],
+    ["Dissostichus eleginoides", "TOP"],
+    ["skipjack tuna", "SKJ"],
+  ])("normalises %s to %s", (name, code) => {
+    expect(speciesCodes(name)[0]).toBe(code);
+    expect(validate("SPECIES_NAME", name)).toMatchObject({ value: code, flags: [] });
+  });
+
+  it("flags a name two languages give to different species, and one it does not know", () => {
+    // "Albacore" is ALB in English and YFT (yellowfin) in French.
+    expect(validate("SPECIES_NAME", "Albacore")).toMatchObject({ value: "ALB", flags: ["species_name_ambiguous"] });
+    expect(validate("SPECIES_NAME", "sea monster")).toMatchObject({ value: "sea monster", flags: ["species_unknown"] });
+  });
+
+  it("finds names of two words or more in text, not single words or names in capitals", () => {
+    const text = "a catch of bigeye tuna and Patagonian toothfish by Churchill aboard the BLUE MARLIN";
+    expect(speciesInText(text).map((s) => [text.slice(s.start, s.end), s.codes[0]])).toEqual([
+      ["bigeye tuna", "BET"],
+      ["Patagonian toothfish", "TOP"],
+    ]);
+  });
+});
+
+describe("gear against ISSCFG", () => {
+  it.each([
+    ["PS", "PS"],
+    ["LLD", "LLD"],
+    ["Longline", "LL"],
+    ["LL;GI", "LL;GEN"],
+    ["HAND;PL", "LHP"],
+    ["Purse seines (PS)", "PS"],
+    ["Hooks and lines (nei) (LX)", "LX"],
+    ["palangres", "LL"],
+    ["senne coulissante", "PS"],
+    ["redes de enmalle", "GEN"],
+    ["drifting longlines", "LLD"],
+    ["Single Purse Seiner", "PS"],
+    ["bottom trawls", "TB"],
+  ])("normalises %s to %s", (gear, code) => {
+    expect(isscfgCodes(gear)).toBe(code);
+  });
+
+  it("knows a code's category, and flags a gear it does not know", () => {
+    expect(isscfgCategory("LLD")).toEqual({ isscfg: "09.32", name: "Drifting longlines" });
+    expect(validate("FISHING_GEAR_TYPE", "magic net")).toMatchObject({ value: "magic net", flags: ["gear_unknown"] });
+  });
+});
+
+/** A one-page notice in a born-digital PDF, each line drawn as text. */
+async function noticePdf(lines: string[]): Promise<Uint8Array> {
+  const pdf = await PDFDocument.create();
+  const font = await pdf.embedFont(StandardFonts.Helvetica);
+  const page = pdf.addPage([595, 842]);
+  lines.forEach((line, i) => page.drawText(line, { x: 50, y: 780 - i * 18, size: 11, font }));
+  return pdf.save();
+}
+
+describe("a notice uploaded through the API", () => {
+  it("yields its vessel's entities, with the reference checks applied", async () => {
+    const pdf = await noticePdf([
+      "IOTC CIRCULAR 2024-51",
+      "The Secretariat informs that the fishing vessel OCEAN PEARL (IMO 7910187),",
+      "flying the flag of Panama, with call sign BZUD4 and MMSI 351234000, was",
+      "sighted fishing for bigeye tuna with drifting longlines. The vessel is owned by",
+      "Sein Fishing Investment Pte Ltd. It was previously named SEA STAR.",
+    ]);
+    const response = await upload(pdf, { "content-type": "application/pdf" }, "?text_layer=auto");
+    expect(response.status).toBe(202);
+    const body = await response.json<{ id: string; token: string }>();
+    const doc: Doc = { id: body.id, token: body.token };
+    const end = await waitFor(doc);
+    expect(end.stage).toBe("done");
+    expect(end.pages).toMatchObject([{ path: "text-layer" }]);
+    const { entities } = await (await fetchDoc(doc, "/entities")).json<{ entities: any[] }>();
+    const byLabel = (label: string) => entities.filter((e) => e.label === label).map((e) => ({ value: e.value, flags: e.flags }));
+    expect(byLabel("VESSEL_NAME")).toContainEqual({ value: "OCEAN PEARL", flags: [] });
+    expect(byLabel("PREVIOUS_NAME")).toEqual([{ value: "SEA STAR", flags: [] }]);
+    expect(byLabel("IMO_NUMBER")).toEqual([{ value: "7910187", flags: [] }]);
+    expect(byLabel("FLAG_STATE")).toEqual([{ value: "PAN", flags: [] }]);
+    // BZ is China's series: the disagreement is a flag on the call sign, which is kept.
+    expect(byLabel("IRCS_CALL_SIGN")).toEqual([{ value: "BZUD4", flags: ["ircs_flag_mismatch"] }]);
+    expect(byLabel("MMSI")).toEqual([{ value: "351234000", flags: [] }]);
+    // The full stop after "Ltd" is read as the legal form's own.
+    expect(byLabel("OWNER_NAME")).toEqual([{ value: "Sein Fishing Investment Pte Ltd.", flags: [] }]);
+    expect(byLabel("SPECIES_NAME")).toEqual([{ value: "BET", flags: [] }]);
+    expect(byLabel("FISHING_GEAR_TYPE")).toEqual([{ value: "LLD", flags: [] }]);
+  });
+});
