@@ -16,6 +16,7 @@ import { chromium } from "playwright-core";
 import { scanPdf } from "../dev/scanner.ts";
 import { eachConcurrently, processDocument, startBenchSystem, type BenchSystem } from "./harness/system.ts";
 import { filledDocuments, MEASURED, type Filled } from "./eval/fill.ts";
+import { Tally } from "./harness/score.ts";
 import { seeded } from "./lists/rows.ts";
 
 const { values: args } = parseArgs({ options: { split: { type: "string" }, path: { type: "string" } } });
@@ -85,28 +86,16 @@ async function runAll(system: BenchSystem, docs: Doc[], concurrency: number): Pr
 }
 
 function report(split: string, docs: Doc[], found: Map<string, Found>): void {
-  const counts = new Map<string, { tp: number; fp: number; fn: number }>();
-  const count = (key: string) => counts.get(key) ?? (counts.set(key, { tp: 0, fp: 0, fn: 0 }), counts.get(key)!);
+  const tally = new Tally();
   for (const doc of docs) {
     const entities = (found.get(doc.id) ?? []).filter((e) => !e.flags.some((f) => FAILED.has(f)));
     const path = doc.path === "born-digital" ? "born_digital" : "scanned";
     for (const label of MEASURED) {
       const expected = new Set(doc.truth.filter((t) => t.label === label).map((t) => comparable(t.value)));
       const got = new Set(entities.filter((e) => e.label === label).map((e) => comparable(e.value)));
-      for (const key of [`${path}_${label}`, `${path}_${label}_in_${doc.kind}`, `${path}_${label}_in_${doc.layout}`]) {
-        const c = count(key);
-        for (const value of got) expected.has(value) ? c.tp++ : c.fp++;
-        for (const value of expected) if (!got.has(value)) c.fn++;
-      }
+      for (const key of [`${path}_${label}`, `${path}_${label}@${doc.kind}`, `${path}_${label}@${doc.layout}`]) tally.add(key, expected, got);
     }
   }
-  const lines = [`phrasings_system_${split}_documents: ${docs.length}`];
-  for (const [key, { tp, fp, fn }] of [...counts].sort(([a], [b]) => a.localeCompare(b))) {
-    const precision = tp + fp ? tp / (tp + fp) : 1;
-    const recall = tp + fn ? tp / (tp + fn) : 1;
-    const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
-    const name = `phrasings_system_${split}_${key.toLowerCase()}`;
-    lines.push(`${name}_precision: ${precision.toFixed(3)}`, `${name}_recall: ${recall.toFixed(3)}`, `${name}_f1: ${f1.toFixed(3)}`);
-  }
+  const lines = [`phrasings_system_${split}_documents: ${docs.length}`, ...tally.figures(`phrasings_system_${split}_`)];
   console.log(lines.join("\n"));
 }

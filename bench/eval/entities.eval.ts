@@ -12,6 +12,7 @@ import countries from "i18n-iso-countries";
 import { it } from "vitest";
 import { extractEntities, flagAlpha3, imoCheckDigitValid, mmsiCountry } from "../../src/entities/extract";
 import { parseGrounded } from "../../src/ocr/grounding";
+import { Tally } from "../harness/score";
 
 const DATA = join(import.meta.dirname, "../../../shared/data/rfmo");
 const ROWS_PER_LIST = 40;
@@ -162,8 +163,7 @@ it("measures extraction on documents built from the RFMO lists", async () => {
     docs.push(...documentsFor(list, sample));
   }
 
-  const counts = new Map<string, { tp: number; fp: number; fn: number }>();
-  const count = (key: string) => counts.get(key) ?? (counts.set(key, { tp: 0, fp: 0, fn: 0 }), counts.get(key)!);
+  const tally = new Tally();
   for (const doc of docs) {
     const parsed = parseGrounded(doc.raw, { width: 1000, height: 1000 });
     const found = extractEntities(parsed.text, parsed.blocks, 1).filter((e) => (LABELS as readonly string[]).includes(e.label));
@@ -171,28 +171,10 @@ it("measures extraction on documents built from the RFMO lists", async () => {
     for (const label of LABELS) {
       const expected = doc.truth.filter((t) => t.label === label).map((t) => t.value);
       const got = found.filter((e) => e.label === label).map((e) => e.value);
-      for (const key of [label, `${label}@${doc.kind}`]) {
-        const c = count(key);
-        const remaining = [...expected];
-        for (const value of got) {
-          const at = remaining.indexOf(value);
-          if (at >= 0) {
-            c.tp++;
-            remaining.splice(at, 1);
-          } else c.fp++;
-        }
-        c.fn += remaining.length;
-      }
+      for (const key of [label, `${label}@${doc.kind}`]) tally.add(key, expected, got);
     }
   }
-  const lines: string[] = [`eval_documents: ${docs.length}`];
-  for (const [key, { tp, fp, fn }] of [...counts].sort()) {
-    const precision = tp + fp ? tp / (tp + fp) : 1;
-    const recall = tp + fn ? tp / (tp + fn) : 1;
-    const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
-    const name = key.toLowerCase().replace("@", "_in_");
-    lines.push(`${name}_precision: ${precision.toFixed(3)}`, `${name}_recall: ${recall.toFixed(3)}`, `${name}_f1: ${f1.toFixed(3)}`);
-  }
+  const lines = [`eval_documents: ${docs.length}`, ...tally.figures("")];
   lines.push(`imo_rows_checked: ${imoRows}`, `imo_check_digit_failures: ${imoBad}`, `imo_check_digit_failures_flagged: ${imoBadFlagged}`);
   lines.push(`mmsi_rows_checked: ${mid.rows}`, `mmsi_mid_unallocated: ${mid.unknown}`, `mmsi_mid_flag_mismatches: ${mid.mismatched}`, `mmsi_mid_flag_mismatches_flagged: ${mid.mismatchFlagged}`);
   console.log(lines.join("\n"));

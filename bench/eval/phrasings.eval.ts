@@ -9,6 +9,7 @@ import { it } from "vitest";
 import { extractEntities } from "../../src/entities/extract";
 import { failedCheckFlags } from "../../src/entities/values";
 import { parseGrounded } from "../../src/ocr/grounding";
+import { Tally } from "../harness/score";
 import { filledDocuments, MEASURED } from "./fill";
 
 /** Names are compared without the full stop or spaces a list row may end with ("LGHR PATHMASILI ."). */
@@ -18,8 +19,7 @@ const COPIES = 4;
 
 it.each(["tune", "heldout"] as const)("measures entities on real phrasings (%s)", (split) => {
   const docs = filledDocuments(split, split === "tune" ? 1401 : 1402, COPIES);
-  const counts = new Map<string, { tp: number; fp: number; fn: number }>();
-  const count = (key: string) => counts.get(key) ?? (counts.set(key, { tp: 0, fp: 0, fn: 0 }), counts.get(key)!);
+  const tally = new Tally();
   const misses: string[] = [];
   for (const doc of docs) {
     const raw = `<|ref|>text<|/ref|><|det|>[[50, 50, 950, 950]]<|/det|>\n${doc.text.replace(/&/g, "&amp;").replace(/</g, "&lt;")}`;
@@ -28,24 +28,13 @@ it.each(["tune", "heldout"] as const)("measures entities on real phrasings (%s)"
     for (const label of MEASURED) {
       const expected = new Set(doc.truth.filter((t) => t.label === label).map((t) => comparable(t.value)));
       const got = new Set(found.filter((e) => e.label === label).map((e) => comparable(e.value)));
-      for (const key of [label, `${label}@${doc.kind}`, `${label}@${doc.language}`, `${label}@${doc.layout}`]) {
-        const c = count(key);
-        for (const value of got) expected.has(value) ? c.tp++ : c.fp++;
-        for (const value of expected) if (!got.has(value)) c.fn++;
-      }
+      for (const key of [label, `${label}@${doc.kind}`, `${label}@${doc.language}`, `${label}@${doc.layout}`]) tally.add(key, expected, got);
       const missed = [...expected].filter((v) => !got.has(v));
       const wrong = [...got].filter((v) => !expected.has(v));
       if (missed.length || wrong.length) misses.push(`${doc.id} ${label} missed=${JSON.stringify(missed)} wrong=${JSON.stringify(wrong)}`);
     }
   }
-  const lines = [`phrasings_${split}_documents: ${docs.length}`];
-  for (const [key, { tp, fp, fn }] of [...counts].sort()) {
-    const precision = tp + fp ? tp / (tp + fp) : 1;
-    const recall = tp + fn ? tp / (tp + fn) : 1;
-    const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
-    const name = `phrasings_${split}_${key.toLowerCase().replace("@", "_in_")}`;
-    lines.push(`${name}_precision: ${precision.toFixed(3)}`, `${name}_recall: ${recall.toFixed(3)}`, `${name}_f1: ${f1.toFixed(3)}`, `${name}_expected: ${tp + fn}`);
-  }
+  const lines = [`phrasings_${split}_documents: ${docs.length}`, ...tally.figures(`phrasings_${split}_`)];
   console.log(lines.join("\n"));
   if (process.env.EVAL_MISSES && split === "tune") console.log(misses.join("\n"));
 });

@@ -6,6 +6,7 @@
  */
 import { createRequire } from "node:module";
 import countries from "i18n-iso-countries";
+import { scores } from "../harness/score.ts";
 import type { TruthTable } from "./layouts.ts";
 import type { TruthLabel } from "./rows.ts";
 
@@ -154,9 +155,7 @@ export function figures(prefix: string, counts: Counts): string[] {
   for (const label of LABELS) {
     const { tp, fp, fn } = counts.entities[label];
     if (tp + fp + fn === 0) continue;
-    const precision = tp + fp ? tp / (tp + fp) : 1;
-    const recall = tp + fn ? tp / (tp + fn) : 1;
-    const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
+    const { precision, recall, f1 } = scores(counts.entities[label]);
     const name = `${prefix}_${label.toLowerCase()}`;
     lines.push(`${name}_precision: ${precision.toFixed(3)}`, `${name}_recall: ${recall.toFixed(3)}`, `${name}_f1: ${f1.toFixed(3)}`);
   }
