@@ -53,6 +53,7 @@ export default defineConfig({
                 ARGILLA_TIMEOUT_MS: "2000",
                 PUBLIC_URL: "http://vessel.test",
                 REVIEW_LINK_SECRET: "test-review-link-secret-3b9f",
+                DOCUMENT_ID_SECRET: "test-document-id-secret-7a21",
               },
             },
           })),

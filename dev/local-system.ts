@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { startArgillaStandin, type ArgillaStandin } from "./argilla-standin.ts";
 import { registerWebhook } from "./argilla-webhook.ts";
@@ -66,25 +66,33 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   }
 
   const argilla = options.argillaUrl ? null : await startArgillaStandin();
-  const vars = [
-    `SPARK_OCR_URL:${ocrUrl}`,
-    `WAREHOUSE_URL:${options.warehouseUrl ?? warehouse!.url}`,
-    `PUBLIC_URL:${base}`,
-    `REVIEW_LINK_SECRET:${localSecret(resolve(options.stateDir, "review-link-secret"))}`,
-  ];
+  const vars: Record<string, string> = {
+    SPARK_OCR_URL: ocrUrl,
+    WAREHOUSE_URL: options.warehouseUrl ?? warehouse!.url,
+    PUBLIC_URL: base,
+    REVIEW_LINK_SECRET: localSecret(resolve(options.stateDir, "review-link-secret")),
+    DOCUMENT_ID_SECRET: localSecret(resolve(options.stateDir, "document-id-secret")),
+  };
   if (argilla) {
     const hook = await registerWebhook({ argillaUrl: argilla.url, apiKey: argilla.ownerApiKey, publicUrl: base });
-    vars.push(`ARGILLA_URL:${argilla.url}`, `ARGILLA_API_KEY:${argilla.ownerApiKey}`, `ARGILLA_WEBHOOK_SECRET:${hook.secret}`);
+    Object.assign(vars, { ARGILLA_URL: argilla.url, ARGILLA_API_KEY: argilla.ownerApiKey, ARGILLA_WEBHOOK_SECRET: hook.secret });
     log(`local Argilla stand-in on ${argilla.url} (API key ${argilla.ownerApiKey}; records live in memory)`);
   } else {
-    vars.push(`ARGILLA_URL:${options.argillaUrl}`);
+    vars.ARGILLA_URL = options.argillaUrl!;
   }
-  for (const [name, value] of Object.entries(options.vars ?? {})) vars.push(`${name}:${value}`);
+  Object.assign(vars, options.vars);
+
+  // The values (secrets among them) reach wrangler in a file only this user can read, not on its
+  // command line, where `ps` shows them to every user of the machine.
+  const envFile = resolve(options.stateDir, "local.env");
+  const lines = Object.entries(vars).map(([name, value]) => `${name}=${JSON.stringify(value)}`);
+  writeFileSync(envFile, `${lines.join("\n")}\n`, { mode: 0o600 });
+  chmodSync(envFile, 0o600);
 
   // wrangler's config, state and temp files stay in stateDir: reproducible, nothing global.
   const wrangler = spawn(
     "wrangler",
-    ["dev", "--ip", "127.0.0.1", "--port", String(options.port), ...vars.flatMap((v) => ["--var", v]), "--persist-to", resolve(options.stateDir, "state"), "--show-interactive-dev-session=false"],
+    ["dev", "--ip", "127.0.0.1", "--port", String(options.port), "--env-file", envFile, "--persist-to", resolve(options.stateDir, "state"), "--show-interactive-dev-session=false"],
     {
       cwd: root,
       stdio: options.stdio ?? "inherit",

@@ -21,6 +21,9 @@ const STAGES = {
   cancelled: "Cancelled",
 };
 const STORE = "vessel-docs.documents";
+const DOCUMENT_ID = /^[0-9a-f]{32}$/;
+/** Capability tokens are base64url (43 characters); the bound keeps anything else out of headers. */
+const TOKEN = /^[A-Za-z0-9_-]{16,128}$/;
 const views = new Map();
 
 // ---- Choosing files ----
@@ -124,12 +127,19 @@ function remember() {
 function restore() {
   let saved = [];
   try { saved = JSON.parse(localStorage.getItem(STORE) ?? "[]"); } catch { /* start empty */ }
-  // A shared link: #doc=<id>&token=<token> (a fragment never reaches a server or its logs).
+  // A shared link: #doc=<id>&token=<token> (a fragment never reaches a server or its logs). Its
+  // values go into URLs and headers, so only an id and a token of the right shape are taken.
   const shared = new URLSearchParams(location.hash.slice(1));
-  if (shared.get("doc") && shared.get("token") && !saved.some((d) => d.id === shared.get("doc"))) {
-    saved.push({ id: shared.get("doc"), token: shared.get("token"), name: "Shared document" });
+  if (shared.has("doc") || shared.has("token")) {
+    const doc = { id: shared.get("doc") ?? "", token: shared.get("token") ?? "", name: "Shared document" };
+    if (!wellFormed(doc)) notify("This shared link is not valid: it needs a document id (32 hex characters) and its token.");
+    else if (!saved.some((d) => d.id === doc.id)) saved.push(doc);
   }
-  for (const doc of saved) if (!views.has(doc.id)) adopt(createView(doc.name), doc);
+  for (const doc of saved) if (wellFormed(doc) && !views.has(doc.id)) adopt(createView(doc.name), doc);
+}
+
+function wellFormed(doc) {
+  return typeof doc?.id === "string" && DOCUMENT_ID.test(doc.id) && typeof doc.token === "string" && TOKEN.test(doc.token);
 }
 
 async function act(view, action) {

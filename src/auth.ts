@@ -71,9 +71,11 @@ function accessKeys(teamDomain: string): JWTVerifyGetKey {
   return keys;
 }
 
+const ACCESS_CLOCK_TOLERANCE_S = 30;
+
 /**
  * Verifies a `Cf-Access-Jwt-Assertion`: RS256 signature by one of the team's keys, issuer = the
- * team domain, audience = the application's tag, not expired. Returns the subject (email or
+ * team domain, audience = the application's tag, not expired, not issued in the future. Returns the subject (email or
  * service token id).
  */
 export async function verifyAccessJwt(
@@ -85,9 +87,11 @@ export async function verifyAccessJwt(
       issuer: options.teamDomain.replace(/\/+$/, ""),
       audience: options.audience,
       algorithms: ["RS256"],
-      clockTolerance: 30,
+      clockTolerance: ACCESS_CLOCK_TOLERANCE_S,
       requiredClaims: ["exp", "iat"],
     });
+    // jose checks `iat` only against a maximum age; a token from the future is forged or from a broken clock.
+    if (payload.iat! > Date.now() / 1000 + ACCESS_CLOCK_TOLERANCE_S) throw new AuthError("Access token rejected: issued in the future");
     const subject = payload.email ?? payload.common_name ?? payload.sub;
     if (typeof subject !== "string" || !subject) throw new AuthError("Access token names no subject");
     return subject;

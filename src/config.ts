@@ -31,6 +31,8 @@ const settingsSchema = z.object({
   MAX_UPLOAD_BYTES: positiveInt(100 * 1024 * 1024),
   // Limits on what a PDF may ask of the renderer, checked before it renders anything.
   MAX_PAGES: positiveInt(2000),
+  // New runs of one finished document per hour: each costs GPU time for every page.
+  REPROCESS_PER_HOUR: positiveInt(3),
   MAX_PAGE_PIXELS: positiveInt(8_000_000),
   MAX_IMAGE_PIXELS: positiveInt(200_000_000),
   MAX_CONTENT_BYTES: positiveInt(64 * 1024 * 1024),
@@ -74,6 +76,9 @@ const settingsSchema = z.object({
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).default("http://127.0.0.1:8787"),
   REVIEW_LINK_SECRET: optionalSecret,
   REVIEW_LINK_TTL_S: positiveInt(30 * 24 * 3600),
+  // Signs document ids so a guessed id is refused by the Worker before it reaches a Durable Object.
+  // Ids issued while it was unset (or under another value) are refused once it is set or changed.
+  DOCUMENT_ID_SECRET: optionalSecret,
   // Objects created under this prefix (rclone, the S3 API) are processed like uploads.
   BULK_PREFIX: z.string().min(1).default("incoming/"),
   // Secrets: comma-separated SHA-256 hex digests of API keys (never the keys themselves).

@@ -39,6 +39,8 @@ app.use(
     xFrameOptions: "DENY",
     referrerPolicy: "no-referrer",
     crossOriginResourcePolicy: "same-origin",
+    // A route may loosen a header for its own response (the signed review images, shown by Argilla).
+    overwrite: false,
   }),
 );
 

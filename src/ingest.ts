@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { hex } from "./bytes";
+import { documentIdFrom } from "./ids";
 import { settings } from "./config";
 import { log } from "./log";
 
@@ -24,10 +25,10 @@ export type R2Notification = z.infer<typeof r2Notification>;
 
 const CREATE_ACTIONS = new Set(["PutObject", "CopyObject", "CompleteMultipartUpload"]);
 
-/** 32 hex characters from the object's key and ETag: the same object always gives the same document. */
-export async function bulkDocumentId(key: string, etag: string): Promise<string> {
+/** An id from the object's key and ETag: the same object always gives the same document. */
+export async function bulkDocumentId(key: string, etag: string, secret: string | undefined): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`bulk\n${key}\n${etag}`));
-  return hex(new Uint8Array(digest)).slice(0, 32);
+  return documentIdFrom(new Uint8Array(digest), secret);
 }
 
 export async function ingestNotifications(batch: MessageBatch<unknown>, env: Env): Promise<void> {
@@ -65,7 +66,7 @@ async function ingestObject(
   if (head.size > config.MAX_UPLOAD_BYTES) {
     return { outcome: "ignored", reason: "too large", error: `${key} is ${head.size} bytes, over MAX_UPLOAD_BYTES (${config.MAX_UPLOAD_BYTES}); left in the bucket` };
   }
-  const documentId = await bulkDocumentId(key, head.etag);
+  const documentId = await bulkDocumentId(key, head.etag, config.DOCUMENT_ID_SECRET);
   const stub = env.Document.getByName(documentId);
   // A duplicate or replayed notification: known already, so do not read the whole file again.
   if (await stub.snapshot({ kind: "operator" })) return { outcome: "ignored", documentId, reason: "already received" };

@@ -2,6 +2,7 @@
  * Streams an upload into R2 without holding it in memory: small files go up in one put, larger ones
  * as a multipart upload of fixed-size parts (R2 wants every part but the last the same size). The
  * SHA-256 is computed on the way through, and the first bytes are checked before anything is stored.
+ * A replayed upload is only hashed, under the same limits, to be compared with the first.
  */
 import { concat, hex } from "./bytes";
 
@@ -20,7 +21,7 @@ export interface StoredUpload {
   sha256: string;
 }
 
-export interface StoreOptions {
+export interface ReadOptions {
   maxBytes: number;
   /** Longest wait for the next chunk: a slow drip is cut off, not waited on forever. */
   idleTimeoutMs: number;
@@ -29,6 +30,9 @@ export interface StoreOptions {
   /** Called once with at least the first `headBytes` bytes (or the whole body if shorter). */
   checkHead: (head: Uint8Array) => void;
   headBytes?: number;
+}
+
+export interface StoreOptions extends ReadOptions {
   partBytes?: number;
   put?: R2PutOptions;
 }
@@ -42,14 +46,8 @@ export async function storeUpload(
   options: StoreOptions,
 ): Promise<StoredUpload> {
   const partBytes = options.partBytes ?? DEFAULT_PART_BYTES;
-  const headBytes = options.headBytes ?? 1024;
-  const digest = new crypto.DigestStream("SHA-256");
-  const hashing = digest.getWriter();
-  const reader = body.getReader();
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
-  let total = 0;
-  let headChecked = false;
   let multipart: R2MultipartUpload | undefined;
   const parts: R2UploadedPart[] = [];
 
@@ -61,6 +59,50 @@ export async function storeUpload(
     pendingBytes = rest.byteLength;
     return part;
   };
+
+  try {
+    const stored = await readUpload(body, options, async (chunk) => {
+      pending.push(chunk);
+      pendingBytes += chunk.byteLength;
+      while (pendingBytes >= partBytes) {
+        multipart ??= await bucket.createMultipartUpload(key, options.put);
+        parts.push(await multipart.uploadPart(parts.length + 1, takePart()));
+      }
+    });
+    if (multipart) {
+      if (pendingBytes > 0) parts.push(await multipart.uploadPart(parts.length + 1, takePart()));
+      await multipart.complete(parts);
+    } else {
+      await bucket.put(key, concat(pending, pendingBytes), options.put);
+    }
+    return stored;
+  } catch (error) {
+    await multipart?.abort().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The size and SHA-256 of an upload, read under the same limits, keeping none of it. */
+export function hashUpload(body: ReadableStream<Uint8Array>, options: ReadOptions): Promise<StoredUpload> {
+  return readUpload(body, options, async () => undefined);
+}
+
+/**
+ * Reads the body chunk by chunk into `take`, hashing it on the way: cut off when too big, stalled
+ * or too slow, and its head checked before any of it is taken.
+ */
+async function readUpload(
+  body: ReadableStream<Uint8Array>,
+  options: ReadOptions,
+  take: (chunk: Uint8Array) => Promise<void>,
+): Promise<StoredUpload> {
+  const headBytes = options.headBytes ?? 1024;
+  const digest = new crypto.DigestStream("SHA-256");
+  const hashing = digest.getWriter();
+  const reader = body.getReader();
+  let head: Uint8Array[] | null = [];
+  let headLength = 0;
+  let total = 0;
 
   const deadline = Date.now() + options.totalTimeoutMs;
   const nextChunk = async () => {
@@ -83,6 +125,14 @@ export async function storeUpload(
       clearTimeout(timer);
     }
   };
+  /** The first bytes are held back until the head is checked, then passed on. */
+  const checkHead = async () => {
+    if (!head) return;
+    options.checkHead(concat(head, headLength));
+    const held = head;
+    head = null;
+    for (const chunk of held) await take(chunk);
+  };
 
   try {
     for (;;) {
@@ -93,29 +143,16 @@ export async function storeUpload(
         throw new UploadRejected(413, `file is larger than the limit of ${options.maxBytes} bytes`);
       }
       await hashing.write(value);
-      pending.push(value);
-      pendingBytes += value.byteLength;
-      if (!headChecked && pendingBytes >= headBytes) {
-        options.checkHead(concat(pending, pendingBytes));
-        headChecked = true;
-      }
-      while (pendingBytes >= partBytes) {
-        multipart ??= await bucket.createMultipartUpload(key, options.put);
-        parts.push(await multipart.uploadPart(parts.length + 1, takePart()));
-      }
+      if (head) {
+        head.push(value);
+        headLength += value.byteLength;
+        if (headLength >= headBytes) await checkHead();
+      } else await take(value);
     }
     if (total === 0) throw new UploadRejected(400, "empty body: send the PDF's bytes");
-    if (!headChecked) options.checkHead(concat(pending, pendingBytes));
-
-    if (multipart) {
-      if (pendingBytes > 0) parts.push(await multipart.uploadPart(parts.length + 1, takePart()));
-      await multipart.complete(parts);
-    } else {
-      await bucket.put(key, concat(pending, pendingBytes), options.put);
-    }
+    await checkHead();
   } catch (error) {
     await reader.cancel().catch(() => undefined);
-    await multipart?.abort().catch(() => undefined);
     throw error;
   }
   await hashing.close();

@@ -25,8 +25,8 @@ export async function startBenchSystem(out: string, key: string): Promise<BenchS
   return Object.assign(system, { key });
 }
 
-/** Uploads a PDF, waits until its document is final; `get` reads the document's API paths after. */
-export async function processDocument(system: BenchSystem, name: string, pdf: Uint8Array): Promise<{ snapshot: any; get: (path: string) => Promise<any> }> {
+/** Uploads a PDF; `get` reads the document's API paths. */
+export async function uploadDocument(system: BenchSystem, name: string, pdf: Uint8Array): Promise<{ id: string; get: (path: string) => Promise<any> }> {
   const upload = await fetch(`${system.base}/api/documents?filename=${name}.pdf`, {
     method: "POST",
     body: Buffer.from(pdf),
@@ -35,6 +35,12 @@ export async function processDocument(system: BenchSystem, name: string, pdf: Ui
   if (upload.status !== 202) throw new Error(`${name}: upload answered ${upload.status}: ${await upload.text()}`);
   const { id, token } = (await upload.json()) as { id: string; token: string };
   const get = async (path: string) => (await fetch(`${system.base}/api/documents/${id}${path}`, { headers: { authorization: `Bearer ${token}` } })).json() as Promise<any>;
+  return { id, get };
+}
+
+/** Uploads a PDF, waits until its document is final; `get` reads the document's API paths after. */
+export async function processDocument(system: BenchSystem, name: string, pdf: Uint8Array): Promise<{ snapshot: any; get: (path: string) => Promise<any> }> {
+  const { get } = await uploadDocument(system, name, pdf);
   let snapshot = await get("");
   for (const started = Date.now(); !["done", "partial", "failed", "cancelled"].includes(snapshot.stage); snapshot = await get("")) {
     if (Date.now() - started > 600_000) throw new Error(`${name}: not finished after 10 minutes (${snapshot.stage})`);

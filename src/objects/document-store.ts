@@ -130,12 +130,23 @@ export interface Transition<State> {
 export class DocumentStore {
   private readonly query: Sql;
 
+  /** Whether the schema exists: only once a document was received (a probe for an id creates nothing). */
+  private ready: boolean;
+
   constructor(private readonly storage: DurableObjectStorage) {
     this.query = sqlOf(storage.sql);
+    this.ready = this.query`SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`.length > 0;
   }
 
+  /** Brings an existing schema up to date; a document never received stays without one. */
   migrate(): void {
+    if (this.ready) migrate(this.storage, documentMigrations);
+  }
+
+  /** Creates the schema for a document being received. */
+  prepare(): void {
     migrate(this.storage, documentMigrations);
+    this.ready = true;
   }
 
   // ---- Writes ----
@@ -249,6 +260,14 @@ export class DocumentStore {
     });
   }
 
+  /** When the runs started since `since` were asked for (a finished document moved back to OCR), oldest first. */
+  rerunsSince(since: number): number[] {
+    return this.query<{ at: number }>`
+      SELECT at FROM events
+      WHERE page IS NULL AND to_state = 'ocr' AND from_state IN ('done', 'partial', 'failed', 'cancelled') AND at >= ${since}
+      ORDER BY at`.map((row) => row.at);
+  }
+
   /** All pages, in order, with their results: what a finished run is made of. */
   pages(): PageRow[] {
     return this.query<PageRow>`SELECT * FROM pages ORDER BY page`;
@@ -279,7 +298,7 @@ export class DocumentStore {
   }
 
   document(): DocumentRow | undefined {
-    return this.query<DocumentRow>`SELECT * FROM document LIMIT 1`[0];
+    return this.ready ? this.query<DocumentRow>`SELECT * FROM document LIMIT 1`[0] : undefined;
   }
 
   requirePage(page: number): PageRow {

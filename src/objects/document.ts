@@ -12,7 +12,7 @@ import { OcrError, isRunaway, ocrClientOptions, recognisePage } from "../ocr/dee
 import type { Entity } from "../entities/extract";
 import { llmEntities, llmOptions, type LocatedSpan } from "../entities/llm";
 import { parseGrounded } from "../ocr/grounding";
-import { PdfError } from "../pdf/document";
+import { PdfError } from "../pdf/errors";
 import { BLANK_INK_RATIO, mediaTypes, type PageImage, type PageImageKind } from "../pdf/page-image";
 import { parsePageRanges, selectPages } from "../pdf/page-ranges";
 import { openSource, type PdfSource } from "../pdf/source";
@@ -47,6 +47,7 @@ const GATE_WAIT_MS = 30_000;
 const MAX_RENDER_TRIES = 2;
 /** How often a document waiting for a down backend asks the gate again. */
 const BACKEND_RECHECK_MS = 5_000;
+const HOUR_MS = 3_600_000;
 
 export class Document extends Server<Env> {
   static override options = { hibernate: true };
@@ -78,6 +79,7 @@ export class Document extends Server<Env> {
   async receive(upload: NewDocument): Promise<{ snapshot: DocumentSnapshot; created: boolean }> {
     const created = !this.documentRow();
     if (created) {
+      this.store.prepare();
       this.announceDocument(this.store.create(upload, Date.now()), null);
       await this.ctx.storage.setAlarm(Date.now());
     }
@@ -113,10 +115,20 @@ export class Document extends Server<Env> {
    * others carry their results into the new run). The previous run's stored rows stay as they are.
    * Null when there is no such document; a document still running is left alone.
    */
-  async reprocess(reader: Reader, which: "all" | "failed"): Promise<{ snapshot: DocumentSnapshot; started: boolean } | null> {
+  async reprocess(
+    reader: Reader,
+    which: "all" | "failed",
+  ): Promise<{ snapshot: DocumentSnapshot; started: boolean; retryAfterS?: number } | null> {
     const doc = this.documentRow();
     if (!doc || !this.store.allows(reader)) return null;
     if (!isFinalStage(doc.stage) || doc.page_count === null) return { snapshot: this.store.snapshot(Date.now()), started: false };
+    const now = Date.now();
+    const recent = this.store.rerunsSince(now - HOUR_MS);
+    const limit = settings(this.env).REPROCESS_PER_HOUR;
+    if (recent.length >= limit) {
+      const retryAfterS = Math.ceil((recent[recent.length - limit] + HOUR_MS - now) / 1000);
+      return { snapshot: this.store.snapshot(now), started: false, retryAfterS };
+    }
     const { pages } = this.store.startRun(which, Date.now());
     for (const page of pages) this.movePage(page, "queued", freshPage);
     this.moveDocument("ocr");

@@ -1,16 +1,23 @@
 /**
- * One object per Idempotency-Key (named by the hash of the uploader's identity and the key): it
- * remembers which document a key produced, so a retried upload returns that document instead of
- * making a second one.
+ * One object per Idempotency-Key (named by the hash of the uploader's scope and the key, see
+ * ../idempotency.ts): it remembers which document a key produced and what upload that was, so a
+ * retried upload returns that document instead of making a second one, and a different upload
+ * under the same key is told so.
  */
 import { DurableObject } from "cloudflare:workers";
-import { newCapabilityToken } from "../auth";
-import { newDocumentId } from "../ids";
+import type { UploadFingerprint } from "../idempotency";
 
-/** The document a key produced and its capability token, so a replay can answer exactly as the first time. */
-type Claim = { documentId: string; token: string; state: "pending" | "committed"; claimedAt: number };
+/** A key's claim. The token is sealed by the key itself: nothing here opens the document. */
+export interface Claim {
+  documentId: string;
+  sealedToken: string;
+  state: "pending" | "committed";
+  claimedAt: number;
+  /** Set when the upload is stored: what a replay must match. */
+  upload?: UploadFingerprint;
+}
 
-export type ClaimResult = { outcome: "new" | "in-progress" | "replay"; documentId: string; token: string };
+export type ClaimResult = { outcome: "new" | "in-progress" | "replay"; claim: Claim };
 
 /** How long an unfinished upload holds its key before a retry may take over. */
 const PENDING_LEASE_MS = 10 * 60_000;
@@ -18,23 +25,22 @@ const PENDING_LEASE_MS = 10 * 60_000;
 const RETENTION_MS = 24 * 60 * 60_000;
 
 export class UploadKey extends DurableObject<Env> {
-  async claim(): Promise<ClaimResult> {
+  /** Claims the key for `proposed`, unless a live claim holds it: then that claim is the answer. */
+  async claim(proposed: { documentId: string; sealedToken: string }): Promise<ClaimResult> {
     const now = Date.now();
     const existing = await this.ctx.storage.get<Claim>("claim");
-    if (existing?.state === "committed") return { outcome: "replay", documentId: existing.documentId, token: existing.token };
-    if (existing && now - existing.claimedAt < PENDING_LEASE_MS) {
-      return { outcome: "in-progress", documentId: existing.documentId, token: existing.token };
-    }
-    const claim: Claim = { documentId: newDocumentId(), token: newCapabilityToken(), state: "pending", claimedAt: now };
+    if (existing?.state === "committed") return { outcome: "replay", claim: existing };
+    if (existing && now - existing.claimedAt < PENDING_LEASE_MS) return { outcome: "in-progress", claim: existing };
+    const claim: Claim = { ...proposed, state: "pending", claimedAt: now };
     await this.ctx.storage.put("claim", claim);
     await this.ctx.storage.setAlarm(now + RETENTION_MS);
-    return { outcome: "new", documentId: claim.documentId, token: claim.token };
+    return { outcome: "new", claim };
   }
 
-  async commit(documentId: string): Promise<void> {
+  async commit(documentId: string, upload: UploadFingerprint): Promise<void> {
     const existing = await this.ctx.storage.get<Claim>("claim");
     if (existing?.documentId !== documentId) return;
-    await this.ctx.storage.put("claim", { ...existing, state: "committed" } satisfies Claim);
+    await this.ctx.storage.put("claim", { ...existing, state: "committed", upload } satisfies Claim);
     await this.ctx.storage.setAlarm(Date.now() + RETENTION_MS);
   }
 

@@ -1,25 +1,19 @@
 import { EncryptedPDFError, PDFArray, PDFDocument, PDFRef, type PDFObject, type PDFPage } from "pdf-lib";
+import { InflateLimitError, PdfError } from "./errors";
+import { withInflateBudget } from "./inflate";
 
-/** A reason a PDF cannot be paged, worded for the person who uploaded it. */
-export class PdfError extends Error {
-  override name = "PdfError";
-  constructor(
-    message: string,
-    /** Encrypted: pdf-lib cannot read it, PDFium may (with the empty user password). */
-    readonly encrypted = false,
-  ) {
-    super(message);
-  }
-}
-
-/** Parses the whole file once; pages are then split out one at a time. */
-export async function openPdf(bytes: Uint8Array): Promise<PDFDocument> {
+/**
+ * Parses the whole file once; pages are then split out one at a time. What its object and
+ * cross-reference streams inflate to is bounded by `maxInflateBytes`.
+ */
+export async function openPdf(bytes: Uint8Array, maxInflateBytes: number): Promise<PDFDocument> {
   let pdf: PDFDocument;
   let pages: number;
   try {
-    pdf = await PDFDocument.load(bytes, { updateMetadata: false });
+    pdf = await withInflateBudget(maxInflateBytes, () => PDFDocument.load(bytes, { updateMetadata: false }));
     pages = pdf.getPageCount(); // walks the page tree, which a damaged file may lack
   } catch (error) {
+    if (error instanceof InflateLimitError) throw error;
     // pdf-lib's ES5 error classes lose their prototype (`Error.call` returns a plain Error), so
     // instanceof alone misses them: its message says it too.
     if (error instanceof EncryptedPDFError || (error instanceof Error && /is encrypted/.test(error.message))) {

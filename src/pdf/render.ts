@@ -4,7 +4,7 @@ import { encode } from "fast-png";
 import { groundedMarkdown } from "../layout/grounded";
 import type { Rect } from "../layout/geometry";
 import { layoutPage } from "../layout/page";
-import { PdfError } from "./document";
+import { PdfError } from "./errors";
 import { readTextLayer, type TextLayer } from "./text-layer";
 import { judgeTextLayer } from "./text-layer-check";
 

@@ -7,7 +7,9 @@
  * the limits fails that page, with the reason.
  */
 import { PDFArray, PDFDict, PDFName, PDFNumber, PDFRawStream, PDFStream, type PDFDocument } from "pdf-lib";
-import { PdfError, openPdf, pageContents } from "./document";
+import { openPdf, pageContents } from "./document";
+import { InflateLimitError, PdfError } from "./errors";
+import { inflatedSize, withInflateBudget } from "./inflate";
 import { pageImage, type PageImage } from "./page-image";
 import { RangedPdf, type RangeReader } from "./ranged";
 import { openWithPdfium, renderLoadedPage } from "./render";
@@ -18,7 +20,11 @@ export interface PdfLimits {
   maxPagePixels: number;
   /** Pixels of any one image embedded in a page. */
   maxImagePixels: number;
-  /** Bytes a page's content streams may expand to. */
+  /**
+   * Bytes a page's content streams (its own and its forms') may expand to; also what the file's
+   * object and cross-reference streams may expand to while it is opened, and while a page's
+   * objects are read by ranges.
+   */
   maxContentBytes: number;
   /** Files at least this big are read by ranges instead of whole. */
   rangedMinBytes?: number;
@@ -45,7 +51,11 @@ export function bytesReader(bytes: Uint8Array): RangeReader {
 
 export async function openSource(reader: RangeReader, limits: PdfLimits): Promise<PdfSource> {
   if (reader.size >= (limits.rangedMinBytes ?? Infinity)) {
-    const ranged = await RangedPdf.open(reader).catch(() => null);
+    const ranged = await withInflateBudget(limits.maxContentBytes, () => RangedPdf.open(reader)).catch((error: unknown) => {
+      // A bomb stays a bomb when read whole; anything else the whole-file readers may manage.
+      if (error instanceof InflateLimitError) throw error;
+      return null;
+    });
     if (ranged) return rangedSource(ranged, limits);
   }
   return openWhole(await reader.read(0, reader.size), limits);
@@ -60,9 +70,9 @@ function rangedSource(ranged: RangedPdf, limits: PdfLimits): PdfSource {
     ranged: true,
     pageImage: (index, dpi, withText = false) =>
       asPageError(async () => {
-        const single = await ranged.singlePage(index);
-        const pdf = await openPdf(single);
-        await assertPageWithinLimits(pdf, 0, limits);
+        const single = await withInflateBudget(limits.maxContentBytes, () => ranged.singlePage(index));
+        const pdf = await openPdf(single, limits.maxContentBytes);
+        assertPageWithinLimits(pdf, 0, limits);
         return pageImage(pdf, 0, dpi, { maxPixels: limits.maxPagePixels, withText }, single);
       }),
     close() {},
@@ -72,16 +82,19 @@ function rangedSource(ranged: RangedPdf, limits: PdfLimits): PdfSource {
 async function openWhole(bytes: Uint8Array, limits: PdfLimits): Promise<PdfSource> {
   let pdf: PDFDocument;
   try {
-    pdf = await openPdf(bytes);
+    pdf = await openPdf(bytes, limits.maxContentBytes);
   } catch (error) {
-    if (!(error instanceof PdfError)) throw error;
+    if (!(error instanceof PdfError) || error instanceof InflateLimitError) throw error;
     // Encrypted files pdf-lib cannot decrypt, and damaged ones it cannot parse (a lost xref table,
     // say), PDFium may open, as viewers do. If it cannot either, say why: its reason for an
     // encrypted file, pdf-lib's for a damaged one.
     try {
       return await openWholeWithPdfium(bytes, limits, error.encrypted);
     } catch (pdfiumError) {
-      throw error.encrypted && pdfiumError instanceof PdfError ? pdfiumError : error;
+      if (error.encrypted) throw pdfiumError instanceof PdfError ? pdfiumError : error;
+      pdf = await openTruncated(bytes, limits).catch((repairError: unknown) => {
+        throw repairError instanceof InflateLimitError ? repairError : error;
+      });
     }
   }
   const pageCount = pdf.getPageCount();
@@ -92,11 +105,32 @@ async function openWhole(bytes: Uint8Array, limits: PdfLimits): Promise<PdfSourc
     ranged: false,
     pageImage: (index, dpi, withText = false) =>
       asPageError(async () => {
-        await assertPageWithinLimits(pdf, index, limits);
+        assertPageWithinLimits(pdf, index, limits);
         return pageImage(pdf, index, dpi, { maxPixels: limits.maxPagePixels, withText });
       }),
     close() {},
   };
+}
+
+/**
+ * A file cut off in transfer (no trailer, no cross-reference data, a last object half written), as
+ * viewers repair it: everything up to the last complete object, which pdf-lib reads object by
+ * object, finding the catalog without a trailer.
+ */
+async function openTruncated(bytes: Uint8Array, limits: PdfLimits): Promise<PDFDocument> {
+  const end = lastIndexOf(bytes, ENDOBJ);
+  if (end < 0) throw new PdfError("no complete object");
+  return openPdf(bytes.subarray(0, end + ENDOBJ.length), limits.maxContentBytes);
+}
+
+const ENDOBJ = new TextEncoder().encode("endobj");
+
+function lastIndexOf(bytes: Uint8Array, needle: Uint8Array): number {
+  outer: for (let at = bytes.length - needle.length; at >= 0; at--) {
+    for (let i = 0; i < needle.length; i++) if (bytes[at + i] !== needle[i]) continue outer;
+    return at;
+  }
+  return -1;
 }
 
 /** Whatever goes wrong with one page is that page's reason, never an exception of the document. */
@@ -138,21 +172,25 @@ function assertPageCount(count: number, limits: PdfLimits): void {
 }
 
 /** Cheap checks, before PDFium spends memory on a page built to exhaust it. */
-async function assertPageWithinLimits(pdf: PDFDocument, index: number, limits: PdfLimits): Promise<void> {
+function assertPageWithinLimits(pdf: PDFDocument, index: number, limits: PdfLimits): void {
   const page = pdf.getPage(index);
   const { width, height } = page.getMediaBox();
   if (!(Number.isFinite(width) && Number.isFinite(height) && width > 0 && height > 0)) {
     throw new PdfError("the page has no usable size");
   }
   let contentBytes = 0;
-  const budget = () => limits.maxContentBytes - contentBytes;
-  for (const stream of pageContents(pdf, page).filter((item): item is PDFRawStream => item instanceof PDFRawStream)) {
-    contentBytes += await expandedSize(stream, budget() + 1);
+  const charge = (stream: PDFRawStream) => {
+    contentBytes += expandedSize(stream, limits.maxContentBytes - contentBytes + 1);
     if (contentBytes > limits.maxContentBytes) {
       throw new PdfError(`its content expands past ${limits.maxContentBytes} bytes (a decompression bomb?)`);
     }
-  }
+  };
+  for (const stream of pageContents(pdf, page)) if (stream instanceof PDFRawStream) charge(stream);
   walkXObjects(pdf, page.node.Resources(), 0, (name, stream) => {
+    if (stream.dict.lookup(PDFName.of("Subtype")) === PDFName.of("Form")) {
+      if (stream instanceof PDFRawStream) charge(stream);
+      return;
+    }
     const dict = stream.dict;
     const w = dict.lookupMaybe(PDFName.of("Width"), PDFNumber)?.asNumber() ?? 0;
     const h = dict.lookupMaybe(PDFName.of("Height"), PDFNumber)?.asNumber() ?? 0;
@@ -162,7 +200,7 @@ async function assertPageWithinLimits(pdf: PDFDocument, index: number, limits: P
   });
 }
 
-/** Images (checked by `visit`) and forms (walked, with their own content) of a resource dictionary. */
+/** Images and forms (each visited; forms also walked for their own resources) of a resource dictionary. */
 function walkXObjects(pdf: PDFDocument, resources: PDFDict | undefined, depth: number, visit: (name: string, image: PDFStream) => void): void {
   if (!resources || depth > 8) return;
   const xobjects = resources.lookupMaybe(PDFName.of("XObject"), PDFDict);
@@ -172,29 +210,17 @@ function walkXObjects(pdf: PDFDocument, resources: PDFDict | undefined, depth: n
     if (!(stream instanceof PDFStream)) continue;
     const subtype = stream.dict.lookup(PDFName.of("Subtype"));
     if (subtype === PDFName.of("Image")) visit(name.asString(), stream);
-    else if (subtype === PDFName.of("Form")) walkXObjects(pdf, stream.dict.lookupMaybe(PDFName.of("Resources"), PDFDict), depth + 1, visit);
+    else if (subtype === PDFName.of("Form")) {
+      visit(name.asString(), stream);
+      walkXObjects(pdf, stream.dict.lookupMaybe(PDFName.of("Resources"), PDFDict), depth + 1, visit);
+    }
   }
 }
 
 /** How many bytes a content stream decodes to, counting no further than `cap`. */
-async function expandedSize(stream: PDFRawStream, cap: number): Promise<number> {
+function expandedSize(stream: PDFRawStream, cap: number): number {
   const encoded = stream.getContents();
   const filter = stream.dict.lookup(PDFName.of("Filter"));
   const flate = filter === PDFName.of("FlateDecode") || (filter instanceof PDFArray && filter.lookup(0) === PDFName.of("FlateDecode"));
-  if (!flate) return encoded.byteLength;
-  const reader = new Blob([encoded]).stream().pipeThrough(new DecompressionStream("deflate")).getReader();
-  let size = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size >= cap) break;
-    }
-  } catch {
-    // A corrupt stream: PDFium decides what to do with it; it is not a bomb.
-  } finally {
-    await reader.cancel().catch(() => undefined);
-  }
-  return size;
+  return flate ? inflatedSize(encoded, cap) : encoded.byteLength;
 }

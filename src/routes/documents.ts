@@ -10,16 +10,16 @@ import {
   parseMultipartRequest,
 } from "@remix-run/multipart-parser";
 import { z } from "zod";
-import { bearerToken, identify, newCapabilityToken, sha256Of, tokenHash, type Principal } from "../auth";
-import { hex } from "../bytes";
+import { bearerToken, identify, newCapabilityToken, tokenHash, type Principal } from "../auth";
 import { settings, type Settings } from "../config";
-import { documentIdPattern, newDocumentId, uploadKey } from "../ids";
+import { idempotencyKeySchema, sameUpload, sealToken, unsealToken, uploadKeyName, type UploadFingerprint } from "../idempotency";
+import { documentIdPattern, isIssuedDocumentId, newDocumentId, uploadKey } from "../ids";
 import { log } from "../log";
 import { pageImageKey, type Reader } from "../objects/document";
 import { mediaTypes } from "../pdf/page-image";
 import { PageRangeError, formatPageRanges, parsePageRanges } from "../pdf/page-ranges";
 import type { DocumentSnapshot } from "../protocol";
-import { UploadRejected, assertPdfHead, storeUpload } from "../uploads";
+import { UploadRejected, assertPdfHead, hashUpload, storeUpload, type ReadOptions } from "../uploads";
 import { fail, validate } from "./errors";
 
 export const documents = new Hono<{ Bindings: Env }>();
@@ -33,13 +33,13 @@ const listQuery = z.object({
   cursor: z.string().max(1024).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
-const idempotencyKey = z
-  .string()
-  .min(16, "at least 16 characters: use a random UUID")
-  .max(255)
-  .regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces");
-
 const NOT_FOUND = "no document with this id, or the access token does not open it";
+
+/** The document's object; an id the Worker did not issue is answered here, as an unknown one is, and never reaches one. */
+async function documentOf(c: Context<{ Bindings: Env }>, id: string) {
+  if (!(await isIssuedDocumentId(id, settings(c.env).DOCUMENT_ID_SECRET))) fail(404, NOT_FOUND);
+  return c.env.Document.getByName(id);
+}
 
 documents.post("/", async (c) => {
   const config = settings(c.env);
@@ -51,34 +51,45 @@ documents.post("/", async (c) => {
     const textLayer = textLayerChoice(c.req.query("text_layer"), config);
     const { body, filename } = await uploadSource(c.req.raw, config.MAX_UPLOAD_BYTES);
 
-    const key = c.req.header("idempotency-key");
-    const keyStub = key === undefined ? undefined : await uploadKeyStub(c.env, uploader, key);
-    const claim = keyStub
-      ? await keyStub.claim()
-      : { outcome: "new" as const, documentId: newDocumentId(), token: newCapabilityToken() };
-    if (claim.outcome !== "new") {
-      await body.cancel().catch(() => undefined);
-      if (claim.outcome === "in-progress") {
+    const readLimits: ReadOptions = {
+      maxBytes: config.MAX_UPLOAD_BYTES,
+      idleTimeoutMs: config.UPLOAD_IDLE_TIMEOUT_MS,
+      totalTimeoutMs: config.UPLOAD_TIMEOUT_MS,
+      checkHead: assertPdfHead,
+    };
+    const options = { pages, textLayer };
+    const documentId = await newDocumentId(config.DOCUMENT_ID_SECRET);
+    const token = newCapabilityToken();
+    const key = idempotencyKeyOf(c.req.header("idempotency-key"));
+    const scope = scopeOf(uploader);
+    const keyStub = key === undefined ? undefined : c.env.UploadKey.getByName(await uploadKeyName(scope, key));
+    if (keyStub && key !== undefined) {
+      const { outcome, claim } = await keyStub.claim({ documentId, sealedToken: await sealToken(scope, key, token) });
+      if (outcome === "in-progress") {
+        await body.cancel().catch(() => undefined);
         c.header("Retry-After", "5");
         fail(409, "an upload with this Idempotency-Key is still in progress; retry shortly");
       }
-      const snapshot = await c.env.Document.getByName(claim.documentId).snapshot({ kind: "operator" });
-      if (!snapshot) fail(500, "the document recorded for this Idempotency-Key is missing");
-      log({ event: "upload.accepted", documentId: snapshot.id, bytes: snapshot.bytes, sha256: snapshot.sha256, replayed: true });
-      c.header("Idempotent-Replayed", "true");
-      return c.json(accepted(c, snapshot, claim.token), 202);
+      if (outcome === "replay") {
+        // The same upload again answers as the first time; anything else under this key is refused.
+        const sent = await hashUpload(body, readLimits);
+        if (!claim.upload || !sameUpload(claim.upload, { sha256: sent.sha256, ...options })) {
+          fail(422, "this Idempotency-Key was used for a different upload (another file or other options); use a new key for a new upload");
+        }
+        const snapshot = await c.env.Document.getByName(claim.documentId).snapshot({ kind: "operator" });
+        if (!snapshot) fail(500, "the document recorded for this Idempotency-Key is missing");
+        log({ event: "upload.accepted", documentId: snapshot.id, bytes: snapshot.bytes, sha256: snapshot.sha256, replayed: true });
+        c.header("Idempotent-Replayed", "true");
+        return c.json(accepted(c, snapshot, await unsealToken(scope, key, claim.sealedToken)), 202);
+      }
     }
 
-    const { documentId, token } = claim;
     const r2Key = uploadKey(documentId);
     let stored;
     try {
       stored = await storeUpload(c.env.DOCUMENTS_BUCKET, r2Key, body, {
-        maxBytes: config.MAX_UPLOAD_BYTES,
-        idleTimeoutMs: config.UPLOAD_IDLE_TIMEOUT_MS,
-        totalTimeoutMs: config.UPLOAD_TIMEOUT_MS,
-        checkHead: assertPdfHead,
-        put: { httpMetadata: { contentType: "application/pdf" }, customMetadata: { filename, uploader: scopeOf(uploader) } },
+        ...readLimits,
+        put: { httpMetadata: { contentType: "application/pdf" }, customMetadata: { filename, uploader: scope } },
       });
     } catch (error) {
       await keyStub?.release(documentId);
@@ -94,7 +105,7 @@ documents.post("/", async (c) => {
       textLayer,
       ...stored,
     });
-    await keyStub?.commit(documentId);
+    await keyStub?.commit(documentId, { sha256: stored.sha256, ...options } satisfies UploadFingerprint);
     log({ event: "upload.accepted", documentId, bytes: stored.bytes, sha256: stored.sha256, replayed: false });
     return c.json(accepted(c, snapshot, token), 202);
   } catch (error) {
@@ -124,14 +135,14 @@ documents.get("/", validate("query", listQuery), async (c) => {
 });
 
 documents.get("/:id", validate("param", idParam), async (c) => {
-  const snapshot = await c.env.Document.getByName(c.req.valid("param").id).snapshot(await readerOf(c));
+  const snapshot = await (await documentOf(c, c.req.valid("param").id)).snapshot(await readerOf(c));
   return snapshot ? c.json(snapshot) : fail(404, NOT_FOUND);
 });
 
 documents.get("/:id/pages/:n", validate("param", pageParam), async (c) => {
   const { id, n } = c.req.valid("param");
   const reader = await readerOf(c);
-  const stub = c.env.Document.getByName(id);
+  const stub = await documentOf(c, id);
   const page = await stub.page(reader, n);
   if (page) return c.json(page);
   return (await stub.snapshot(reader)) ? fail(404, `the document has no page ${n} (yet)`) : fail(404, NOT_FOUND);
@@ -144,13 +155,13 @@ const entityQuery = z.object({
 
 /** The vessel entities found so far, optionally of one label or one page. */
 documents.get("/:id/entities", validate("param", idParam), validate("query", entityQuery), async (c) => {
-  const entities = await c.env.Document.getByName(c.req.valid("param").id).entities(await readerOf(c), c.req.valid("query"));
+  const entities = await (await documentOf(c, c.req.valid("param").id)).entities(await readerOf(c), c.req.valid("query"));
   return entities ? c.json({ entities }) : fail(404, NOT_FOUND);
 });
 
 documents.get("/:id/pages/:n/image", validate("param", pageParam), async (c) => {
   const { id, n } = c.req.valid("param");
-  const page = await c.env.Document.getByName(id).page(await readerOf(c), n);
+  const page = await (await documentOf(c, id)).page(await readerOf(c), n);
   if (!page) fail(404, NOT_FOUND);
   const object = page.image ? await c.env.DOCUMENTS_BUCKET.get(pageImageKey(id, n, page.image)) : null;
   if (!page.image || !object) fail(404, `page ${n} has no image yet`);
@@ -162,7 +173,7 @@ documents.get("/:id/pages/:n/image", validate("param", pageParam), async (c) => 
 /** The original PDF, as uploaded. */
 documents.get("/:id/file", validate("param", idParam), async (c) => {
   const { id } = c.req.valid("param");
-  const snapshot = await c.env.Document.getByName(id).snapshot(await readerOf(c));
+  const snapshot = await (await documentOf(c, id)).snapshot(await readerOf(c));
   const object = snapshot ? await c.env.DOCUMENTS_BUCKET.get(uploadKey(id)) : null;
   if (!snapshot || !object) fail(404, NOT_FOUND);
   return new Response(object.body, {
@@ -175,7 +186,7 @@ documents.get("/:id/file", validate("param", idParam), async (c) => {
 });
 
 documents.post("/:id/cancel", validate("param", idParam), async (c) => {
-  const snapshot = await c.env.Document.getByName(c.req.valid("param").id).cancel(await readerOf(c));
+  const snapshot = await (await documentOf(c, c.req.valid("param").id)).cancel(await readerOf(c));
   return snapshot ? c.json(snapshot) : fail(404, NOT_FOUND);
 });
 
@@ -185,15 +196,19 @@ const reprocessQuery = z.object({
 
 /** A new run of a finished document (all pages, or `?pages=failed`); 409 while it is still running. */
 documents.post("/:id/reprocess", validate("param", idParam), validate("query", reprocessQuery), async (c) => {
-  const result = await c.env.Document.getByName(c.req.valid("param").id).reprocess(await readerOf(c), c.req.valid("query").pages);
+  const result = await (await documentOf(c, c.req.valid("param").id)).reprocess(await readerOf(c), c.req.valid("query").pages);
   if (!result) fail(404, NOT_FOUND);
+  if (result.retryAfterS !== undefined) {
+    c.header("Retry-After", String(result.retryAfterS));
+    fail(429, `this document was processed again ${settings(c.env).REPROCESS_PER_HOUR} times in the last hour, the limit; retry in ${Math.ceil(result.retryAfterS / 60)} minutes`);
+  }
   if (!result.started) fail(409, `the document is ${result.snapshot.stage}; only a finished document can be processed again`);
   return c.json(result.snapshot, 202);
 });
 
 documents.get("/:id/ws", validate("param", idParam), async (c) => {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") fail(426, "this endpoint speaks WebSocket only");
-  const stub = c.env.Document.getByName(c.req.valid("param").id);
+  const stub = await documentOf(c, c.req.valid("param").id);
   if (!(await stub.snapshot(await readerOf(c)))) fail(404, NOT_FOUND);
   const upgraded = await stub.fetch(c.req.raw);
   if (!offeredProtocols(c.req.raw).includes(WS_PROTOCOL) || !upgraded.webSocket) return upgraded;
@@ -301,11 +316,11 @@ export function contentDisposition(filename: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }
 
-async function uploadKeyStub(env: Env, uploader: Principal, key: string) {
-  const parsed = idempotencyKey.safeParse(key);
+function idempotencyKeyOf(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const parsed = idempotencyKeySchema.safeParse(header);
   if (!parsed.success) fail(400, `invalid Idempotency-Key: ${parsed.error.issues[0].message}`);
-  // Keys are scoped to who sent them: one uploader's key never finds another's document.
-  return env.UploadKey.getByName(hex(await sha256Of(`${scopeOf(uploader)}\n${key}`)));
+  return parsed.data;
 }
 
 function scopeOf(principal: Principal): string {

@@ -76,6 +76,11 @@ review.get("/review/pages/:id/:page/image", validate("param", imageParams), vali
   const object = await c.env.DOCUMENTS_BUCKET.get(pageImageKey(id, page, detail.image));
   if (!object) fail(404, "no such page image");
   return new Response(object.body, {
-    headers: { "content-type": mediaTypes[detail.image], "cache-control": `private, max-age=${Math.max(0, expires - Math.floor(Date.now() / 1000))}` },
+    headers: {
+      "content-type": mediaTypes[detail.image],
+      "cache-control": `private, max-age=${Math.max(0, expires - Math.floor(Date.now() / 1000))}`,
+      // Argilla shows it as an <img> on its own origin; the signature, not the origin, is the guard.
+      "cross-origin-resource-policy": "cross-origin",
+    },
   });
 });

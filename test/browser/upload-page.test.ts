@@ -4,7 +4,8 @@
  * `npm start` runs them. The browser reaches the Worker through a TCP proxy the test can cut, to
  * drop its WebSockets for real. Screenshots of the main states go to test-output/screenshots/.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
 import { createServer, connect, type AddressInfo, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -152,10 +153,19 @@ describe("the upload page", () => {
     expect(await other.locator("article.document .page.done").count()).toBe(4);
     await other.close();
     const forged = await browser.newPage();
-    await forged.goto(`${proxy.url}/#doc=${id}&token=not-the-token`);
+    await forged.goto(`${proxy.url}/#doc=${id}&token=${"A".repeat(43)}`);
     await expect.poll(() => forged.locator(`article.document[data-id="${id}"] .alert`).textContent(), { timeout: 30_000 }).toMatch(/token is not valid/);
     expect(await forged.locator(".page").count()).toBe(0);
     await forged.close();
+    // A link whose values are not an id and a token is refused before anything is fetched.
+    const malformed = await browser.newPage();
+    const requested: string[] = [];
+    malformed.on("request", (request) => requested.push(new URL(request.url()).pathname));
+    await malformed.goto(`${proxy.url}/#doc=../../api/health%3Fx&token=${token}`);
+    await expect.poll(() => malformed.locator("#notice").textContent()).toMatch(/shared link is not valid/);
+    expect(await malformed.locator("article.document").count()).toBe(0);
+    expect(requested.filter((path) => path.startsWith("/api/"))).toEqual([]);
+    await malformed.close();
   });
 
   it("shows an unavailable OCR server and a failed page's reason, and retries failed pages", async () => {
@@ -187,6 +197,46 @@ describe("the upload page", () => {
     await expect.poll(() => doc.getAttribute("data-stage"), { timeout: 60_000 }).toBe("done");
     expect(await doc.locator(".page.done").count()).toBe(2);
     expect(await doc.locator(".page-errors").isHidden()).toBe(true);
+  });
+
+  it("serves a page's signed image to Argilla's origin, where the browser shows it as an <img>", async () => {
+    await scriptOcr(404, 520);
+    const uploaded = await fetch(`${system.base}/api/documents?filename=signed.pdf`, { method: "POST", headers: { "content-type": "application/pdf" }, body: new Uint8Array(await scannedPdf(1, 404, 520)) });
+    expect(uploaded.status).toBe(202);
+    const { id, token } = (await uploaded.json()) as { id: string; token: string };
+    await expect
+      .poll(async () => ((await (await fetch(`${system.base}/api/documents/${id}`, { headers: { authorization: `Bearer ${token}` } })).json()) as { stage: string }).stage, { timeout: 30_000 })
+      .toBe("done");
+    // The link exactly as the document sent it to Argilla (the stand-in) for review.
+    const argilla = async (path: string) => (await (await fetch(`${system.argilla!.url}${path}`, { headers: { "x-argilla-api-key": system.argilla!.ownerApiKey } })).json()) as { items: any[] };
+    const datasets = (await argilla("/api/v1/me/datasets")).items;
+    const records = (await Promise.all(datasets.map(async (d) => (await argilla(`/api/v1/datasets/${d.id}/records?limit=1000`)).items))).flat();
+    const link = records.map((r) => r.fields?.page_image as string | undefined).find((url) => url?.includes(id));
+    expect(link).toMatch(/\/api\/review\/pages\/[0-9a-f]{32}\/1\/image\?expires=\d+&signature=[0-9a-f]{64}$/);
+    // Another origin (another port), as Argilla's is.
+    const argillaOrigin = createHttpServer((_request, response) => {
+      response.setHeader("content-type", "text/html");
+      response.end(`<!doctype html><img id="page" src="${link}" alt="page 1">`);
+    });
+    await new Promise<void>((resolve) => argillaOrigin.listen(0, "127.0.0.1", resolve));
+    const other = await browser.newPage();
+    try {
+      await other.goto(`http://127.0.0.1:${(argillaOrigin.address() as AddressInfo).port}/`);
+      await expect.poll(() => other.locator("#page").evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(404);
+    } finally {
+      await other.close();
+      argillaOrigin.close();
+    }
+  });
+
+  it("is started without its secrets on a command line (`ps` shows those to every user)", async () => {
+    const secret = readFileSync(join(stateDir, "review-link-secret"), "utf8").trim();
+    const commandLines = [system.wrangler.pid!, ...descendants(system.wrangler.pid!)].map((pid) => readFileSync(`/proc/${pid}/cmdline`, "latin1"));
+    expect(commandLines.length).toBeGreaterThan(1);
+    for (const line of commandLines) expect(line).not.toContain(secret);
+    const envFile = join(stateDir, "local.env");
+    expect(statSync(envFile).mode & 0o777).toBe(0o600);
+    expect(readFileSync(envFile, "utf8")).toContain(`REVIEW_LINK_SECRET="${secret}"`);
   });
 
   it("says why a file that is not a PDF was refused", async () => {
@@ -233,4 +283,23 @@ async function startProxy(target: number) {
       server.close(() => resolve());
     }),
   };
+}
+
+/** Every process started, directly or not, by `root`. */
+function descendants(root: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const entry of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "latin1");
+      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const found: number[] = [];
+  for (let frontier = [root]; frontier.length; ) {
+    frontier = [...parentOf].filter(([, parent]) => frontier.includes(parent)).map(([pid]) => pid);
+    found.push(...frontier);
+  }
+  return found;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PdfError } from "../../src/pdf/document";
+import { PdfError } from "../../src/pdf/errors";
 import { bytesReader, openSource, type PdfLimits } from "../../src/pdf/source";
 import { corpus } from "./pdf-corpus";
 

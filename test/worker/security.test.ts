@@ -1,8 +1,9 @@
-import { env } from "cloudflare:test";
+import { env, listDurableObjectIds, runInDurableObject } from "cloudflare:test";
 import { SignJWT, createLocalJWKSet, exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
 import { describe, expect, inject, it } from "vitest";
 import { identify, sameDigest, verifyAccessJwt } from "../../src/auth";
 import { settings } from "../../src/config";
+import { isIssuedDocumentId, newDocumentId } from "../../src/ids";
 import app from "../../src/index";
 import { contentDisposition, cleanFilename } from "../../src/routes/documents";
 import { OPERATOR_KEY, fetchDoc, pageDetail, scriptOcr, snapshot, textPdf, upload, uploadPdf, waitFor, worker } from "./helpers";
@@ -12,7 +13,7 @@ const teamDomain = inject("accessTeamDomain");
 const accessKey = JSON.parse(inject("accessPrivateJwk")) as JWK;
 
 /** A token as Cloudflare Access would issue it, with `changes` applied. */
-async function accessJwt(changes: { aud?: string; iss?: string; exp?: number; key?: CryptoKey; kid?: string } = {}) {
+async function accessJwt(changes: { aud?: string; iss?: string; iat?: number; exp?: number; key?: CryptoKey; kid?: string } = {}) {
   const key = changes.key ?? ((await importJWK(accessKey, "RS256")) as CryptoKey);
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ email: "analyst@example.org", type: "app" })
@@ -20,7 +21,7 @@ async function accessJwt(changes: { aud?: string; iss?: string; exp?: number; ke
     .setIssuer(changes.iss ?? teamDomain)
     .setAudience(changes.aud ?? AUD)
     .setSubject("user-1")
-    .setIssuedAt(now - 60)
+    .setIssuedAt(changes.iat ?? now - 60)
     .setExpirationTime(changes.exp ?? now + 600)
     .sign(key);
 }
@@ -44,6 +45,7 @@ describe("Cloudflare Access JWTs", () => {
     ["expired", { exp: Math.floor(Date.now() / 1000) - 3600 }],
     ["for another application", { aud: "someone-elses-aud" }],
     ["from another team", { iss: "https://evil.cloudflareaccess.com" }],
+    ["issued in the future", { iat: Math.floor(Date.now() / 1000) + 3600 }],
   ])("rejects a token %s", async (_case, changes) => {
     await expect(verifyAccessJwt(await accessJwt(changes), options)).rejects.toThrow(/Access token rejected/);
   });
@@ -151,6 +153,29 @@ describe("who may read a document", () => {
       headers: { "cf-access-jwt-assertion": await accessJwt({ exp: 1 }) },
     });
     expect(forged.status).toBe(401);
+  });
+
+  it("answers a guessed id in the Worker, and an unknown one without creating any storage", async () => {
+    const stored = async () => (await listDurableObjectIds(env.Document)).map((id) => id.toString());
+    const guessed = "0123456789abcdef0123456789abcdef";
+    expect(await isIssuedDocumentId(guessed, settings(env).DOCUMENT_ID_SECRET)).toBe(false);
+    // Issued by the same secret (it passes the MAC), but never uploaded.
+    const unknown = await newDocumentId(settings(env).DOCUMENT_ID_SECRET);
+    expect(await isIssuedDocumentId(unknown, settings(env).DOCUMENT_ID_SECRET)).toBe(true);
+    for (const id of [guessed, unknown]) {
+      for (const path of ["", "/pages/1", "/entities", "/file"]) {
+        const response = await worker.fetch(new Request(`http://x/api/documents/${id}${path}`, { headers: { authorization: "Bearer any-string-at-all" } }));
+        expect(response.status).toBe(404);
+      }
+    }
+    // The guessed id reached no object at all; the unknown one has no schema (no tables, no rows).
+    expect(await stored()).not.toContain(env.Document.idFromName(guessed).toString());
+    const tables = (id: string) =>
+      runInDurableObject(env.Document.getByName(id), (_object, state) => state.storage.sql.exec("SELECT name FROM sqlite_master").toArray().length);
+    expect(await tables(unknown)).toBe(0);
+    const uploaded = await uploadPdf(await textPdf(1));
+    expect(await isIssuedDocumentId(uploaded.id, settings(env).DOCUMENT_ID_SECRET)).toBe(true);
+    expect(await tables(uploaded.id)).toBeGreaterThan(0);
   });
 
   it("lists documents to operators only", async () => {

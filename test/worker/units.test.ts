@@ -8,7 +8,8 @@ import { canMoveDocument, canMovePage, documentStages, isFinalStage, ocrOutcome 
 import { documentMigrations } from "../../src/objects/document-schema";
 import { migrate } from "../../src/objects/sql";
 import { parseGrounded } from "../../src/ocr/grounding";
-import { openPdf, PdfError } from "../../src/pdf/document";
+import { openPdf } from "../../src/pdf/document";
+import { PdfError } from "../../src/pdf/errors";
 import { fullPageJpeg } from "../../src/pdf/jpeg-passthrough";
 import { scannedPdf } from "./helpers";
 
@@ -59,14 +60,14 @@ describe("grounded markdown to plain text", () => {
 
 describe("opening PDFs", () => {
   it("names the problem with a file that is not a PDF inside", async () => {
-    const error = await openPdf(new TextEncoder().encode("%PDF-1.4\nnothing here")).catch((e) => e);
+    const error = await openPdf(new TextEncoder().encode("%PDF-1.4\nnothing here"), 1 << 20).catch((e) => e);
     expect(error).toBeInstanceOf(PdfError);
     expect(error.message).toMatch(/^not a readable PDF/);
   });
 
   it("says a PDF without pages has no pages", async () => {
     const empty = await (await PDFDocument.create()).save({ addDefaultPage: false });
-    await expect(openPdf(empty)).rejects.toThrow("the PDF has no pages");
+    await expect(openPdf(empty, 1 << 20)).rejects.toThrow("the PDF has no pages");
   });
 });
 
@@ -105,9 +106,11 @@ describe("JPEG pass-through", () => {
 });
 
 describe("Document storage schema", () => {
-  it("records the applied version and runs no DDL on a warm wake", async () => {
+  it("has no schema before a document is received, then records the applied version and runs no DDL on a warm wake", async () => {
     const stub = env.Document.getByName(`schema-${crypto.randomUUID()}`);
     await runInDurableObject(stub, (_instance, state) => {
+      expect(state.storage.sql.exec("SELECT name FROM sqlite_master").toArray()).toEqual([]);
+      migrate(state.storage, documentMigrations); // what receive() does first
       const versions = () => state.storage.sql.exec<{ version: number }>("SELECT version FROM schema_migrations").toArray();
       expect(versions().map((row) => row.version)).toEqual(documentMigrations.map((_, i) => i + 1));
       migrate(state.storage, documentMigrations); // would fail on CREATE TABLE if it re-ran

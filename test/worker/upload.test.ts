@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { env } from "cloudflare:test";
+import { env, runInDurableObject } from "cloudflare:test";
+import { uploadKeyName } from "../../src/idempotency";
 import { fetchDoc, textPdf, upload, worker } from "./helpers";
 
 const LIMIT = 3 * 1024 * 1024; // MAX_UPLOAD_BYTES in vitest.config.ts
@@ -127,6 +128,29 @@ describe("POST /api/documents", () => {
     expect(b.token).toBe(a.token);
     const other = await upload(pdf, { ...headers, "idempotency-key": `other-${crypto.randomUUID()}` });
     expect((await other.json<any>()).id).not.toBe(a.id);
+  });
+
+  it("refuses a reused Idempotency-Key with another file or other options (422), and keeps no token in the clear", async () => {
+    const key = `shared-${crypto.randomUUID()}`;
+    const pdf = await textPdf(1);
+    const first = await upload(pdf, { "content-type": "application/pdf", "idempotency-key": key, "cf-connecting-ip": "192.0.2.12" });
+    expect(first.status).toBe(202);
+    const { id, token } = await first.json<any>();
+    // Another anonymous client that learnt the key, with its own file: not the first uploader's document.
+    const stranger = await upload(await textPdf(2), { "content-type": "application/pdf", "idempotency-key": key, "cf-connecting-ip": "198.51.100.7" });
+    expect(stranger.status).toBe(422);
+    const refusal = await stranger.text();
+    expect(JSON.parse(refusal).error.message).toMatch(/Idempotency-Key was used for a different upload/);
+    expect(refusal).not.toContain(token);
+    expect(refusal).not.toContain(id);
+    const otherOptions = await upload(pdf, { "content-type": "application/pdf", "idempotency-key": key }, "?pages=1");
+    expect(otherOptions.status).toBe(422);
+    // What the key's object keeps: the document id and the token sealed, never the token itself.
+    const stub = env.UploadKey.getByName(await uploadKeyName("public", key));
+    const stored = await runInDurableObject(stub, (_object, state) => state.storage.get<Record<string, unknown>>("claim"));
+    expect(stored?.documentId).toBe(id);
+    expect(JSON.stringify(stored)).not.toContain(token);
+    expect(stored?.sealedToken).toEqual(expect.any(String));
   });
 
   it("frees the Idempotency-Key when the upload was rejected", async () => {

@@ -3,6 +3,7 @@ import { tableFromIPC } from "apache-arrow";
 import { readParquet } from "parquet-wasm/esm";
 import { describe, expect, inject, it } from "vitest";
 import entry from "../../src/index";
+import { settings } from "../../src/config";
 import { bulkDocumentId } from "../../src/ingest";
 import type { Document } from "../../src/objects/document";
 import type { DocumentStore } from "../../src/objects/document-store";
@@ -139,6 +140,19 @@ describe("a finished run in the warehouse", () => {
     expect(bad.status).toBe(400);
     expect((await bad.json<any>()).error.message).toMatch(/pages must be "all" or "failed"/);
   });
+
+  it("runs one document again at most REPROCESS_PER_HOUR times an hour, then says when it may", async () => {
+    const doc = await finishedTableDocument([319, 427]);
+    for (let run = 2; run <= 4; run++) {
+      expect((await fetchDoc(doc, "/reprocess?pages=failed", { method: "POST" })).status).toBe(202);
+      await waitFor(doc, (s) => s.run === run && s.stage === "done");
+    }
+    const refused = await fetchDoc(doc, "/reprocess", { method: "POST" });
+    expect(refused.status).toBe(429);
+    expect((await refused.json<any>()).error.message).toMatch(/^this document was processed again 3 times in the last hour, the limit; retry in (59|60) minutes$/);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(3500);
+    expect((await snapshot(doc)).run).toBe(4);
+  });
 });
 
 describe("Parquet in R2", () => {
@@ -212,7 +226,7 @@ describe("bulk ingest from R2 event notifications", () => {
     const first = await deliver([event, event]);
     expect(first.explicitAcks.sort()).toEqual(["m0", "m1"]);
     expect(first.retryMessages).toEqual([]);
-    const id = await bulkDocumentId(key, put!.etag);
+    const id = await bulkDocumentId(key, put!.etag, settings(env).DOCUMENT_ID_SECRET);
     // Bulk files have no uploader and so no capability token: operators read them.
     const read = async () => (await worker.fetch(`http://vessel.test/api/documents/${id}`, { headers: { authorization: `Bearer ${OPERATOR_KEY}` } })).json<any>();
     for (let i = 0; i < 400 && (await read()).stage !== "done"; i++) await new Promise((r) => setTimeout(r, 50));
