@@ -4,13 +4,12 @@
  * poppler's `pdftotext -layout` (which parses the PDF and lays its text out in columns, without
  * cells) on the same page in the same run. Needs `pdftotext` (Debian: poppler-utils).
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { PDFDocument, StandardFonts } from "pdf-lib";
+import { measureInWorkerd } from "./harness/workerd.ts";
 import { cellText, lists, sampleRows, seeded } from "./lists/rows.ts";
 
 if (spawnSync("pdftotext", ["-v"]).error) {
@@ -39,33 +38,7 @@ async function densePage(): Promise<Uint8Array> {
 const dense = await densePage();
 const dir = mkdtempSync(join(tmpdir(), "layout-bench-"));
 writeFileSync(join(dir, "dense.pdf"), dense);
-let figures: { readMs: number; layoutMs: number; words: number; rows: number } | null = null;
-const server = createServer((req, res) => {
-  if (req.url === "/dense.pdf") return void res.writeHead(200, { "content-type": "application/pdf" }).end(dense);
-  if (req.url === "/tick") return void res.writeHead(204).end();
-  const chunks: Buffer[] = [];
-  req.on("data", (chunk: Buffer) => chunks.push(chunk));
-  req.on("end", () => {
-    if (req.url === "/figures") figures = JSON.parse(Buffer.concat(chunks).toString());
-    res.writeHead(204).end();
-  });
-});
-await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-const collector = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
-const root = resolve(import.meta.dirname, "..");
-const vitest = spawn("vitest", ["run", "--config", "bench/workerd/vitest.config.ts"], {
-  cwd: root,
-  env: { ...process.env, BENCH_COLLECTOR: collector, BENCH_ONLY: "layout" },
-  stdio: ["ignore", "ignore", "inherit"],
-});
-const code = await new Promise<number | null>((r) => vitest.on("exit", r));
-server.close();
-if (code !== 0 || !figures) {
-  console.error(`bench/layout.ts: the workerd side failed (exit ${code})`);
-  process.exit(1);
-}
-const measured = figures as { readMs: number; layoutMs: number; words: number; rows: number };
+const measured = await measureInWorkerd<{ readMs: number; layoutMs: number; words: number; rows: number }>("layout", { "/dense.pdf": dense });
 
 // The reference, best of 5: the whole of pdftotext's work on the page.
 let poppler = Infinity;

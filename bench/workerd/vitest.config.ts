@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
-// The workerd side of bench/paging.ts and bench/warehouse.ts (BENCH_ONLY picks one); not part of `npm test`.
+// The workerd side of bench/paging.ts, layout.ts, grounding.ts and warehouse.ts (BENCH_ONLY picks one); not part of `npm test`.
 export default defineConfig({
   plugins: [
     cloudflareTest({

@@ -6,6 +6,8 @@
 import { z } from "zod";
 import { base64 } from "../bytes";
 import type { Settings } from "../config";
+import { parseGrounded } from "./grounding";
+import { findLoop } from "./loops";
 
 export interface OcrClientOptions {
   baseUrl: string;
@@ -87,24 +89,11 @@ export function chatCompletionRequest(image: OcrImage, options: OcrClientOptions
 }
 
 /**
- * Whether the output ends in a repetition loop: the same unit (1-200 characters) repeated back to
- * back at least 8 times and over at least 400 characters. Table rows legitimately repeat their
- * markup, but never their content that many times.
+ * A page the model did not finish cleanly: cut off at max_tokens, or stuck repeating itself (found
+ * in what it wrote, since loops often end with the end token: ./loops.ts).
  */
-export function endsInLoop(text: string): boolean {
-  const tail = text.slice(-4000);
-  for (let unit = 1; unit <= 200 && unit * 8 <= tail.length; unit++) {
-    const pattern = tail.slice(-unit);
-    let repeats = 1;
-    for (let at = tail.length - 2 * unit; at >= 0 && tail.startsWith(pattern, at); at -= unit) repeats++;
-    if (repeats >= 8 && repeats * unit >= 400) return true;
-  }
-  return false;
-}
-
-/** A page the model did not finish cleanly: cut off at max_tokens, or stuck repeating itself. */
 export function isRunaway(result: OcrResult): boolean {
-  return result.finishReason === "length" || endsInLoop(result.text);
+  return result.finishReason === "length" || findLoop(parseGrounded(result.text, { width: 1000, height: 1000 })) !== null;
 }
 
 const chatCompletion = z.object({

@@ -95,9 +95,10 @@ class CleanText {
     return this.value.slice(start);
   }
 
-  /** Drops trailing whitespace, and its offsets with it. */
-  trimEnd(): void {
-    const trimmed = this.value.replace(/[ \t\n]+$/, "");
+  /** Drops trailing whitespace, and its offsets with it, never below `floor`. */
+  trimEnd(floor = 0): void {
+    const kept = this.value.slice(floor).replace(/[ \t\n]+$/, "");
+    const trimmed = this.value.slice(0, floor) + kept;
     if (trimmed.length === this.value.length) return;
     this.value = trimmed;
     while (this.offsets.length) {
@@ -140,16 +141,20 @@ function parse(raw: string, image: { width: number; height: number }): ParsedPag
   const out = new CleanText();
   const blocks: Block[] = [];
   for (const segment of segments(raw)) {
-    if (out.position > 0) {
-      out.trimEnd();
-      out.stand("\n\n", segment.at);
-    }
+    const before = out.position;
+    if (before > 0) out.stand("\n\n", segment.at);
     const start = out.position;
-    const table = emitContent(raw, segment.contentStart, segment.contentEnd, out);
+    const table = segment.textIsLabel
+      ? (out.copy(raw.slice(segment.contentStart, segment.contentEnd), segment.contentStart, true), undefined)
+      : emitContent(raw, segment.contentStart, segment.contentEnd, out);
     out.trimEnd();
-    if (out.position === start && segment.boxes.length === 0) {
-      // Nothing to say and nowhere to point: drop the separator too.
+    if (out.position <= start) {
+      // An empty block (an image region, say): no separator, and a span of nothing where it stands.
       out.trimEnd();
+      if (segment.boxes.length === 0 && !table) continue;
+      // A table of empty cells: they are where the block is, at nothing.
+      for (const cell of table?.rows.flat() ?? []) cell.start = cell.end = out.position;
+      blocks.push({ label: segment.label, boxes: segment.boxes.map((box) => toPixels(box, image)), start: out.position, end: out.position, ...(table ? { table } : {}) });
       continue;
     }
     blocks.push({ label: segment.label, boxes: segment.boxes.map((box) => toPixels(box, image)), start, end: out.position, ...(table ? { table } : {}) });
@@ -165,15 +170,34 @@ interface Segment {
   boxes: Box[];
   contentStart: number;
   contentEnd: number;
+  /** The recognised text is the "label" itself (line-level grounding): raw[contentStart, contentEnd) is it. */
+  textIsLabel?: boolean;
+}
+
+/**
+ * Layout labels DeepSeek-OCR writes (../shared/notes/deepseek-ocr.md). The set is open: an unknown
+ * label in this shape that is followed by content is a label too; one followed by nothing is what
+ * `<|grounding|>OCR this image.` writes, the recognised line itself.
+ */
+const LAYOUT_LABELS = new Set([
+  "title", "sub_title", "text", "table", "table_caption", "table_footnote", "image", "image_caption", "image_footnote",
+  "equation", "figure", "figure_caption", "caption", "footnote", "header", "footer", "page_header", "page_footer", "list", "code", "reference",
+]);
+
+/** A box list, when its `<|/det|>` is missing: `[[...]]` of numbers, complete or cut off. */
+const bareBoxList = /\s*\[[-\d\s.,\[\]]*/y;
+
+/** The output's blocks, after the fixes real output needs (see `regroup`). */
+function* segments(raw: string): Generator<Segment> {
+  yield* regroup(raw, [...tagged(raw)]);
 }
 
 /** Splits the output at every `<|ref|>`; text before the first one is an unlabelled block. */
-function* segments(raw: string): Generator<Segment> {
-  let at = 0;
+function* tagged(raw: string): Generator<Segment> {
   let first = raw.indexOf(REF_OPEN);
   if (first === -1) first = raw.length;
   if (first > 0) yield { at: 0, label: "text", boxes: [], contentStart: 0, contentEnd: first };
-  at = first;
+  let at = first;
   while (at < raw.length) {
     const labelStart = at + REF_OPEN.length;
     const next = raw.indexOf(REF_OPEN, labelStart);
@@ -194,13 +218,64 @@ function* segments(raw: string): Generator<Segment> {
         boxes = parseBoxes(raw.slice(contentStart + DET_OPEN.length, detEnd));
         contentStart = detEnd + DET_CLOSE.length;
       } else {
-        contentStart = end; // the box list never closed: nothing readable follows in this block
+        // The box list never closed: take the boxes written, keep whatever follows them as text.
+        bareBoxList.lastIndex = contentStart + DET_OPEN.length;
+        const list = bareBoxList.exec(raw);
+        contentStart = list && list.index + list[0].length <= end ? list.index + list[0].length : contentStart + DET_OPEN.length;
+        if (list) boxes = parseBoxes(list[0]);
       }
     }
-    if (raw[contentStart] === "\n") contentStart++;
-    yield { at, label, boxes, contentStart, contentEnd: end };
+    if (raw.startsWith("\r\n", contentStart)) contentStart += 2;
+    else if (raw[contentStart] === "\n") contentStart++;
+    const empty = !/\S/.test(raw.slice(contentStart, end));
+    const isLabel = LAYOUT_LABELS.has(label) || (/^[a-z][a-z_]{0,30}$/.test(label) && !empty);
+    if (isLabel) yield { at, label, boxes, contentStart, contentEnd: end };
+    else yield { at, label: "text", boxes, contentStart: labelStart, contentEnd: labelEnd, textIsLabel: true };
     at = end;
   }
+}
+
+const TABLE_OPEN = /<table\b|<otsl>/gi;
+
+/**
+ * Real output puts a table's HTML where it does not belong: after an empty `table` block, in the
+ * `table_caption` block that follows (caption text first); and a block can hold two tables, the
+ * first never closed. Each table gets a block of its own, labelled and boxed as the model meant.
+ */
+function* regroup(raw: string, found: Segment[]): Generator<Segment> {
+  for (let k = 0; k < found.length; k++) {
+    const segment = found[k];
+    const next = found[k + 1];
+    const html = next ? tableStarts(raw, next) : [];
+    if (segment.label === "table" && !segment.textIsLabel && !/\S/.test(raw.slice(segment.contentStart, segment.contentEnd)) && next?.label.endsWith("caption") && html.length) {
+      // The caption's own words stay the caption; its HTML is the (empty) table block's content.
+      if (html[0] > next.contentStart) yield { ...next, contentEnd: html[0] };
+      yield* splitTables(raw, { ...segment, contentStart: html[0], contentEnd: next.contentEnd });
+      k++;
+      continue;
+    }
+    yield* splitTables(raw, segment);
+  }
+}
+
+/** One block per table where a block holds several (each with the block's label and boxes). */
+function* splitTables(raw: string, segment: Segment): Generator<Segment> {
+  if (segment.textIsLabel) return yield segment;
+  const starts = tableStarts(raw, segment).slice(1);
+  let from = segment.contentStart;
+  for (const at of starts) {
+    yield { ...segment, contentStart: from, contentEnd: at };
+    from = at;
+  }
+  yield { ...segment, contentStart: from };
+}
+
+function tableStarts(raw: string, segment: Segment): number[] {
+  if (segment.textIsLabel) return [];
+  const starts: number[] = [];
+  TABLE_OPEN.lastIndex = 0;
+  for (const match of raw.slice(segment.contentStart, segment.contentEnd).matchAll(TABLE_OPEN)) starts.push(segment.contentStart + match.index);
+  return starts;
 }
 
 function parseBoxes(text: string): Box[] {
@@ -219,8 +294,18 @@ function toPixels([x1, y1, x2, y2]: Box, { width, height }: { width: number; hei
 }
 
 const tagPattern = /<(\/?)([a-zA-Z][a-zA-Z0-9]*)((?:\s[^<>]*)?)\/?>/y;
+/** An HTML tag the model began and never closed (`<td colspan="2"` then the next tag, or the end). */
+const brokenTagPattern =
+  /<(\/?)(table|thead|tbody|tr|td|th|br|center|p|div|span|sup|sub|img)\b((?:\s*(?:colspan|rowspan|style|class|align|valign|width|height|border|id|src|alt)\s*=\s*(?:"[^"<>]*"?|'[^'<>]*'?|[^\s<>"']*))*)\s*\/?/iy;
 const entityPattern = /&(?:#(\d{1,7})|#x([0-9a-fA-F]{1,6})|([a-zA-Z]{2,8}));/y;
-const specialTokenPattern = /<\|[^|<>]{1,40}\|>/y;
+/** `<|ref|>`-style tokens, and the end token's text with its full-width bars (`<｜end▁of▁sentence｜>`). */
+const specialTokenPattern = /<\|[^|<>]{1,40}\|>|<｜[^｜<>]{1,40}｜>/y;
+/**
+ * OTSL, the table language some DeepSeek-OCR fine-tunes write: `<otsl>`, a cell per token (`<fcel>`
+ * with content, `<ecel>` empty, `<ched>` a column header, `<rhed>` a row header, `<srow>` a section
+ * row; `<lcel>`/`<ucel>`/`<xcel>` merged with the cell left, above, or both), `<nl>` ending a row.
+ */
+const OTSL_CELLS = new Set(["fcel", "ecel", "ched", "rhed", "srow", "lcel", "ucel", "xcel"]);
 
 /**
  * Copies raw[from, to) into `out` as text: tags dropped (line breaks kept where they mean one),
@@ -228,6 +313,7 @@ const specialTokenPattern = /<\|[^|<>]{1,40}\|>/y;
  * block's table, if it had one.
  */
 function emitContent(raw: string, from: number, to: number, out: CleanText): Table | undefined {
+  const floor = out.position;
   let table: Table | undefined;
   let row: TableCell[] | null = null;
   let cell: { start: number; header: boolean; colspan: number; rowspan: number } | null = null;
@@ -235,7 +321,7 @@ function emitContent(raw: string, from: number, to: number, out: CleanText): Tab
 
   const closeCell = () => {
     if (!cell || !row) return;
-    out.trimEnd();
+    out.trimEnd(floor);
     const start = Math.min(cell.start, out.position);
     row.push({ text: out.slice(start), start, end: out.position, header: cell.header, colspan: cell.colspan, rowspan: cell.rowspan });
     cell = null;
@@ -259,6 +345,12 @@ function emitContent(raw: string, from: number, to: number, out: CleanText): Tab
 
   while (i < to) {
     const ch = raw[i];
+    if (ch === "\r" && raw[i + 1] === "\n") {
+      // CRLF: the line break is the "\n".
+      flushText(i);
+      textStart = ++i;
+      continue;
+    }
     if (ch === "<") {
       specialTokenPattern.lastIndex = i;
       const special = specialTokenPattern.exec(raw);
@@ -269,13 +361,34 @@ function emitContent(raw: string, from: number, to: number, out: CleanText): Tab
         continue;
       }
       tagPattern.lastIndex = i;
-      const tag = tagPattern.exec(raw);
-      if (tag && tag.index + tag[0].length <= to) {
+      brokenTagPattern.lastIndex = i;
+      const tag = tagPattern.exec(raw) ?? brokenTagPattern.exec(raw);
+      if (tag && tag.index + tag[0].length > to) tag[0] = raw.slice(i, to);
+      if (tag) {
         flushText(i);
         const closing = tag[1] === "/";
         const name = tag[2].toLowerCase();
         const attributes = tag[3] ?? "";
-        if (name === "table" && !closing && !table) {
+        if (name === "otsl" || (OTSL_CELLS.has(name) && table) || (name === "nl" && table)) {
+          if (name === "otsl" && !closing && !table) {
+            table = { rows: [], hasHeader: false, headerRows: 0 };
+            if (out.position > 0 && !out.endsWith("\n")) out.stand("\n", i);
+          } else if (name === "otsl" && closing) {
+            closeRow();
+          } else if (name === "nl") {
+            closeRow();
+          } else if (name === "lcel" && (closeCell(), row?.length)) {
+            row[row.length - 1].colspan++;
+          } else {
+            closeCell();
+            if (!row) {
+              if (table!.rows.length > 0 || out.position > 0) if (!out.endsWith("\n")) out.stand("\n", i);
+              row = [];
+            }
+            if (row.length > 0) out.stand("\t", i);
+            cell = { start: out.position, header: name === "ched", colspan: 1, rowspan: 1 };
+          }
+        } else if (name === "table" && !closing && !table) {
           table = { rows: [], hasHeader: false, headerRows: 0 };
           if (out.position > 0 && !out.endsWith("\n")) out.stand("\n", i);
         } else if (table && name === "thead") {

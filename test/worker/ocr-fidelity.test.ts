@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PDFDocument } from "pdf-lib";
-import { endsInLoop } from "../../src/ocr/deepseek";
+import { isRunaway } from "../../src/ocr/deepseek";
 import { ocrStats, pageDetail, scriptOcr, textPdf, uploadPdf, waitFor } from "./helpers";
 
 describe("what the OCR result looks like", () => {
@@ -66,11 +66,15 @@ describe("pages the model cannot read well", () => {
     expect(page.ocr.blocks[0].table.rows.length).toBe(400);
   });
 
-  it("tells a repetition loop from a long honest table", () => {
-    expect(endsInLoop("abc ".repeat(200))).toBe(true);
-    expect(endsInLoop("x".repeat(500))).toBe(true);
+  it("tells a repetition loop from a long honest table, whatever the finish reason", () => {
+    const stopped = (text: string) => isRunaway({ text, finishReason: "stop", promptTokens: null, completionTokens: null });
+    expect(stopped("abc ".repeat(200))).toBe(true);
+    expect(stopped("x".repeat(500))).toBe(true);
     const rows = Array.from({ length: 300 }, (_, i) => `<tr><td>VESSEL ${i}</td><td>${9000000 + i}</td></tr>`).join("");
-    expect(endsInLoop(`<table>${rows}</table>`)).toBe(false);
-    expect(endsInLoop("short")).toBe(false);
+    expect(stopped(`<table>${rows}</table>`)).toBe(false);
+    const empties = Array.from({ length: 300 }, () => "<tr><td>-</td><td>0</td><td></td></tr>").join("");
+    expect(stopped(`<table>${empties}</table>`)).toBe(false);
+    expect(stopped("short")).toBe(false);
+    expect(isRunaway({ text: "short", finishReason: "length", promptTokens: null, completionTokens: null })).toBe(true);
   });
 });
