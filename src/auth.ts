@@ -7,7 +7,7 @@
  * Keys and tokens are only ever compared as SHA-256 digests, in constant time, and never logged.
  */
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from "jose";
-import { hex } from "./bytes";
+import { hex } from "./lib/bytes";
 import type { Settings } from "./config";
 
 export type Principal =

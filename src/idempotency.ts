@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { sha256Of } from "./auth";
-import { base64, hex } from "./bytes";
+import { base64, hex } from "./lib/bytes";
 
 export const idempotencyKeySchema = z
   .string()

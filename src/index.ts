@@ -10,10 +10,12 @@ import { secureHeaders } from "hono/secure-headers";
 import { AuthError } from "./auth";
 import { argillaOptions, settings } from "./config";
 import { ingestNotifications } from "./ingest";
-import { log } from "./log";
+import { log } from "./lib/log";
 import { documents } from "./routes/documents";
 import { review } from "./routes/review";
+import { upload } from "./routes/upload";
 import { errorBody } from "./routes/errors";
+import { errorMessage } from "./lib/errors";
 
 export { Document } from "./objects/document";
 export { OcrGate } from "./objects/ocr-gate";
@@ -56,6 +58,7 @@ app.use("/api/*", (c, next) =>
 );
 
 app.get("/api/health", (c) => c.json({ ok: true }));
+app.route("/api/documents", upload);
 app.route("/api/documents", documents);
 app.route("/api", review);
 app.all("/api/*", (c) => c.json(errorBody(404, `no such endpoint: ${c.req.method} ${new URL(c.req.url).pathname}`), 404));
@@ -85,7 +88,7 @@ async function scheduled(_controller: ScheduledController, env: Env): Promise<vo
   try {
     await env.ReviewSync.getByName(config.ARGILLA_DATASET).reconcile();
   } catch (error) {
-    log({ event: "review.reconciled", applied: 0, seen: 0, error: error instanceof Error ? error.message : String(error) });
+    log({ event: "review.reconciled", applied: 0, seen: 0, error: errorMessage(error) });
     throw error;
   }
 }

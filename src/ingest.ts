@@ -7,10 +7,11 @@
  * `max_retries`, kept in the dead-letter queue.
  */
 import { z } from "zod";
-import { hex } from "./bytes";
-import { documentIdFrom } from "./ids";
+import { hex } from "./lib/bytes";
+import { documentIdFrom } from "./lib/ids";
 import { settings } from "./config";
-import { log } from "./log";
+import { log } from "./lib/log";
+import { errorMessage } from "./lib/errors";
 
 /** The body of an R2 event notification (https://developers.cloudflare.com/r2/buckets/event-notifications/). */
 export const r2Notification = z.object({
@@ -45,7 +46,7 @@ export async function ingestNotifications(batch: MessageBatch<unknown>, env: Env
       log({ event: "ingest.notification", key: parsed.data.object.key, ...result });
       message.ack();
     } catch (error) {
-      log({ event: "ingest.notification", key: parsed.data.object.key, outcome: "retry", error: error instanceof Error ? error.message : String(error) });
+      log({ event: "ingest.notification", key: parsed.data.object.key, outcome: "retry", error: errorMessage(error) });
       message.retry({ delaySeconds: Math.min(300, 10 * 2 ** Math.min(message.attempts, 5)) });
     }
   }

@@ -4,7 +4,7 @@
  * SHA-256 is computed on the way through, and the first bytes are checked before anything is stored.
  * A replayed upload is only hashed, under the same limits, to be compared with the first.
  */
-import { concat, hex } from "./bytes";
+import { concat, hex } from "./lib/bytes";
 
 export class UploadRejected extends Error {
   override name = "UploadRejected";

@@ -7,8 +7,8 @@
 import { env } from "cloudflare:test";
 import type { Client } from "pg";
 import { it } from "vitest";
-import { entitiesTable, type Row, type RunRows } from "../../src/sinks/tables";
-import { withWarehouse, writeRun } from "../../src/sinks/warehouse";
+import { entitiesTable, type Row, type RunRows } from "../../src/outputs/tables";
+import { withWarehouse, writeRun } from "../../src/outputs/warehouse";
 
 const bench = env as unknown as { BENCH_COLLECTOR: string; BENCH_WAREHOUSE_URL: string };
 const options = { url: bench.BENCH_WAREHOUSE_URL, timeoutMs: 600_000, batchBytes: 4 * 1024 * 1024, batchRows: 10_000 };

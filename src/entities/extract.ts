@@ -8,7 +8,7 @@
  * code points (Argilla counts code points).
  */
 import type { Block } from "../ocr/grounding";
-import type { Entity } from "../protocol";
+import type { Entity } from "../domain/protocol";
 import { callSignFitsFlag } from "./call-signs";
 import { checkableLabels } from "./labels";
 import type { LocatedSpan } from "./llm";
@@ -18,7 +18,7 @@ import { tableEntities, type Candidate, type ColumnLabels } from "./tables";
 import { mmsiCountry, validate } from "./values";
 
 /** An entity as the API and the live events carry it (label, span in units and code points, ...). */
-export type { Entity } from "../protocol";
+export type { Entity } from "../domain/protocol";
 export type { ColumnLabels } from "./tables";
 export { labelForHeader } from "./headers";
 export { flagAlpha3, imoCheckDigitValid, isoDate, mmsiCountry } from "./values";

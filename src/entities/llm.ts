@@ -7,6 +7,7 @@
 import { z } from "zod";
 import type { Settings } from "../config";
 import { entityLabels } from "./labels";
+import { errorMessage } from "../lib/errors";
 
 export interface LlmOptions {
   url: string;
@@ -76,7 +77,7 @@ export async function llmEntities(text: string, options: LlmOptions): Promise<Ll
     const body = (await response.json()) as { choices?: Array<{ message?: { content?: string } }> };
     content = body.choices?.[0]?.message?.content ?? "";
   } catch (error) {
-    return { spans: [], dropped: 0, error: `LLM unreachable: ${error instanceof Error ? error.message : error}` };
+    return { spans: [], dropped: 0, error: `LLM unreachable: ${errorMessage(error)}` };
   }
   let parsed: z.infer<typeof answer>;
   try {

@@ -56,8 +56,6 @@ export function findStreamTables(lines: readonly Line[], metrics: Metrics, taken
   return regions;
 }
 
-const centre = (line: Line) => (line.y0 + line.y1) / 2;
-
 /** A gutter in a line's own type size: a bigger font has wider spaces. */
 const gutterFor = (line: Line, metrics: Metrics) => metrics.gutter * Math.max(1, line.height / metrics.lineHeight);
 

@@ -10,10 +10,10 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { settings } from "../config";
-import { log } from "../log";
+import { log } from "../lib/log";
 import { ocrClientOptions } from "../ocr/deepseek";
 import { ConcurrencyLimit, FairQueue, type LimitState } from "../ocr/gate-core";
-import { migrate, sqlOf, type Sql } from "./sql";
+import { migrate, sqlOf, type Sql } from "../lib/sql";
 
 export type Grant =
   | { granted: true; lease: string }

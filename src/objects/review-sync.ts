@@ -9,12 +9,12 @@ import { DurableObject } from "cloudflare:workers";
 import { z } from "zod";
 import { argillaOptions, settings, warehouseOptions, type Settings } from "../config";
 import { entityLabels } from "../entities/labels";
-import { log } from "../log";
-import { listRecords, parseExternalId, provision, recordSchema, recordSuggestions, spansOf, SPAN_QUESTION, TEXT_FIELD, type ReviewDataset, type Span } from "../sinks/argilla";
-import { corrections } from "../sinks/corrections";
-import type { Row } from "../sinks/tables";
-import { replaceReview, withWarehouse } from "../sinks/warehouse";
-import { migrate, sqlOf, type Sql } from "./sql";
+import { log } from "../lib/log";
+import { listRecords, parseExternalId, provision, recordSchema, recordSuggestions, spansOf, SPAN_QUESTION, TEXT_FIELD, type ReviewDataset, type Span } from "../review/argilla";
+import { corrections } from "../review/corrections";
+import type { Row } from "../outputs/tables";
+import { replaceReview, withWarehouse } from "../outputs/warehouse";
+import { migrate, sqlOf, type Sql } from "../lib/sql";
 
 const schema = [
   /* 1: provisioning, deliveries seen, response versions applied */ `

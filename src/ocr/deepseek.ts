@@ -4,7 +4,8 @@
  * temperature 0, bounded max_tokens, special tokens kept (they carry the boxes), n-gram blocker.
  */
 import { z } from "zod";
-import { base64 } from "../bytes";
+import { base64 } from "../lib/bytes";
+import { ServiceError, errorMessage, isRetryableStatus } from "../lib/errors";
 import type { Settings } from "../config";
 import { parseGrounded } from "./grounding";
 import { findLoop } from "./loops";
@@ -28,18 +29,6 @@ export interface OcrResult {
   finishReason: string | null;
   promptTokens: number | null;
   completionTokens: number | null;
-}
-
-/** Why a page's OCR call failed, and whether trying again can help. */
-export class OcrError extends Error {
-  override name = "OcrError";
-  constructor(
-    message: string,
-    readonly retryable: boolean,
-    readonly status?: number,
-  ) {
-    super(message);
-  }
 }
 
 export function ocrClientOptions(settings: Settings): OcrClientOptions {
@@ -119,31 +108,23 @@ export async function recognisePage(image: OcrImage, options: OcrClientOptions, 
     });
   } catch (error) {
     const timedOut = error instanceof DOMException && (error.name === "TimeoutError" || error.name === "AbortError");
-    throw new OcrError(
-      timedOut ? `OCR server did not answer within ${options.timeoutMs} ms` : `OCR server unreachable: ${describe(error)}`,
-      true,
-    );
+    throw new ServiceError("ocr", timedOut ? `OCR server did not answer within ${options.timeoutMs} ms` : `OCR server unreachable: ${errorMessage(error)}`, true);
   }
 
   if (!response.ok) {
     const detail = (await response.text().catch(() => "")).slice(0, 300);
-    const retryable = response.status >= 500 || response.status === 408 || response.status === 429;
-    throw new OcrError(
-      `OCR server answered ${response.status}${detail ? `: ${detail}` : ""}`,
-      retryable,
-      response.status,
-    );
+    throw new ServiceError("ocr", `OCR server answered ${response.status}${detail ? `: ${detail}` : ""}`, isRetryableStatus(response.status), response.status);
   }
 
   let body: unknown;
   try {
     body = await response.json();
   } catch (error) {
-    throw new OcrError(`OCR server sent a body that is not JSON: ${describe(error)}`, true, response.status);
+    throw new ServiceError("ocr", `OCR server sent a body that is not JSON: ${errorMessage(error)}`, true, response.status);
   }
   const parsed = chatCompletion.safeParse(body);
   if (!parsed.success) {
-    throw new OcrError(`OCR server sent an unexpected response: ${z.prettifyError(parsed.error)}`, true, response.status);
+    throw new ServiceError("ocr", `OCR server sent an unexpected response: ${z.prettifyError(parsed.error)}`, true, response.status);
   }
   const [choice] = parsed.data.choices;
   return {
@@ -154,6 +135,3 @@ export async function recognisePage(image: OcrImage, options: OcrClientOptions, 
   };
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -1,6 +1,7 @@
 import { EncryptedPDFError, PDFArray, PDFDocument, PDFRef, type PDFObject, type PDFPage } from "pdf-lib";
 import { InflateLimitError, PdfError } from "./errors";
 import { withInflateBudget } from "./inflate";
+import { errorMessage } from "../lib/errors";
 
 /**
  * Parses the whole file once; pages are then split out one at a time. What its object and
@@ -19,7 +20,7 @@ export async function openPdf(bytes: Uint8Array, maxInflateBytes: number): Promi
     if (error instanceof EncryptedPDFError || (error instanceof Error && /is encrypted/.test(error.message))) {
       throw new PdfError("encrypted: password required", true);
     }
-    throw new PdfError(`not a readable PDF: ${error instanceof Error ? error.message : String(error)}`);
+    throw new PdfError(`not a readable PDF: ${errorMessage(error)}`);
   }
   if (pages === 0) throw new PdfError("the PDF has no pages");
   return pdf;

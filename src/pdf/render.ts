@@ -7,6 +7,7 @@ import { layoutPage } from "../layout/page";
 import { PdfError } from "./errors";
 import { readTextLayer, type TextLayer } from "./text-layer";
 import { judgeTextLayer } from "./text-layer-check";
+import { errorMessage } from "../lib/errors";
 
 export interface RenderedPage {
   bytes: Uint8Array;
@@ -71,7 +72,7 @@ export async function openWithPdfium(bytes: Uint8Array, password = ""): Promise<
   try {
     return await lib.loadDocument(bytes, password);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     if (/password/i.test(reason)) throw new PdfError("encrypted: password required");
     if (/security/i.test(reason)) throw new PdfError("encrypted: unsupported security handler");
     throw new PdfError(`not a readable PDF: ${reason}`);
@@ -85,7 +86,7 @@ export async function renderPage(singlePagePdf: Uint8Array, dpi: number, options
   try {
     document = await lib.loadDocument(singlePagePdf);
   } catch (error) {
-    throw new PdfError(`page could not be opened for rendering: ${error instanceof Error ? error.message : String(error)}`);
+    throw new PdfError(`page could not be opened for rendering: ${errorMessage(error)}`);
   }
   try {
     return await renderLoadedPage(document.getPage(0), dpi, options);

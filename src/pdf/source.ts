@@ -13,6 +13,7 @@ import { inflatedSize, withInflateBudget } from "./inflate";
 import { pageImage, type PageImage } from "./page-image";
 import { RangedPdf, type RangeReader } from "./ranged";
 import { openWithPdfium, renderLoadedPage } from "./render";
+import { errorMessage } from "../lib/errors";
 
 export interface PdfLimits {
   maxPages: number;
@@ -139,7 +140,7 @@ async function asPageError<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } catch (error) {
     if (error instanceof PdfError) throw error;
-    throw new PdfError(error instanceof Error ? error.message : String(error));
+    throw new PdfError(errorMessage(error));
   }
 }
 

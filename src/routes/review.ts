@@ -7,12 +7,12 @@ import { bodyLimit } from "hono/body-limit";
 import { Webhook, WebhookVerificationError } from "standardwebhooks";
 import { z } from "zod";
 import { settings } from "../config";
-import { documentIdPattern } from "../ids";
-import { log } from "../log";
-import { pageImageKey } from "../objects/document";
+import { documentIdPattern } from "../lib/ids";
+import { log } from "../lib/log";
+import { pageImageKey } from "../storage/keys";
 import { webhookEvent } from "../objects/review-sync";
 import { mediaTypes } from "../pdf/page-image";
-import { checkPageImageLink } from "../review-links";
+import { checkPageImageLink } from "../review/links";
 import { errorBody, fail, validate } from "./errors";
 
 export const review = new Hono<{ Bindings: Env }>();

@@ -7,8 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, describe, expect, it } from "vitest";
-import { encodeParquet } from "../../src/sinks/parquet";
-import { entitiesTable, type Row } from "../../src/sinks/tables";
+import { encodeParquet } from "../../src/outputs/parquet";
+import { entitiesTable, type Row } from "../../src/outputs/tables";
 
 const dir = mkdtempSync(join(tmpdir(), "parquet-test-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

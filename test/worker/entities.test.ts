@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { llmRequest, locate } from "../../src/entities/llm";
 import { extractEntities, flagAlpha3, imoCheckDigitValid, isoDate, labelForHeader, mmsiCountry } from "../../src/entities/extract";
 import { parseGrounded } from "../../src/ocr/grounding";
-import type { PageRow } from "../../src/objects/document-store";
-import { readPage, relink } from "../../src/objects/header-carry";
+import type { PageRow } from "../../src/domain/document";
+import { readPage, relink } from "../../src/objects/document/header-carry";
 import { fetchDoc, scriptOcr, subscribe, textPdf, uploadPdf, waitFor } from "./helpers";
 
 const page = { width: 1000, height: 1000 };

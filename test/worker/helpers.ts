@@ -3,8 +3,8 @@ import { env } from "cloudflare:test";
 import jpeg from "jpeg-js";
 import { PDFDocument, StandardFonts, rgb } from "pdf-lib";
 import { expect, inject } from "vitest";
-import { withWarehouse, type WarehouseOptions } from "../../src/sinks/warehouse";
-import type { DocumentSnapshot } from "../../src/protocol";
+import { withWarehouse, type WarehouseOptions } from "../../src/outputs/warehouse";
+import type { DocumentSnapshot } from "../../src/domain/protocol";
 import type { Action, Rule, Stats } from "../../dev/ocr-standin-protocol";
 
 export const worker = exports.default;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canMovePage, type PageStatus } from "../../src/objects/lifecycle";
+import { canMovePage, type PageStatus } from "../../src/domain/lifecycle";
 import { fetchDoc, pageDetail, scriptOcr, subscribe, textPdf, uploadPdf, waitFor } from "./helpers";
 
 describe("live progress over WebSocket", () => {

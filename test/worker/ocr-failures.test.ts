@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ocrClientOptions, OcrError, recognisePage } from "../../src/ocr/deepseek";
+import { ServiceError } from "../../src/lib/errors";
+import { ocrClientOptions, recognisePage } from "../../src/ocr/deepseek";
 import { settings } from "../../src/config";
 import { env } from "cloudflare:test";
 import { ocrStats, pageDetail, scriptOcr, textPdf, uploadPdf, waitFor } from "./helpers";
@@ -61,7 +62,7 @@ describe("when the OCR server misbehaves", () => {
   it("reports a refused connection as retryable", async () => {
     const options = { ...ocrClientOptions(settings(env)), baseUrl: "http://127.0.0.1:9" };
     const error = await recognisePage({ mediaType: "image/png", bytes: new Uint8Array(8) }, options).catch((e) => e);
-    expect(error).toBeInstanceOf(OcrError);
+    expect(error).toBeInstanceOf(ServiceError);
     expect(error.retryable).toBe(true);
     expect(error.message).toMatch(/unreachable/);
   });

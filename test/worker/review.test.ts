@@ -4,7 +4,7 @@ import { describe, expect, inject, it } from "vitest";
 import type { Delivery } from "../../dev/argilla-standin-protocol";
 import { entityLabels } from "../../src/entities/labels";
 import entry from "../../src/index";
-import { externalId, pageRecord, provision, upsertRecords, type ArgillaOptions } from "../../src/sinks/argilla";
+import { externalId, pageRecord, provision, upsertRecords, type ArgillaOptions } from "../../src/review/argilla";
 import { fetchDoc, pageDetail, scriptOcr, textPdf, uploadPdf, waitFor, warehouseQuery as query, worker, type Doc } from "./helpers";
 
 const argillaUrl = inject("argillaUrl");

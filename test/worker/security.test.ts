@@ -3,9 +3,10 @@ import { SignJWT, createLocalJWKSet, exportJWK, generateKeyPair, importJWK, type
 import { describe, expect, inject, it } from "vitest";
 import { identify, sameDigest, verifyAccessJwt } from "../../src/auth";
 import { settings } from "../../src/config";
-import { isIssuedDocumentId, newDocumentId } from "../../src/ids";
+import { isIssuedDocumentId, newDocumentId } from "../../src/lib/ids";
 import app from "../../src/index";
-import { contentDisposition, cleanFilename } from "../../src/routes/documents";
+import { contentDisposition } from "../../src/routes/documents";
+import { cleanFilename } from "../../src/routes/upload";
 import { OPERATOR_KEY, fetchDoc, pageDetail, scriptOcr, snapshot, textPdf, upload, uploadPdf, waitFor, worker } from "./helpers";
 
 const AUD = "test-application-aud";

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { env, runInDurableObject } from "cloudflare:test";
 import { PDFDocument, degrees } from "pdf-lib";
-import { backoffMs } from "../../src/backoff";
+import { backoffMs } from "../../src/lib/retry";
 import { settings } from "../../src/config";
 import { ocrClientOptions } from "../../src/ocr/deepseek";
-import { canMoveDocument, canMovePage, documentStages, isFinalStage, ocrOutcome } from "../../src/objects/lifecycle";
-import { documentMigrations } from "../../src/objects/document-schema";
-import { migrate } from "../../src/objects/sql";
+import { canMoveDocument, canMovePage, documentStages, isFinalStage, ocrOutcome } from "../../src/domain/lifecycle";
+import { documentMigrations } from "../../src/objects/document/schema";
+import { migrate } from "../../src/lib/sql";
 import { parseGrounded } from "../../src/ocr/grounding";
 import { openPdf } from "../../src/pdf/document";
 import { PdfError } from "../../src/pdf/errors";

@@ -6,10 +6,10 @@ import entry from "../../src/index";
 import { settings } from "../../src/config";
 import { bulkDocumentId } from "../../src/ingest";
 import type { Document } from "../../src/objects/document";
-import type { DocumentStore } from "../../src/objects/document-store";
-import { parquetKey } from "../../src/sinks/parquet";
-import { runRows } from "../../src/sinks/tables";
-import { withWarehouse, writeRun } from "../../src/sinks/warehouse";
+import type { DocumentStore } from "../../src/objects/document/store";
+import { parquetKey } from "../../src/storage/keys";
+import { runRows } from "../../src/outputs/tables";
+import { withWarehouse, writeRun } from "../../src/outputs/warehouse";
 import { OPERATOR_KEY, fetchDoc, pageDetail, scriptOcr, snapshot, textPdf, uploadPdf, waitFor, warehouse, warehouseQuery as query, worker, type Doc } from "./helpers";
 
 /** What the OCR stand-in answers for a page: an authorised-vessel table with awkward text in it. */
@@ -239,6 +239,20 @@ describe("bulk ingest from R2 event notifications", () => {
 
     const anonymous = await worker.fetch(`http://vessel.test/api/documents/${id}`);
     expect(anonymous.status).toBe(401);
+
+    // Its original file, from where it was dropped (not where uploads go), and its place in the listing.
+    const operator = { headers: { authorization: `Bearer ${OPERATOR_KEY}` } };
+    const file = await worker.fetch(`http://vessel.test/api/documents/${id}/file`, operator);
+    expect(file.status).toBe(200);
+    expect(new Uint8Array(await file.arrayBuffer())).toEqual(new Uint8Array(await (await env.DOCUMENTS_BUCKET.get(key))!.arrayBuffer()));
+    const listed: Array<{ id: string; source: string; filename: string | null }> = [];
+    for (let cursor: string | null = ""; cursor !== null; ) {
+      const page: { documents: typeof listed; cursor: string | null } = await (await worker.fetch(`http://vessel.test/api/documents?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, operator)).json<any>();
+      listed.push(...page.documents);
+      cursor = page.cursor;
+    }
+    expect(listed.find((d) => d.id === id)).toMatchObject({ source: "bulk", filename: "IOTC list.pdf" });
+    expect(listed.some((d) => d.source === "upload")).toBe(true);
   });
 
   it("ignores what is not a new object under the prefix, and keeps malformed messages for the dead-letter queue", async () => {

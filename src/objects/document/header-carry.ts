@@ -4,13 +4,13 @@
  * reads its columns by them. Pages finish out of order, so once every page has settled the
  * document walks its pages in order and reads again each page whose inheritance has changed.
  */
-import { readEntities, type ColumnLabels } from "../entities/extract";
-import { headerRowsOf } from "../entities/tables";
-import type { LocatedSpan } from "../entities/llm";
-import type { Block } from "../ocr/grounding";
-import type { Entity } from "../protocol";
-import type { PageRow } from "./document-store";
-import { hasResult } from "./lifecycle";
+import { readEntities, type ColumnLabels } from "../../entities/extract";
+import { headerRowsOf } from "../../entities/tables";
+import type { LocatedSpan } from "../../entities/llm";
+import type { Block } from "../../ocr/grounding";
+import type { Entity } from "../../domain/protocol";
+import type { PageRow } from "../../domain/document";
+import { hasResult } from "../../domain/lifecycle";
 
 export interface Carry {
   /** What the page's first table inherited (null: nothing, or it had a header of its own). */

@@ -2,7 +2,7 @@
  * Structured log events: one JSON object per event, so `wrangler tail --format json | jq` can filter
  * on any field. The union is the whole vocabulary; add a member here before logging something new.
  */
-import type { DocumentStage, PageStatus } from "./objects/lifecycle";
+import type { DocumentStage, PageStatus } from "../domain/lifecycle";
 
 export type LogEvent =
   | {

@@ -4,128 +4,24 @@
  * what happens, this records it. A transition and its event are written in one transaction, and
  * only moves the lifecycle tables allow are written at all.
  */
-import { sameDigest } from "../auth";
-import type { Entity } from "../entities/extract";
-import type { Block, OffsetRun } from "../ocr/grounding";
-import type { PageImageKind } from "../pdf/page-image";
-import type { DocumentSnapshot, PageSummary } from "../protocol";
-import { documentMigrations } from "./document-schema";
+import { sameDigest } from "../../auth";
+import type { Entity } from "../../entities/extract";
+import type { Block, OffsetRun } from "../../ocr/grounding";
+import type { DocumentRow, NewDocument, PagePatch, PageRow, Reader, Transition } from "../../domain/document";
+import type { DocumentSnapshot, PageSummary } from "../../domain/protocol";
+import { pageSummary, type PageDetail } from "./page-views";
+import { documentMigrations } from "./schema";
 import { parseCarry, type Carry } from "./header-carry";
-import { canMoveDocument, canMovePage, hasResult, isFinalStage, pageStatuses, type DocumentStage, type PageStatus } from "./lifecycle";
-import { migrate, sqlOf, type Sql } from "./sql";
+import { canMoveDocument, canMovePage, hasResult, isFinalStage, pageStatuses, type DocumentStage, type PageStatus } from "../../domain/lifecycle";
+import { migrate, sqlOf, type Sql } from "../../lib/sql";
 
-export interface NewDocument {
-  id: string;
-  filename: string;
-  bytes: number;
-  sha256: string;
-  r2Key: string;
-  /** SHA-256 (hex) of the capability token handed to the uploader; null for bulk ingest (operators only). */
-  tokenSha256: string | null;
-  /** An upload through the API, or a file dropped straight into the bucket. */
-  source: "upload" | "bulk";
-  /** The uploader's page selection (`1-5,9`), already validated; null for every page. */
-  pages: string | null;
-  /** Whether born-digital pages may be read from their text layer. */
-  textLayer: "auto" | "off";
-}
 
-/** Who reads: an operator (already authenticated by the Worker), or the holder of a token. */
-export type Reader = { kind: "operator" } | { kind: "token"; tokenSha256: string };
 
-export interface PageDetail extends PageSummary {
-  imageWidth: number | null;
-  imageHeight: number | null;
-  imageSha256: string | null;
-  ocr: {
-    /** The model's output, verbatim. */
-    raw: string;
-    /** Clean text: markup removed, tables as tab-separated rows. */
-    text: string;
-    /** Layout blocks with boxes in image pixels; tables with rows and cells. Spans index `text`. */
-    blocks: Block[];
-    /** Clean text index -> raw index (see ../ocr/grounding.ts). */
-    offsets: OffsetRun[];
-    finishReason: string | null;
-    promptTokens: number | null;
-    completionTokens: number | null;
-  } | null;
-}
 
-export type DocumentRow = {
-  id: string;
-  filename: string;
-  bytes: number;
-  sha256: string;
-  r2_key: string;
-  stage: DocumentStage;
-  error: string | null;
-  page_count: number | null;
-  seq: number;
-  failures: number;
-  token_sha256: string | null;
-  page_selection: string | null;
-  text_layer: "auto" | "off";
-  created_at: number;
-  updated_at: number;
-  run_id: number;
-  source: "upload" | "bulk";
-  /** How the current run's pages ended (done | partial), kept while its outputs are persisted. */
-  outcome: "done" | "partial" | null;
-  finished_at: number | null;
-  persist_attempts: number;
-  /** The last run whose Parquet files / warehouse rows were acknowledged. */
-  parquet_run: number | null;
-  warehouse_run: number | null;
-  /** The last run whose pages were sent to Argilla for review. */
-  review_run: number | null;
-  review_attempts: number;
-};
-
-export type PageRow = {
-  page: number;
-  status: PageStatus;
-  attempts: number;
-  not_before: number | null;
-  error: string | null;
-  image_key: string | null;
-  image_kind: PageImageKind | null;
-  image_width: number | null;
-  image_height: number | null;
-  image_sha256: string | null;
-  render_ms: number | null;
-  ocr_ms: number | null;
-  ocr_text: string | null;
-  finish_reason: string | null;
-  prompt_tokens: number | null;
-  completion_tokens: number | null;
-  clean_text: string | null;
-  parsed_json: string | null;
-  ink_ratio: number | null;
-  render_tries: number;
-  ocr_path: "ocr" | "text-layer" | null;
-  /** Why a page with a text layer went to OCR instead. */
-  path_reason: string | null;
-  /** The column labels the page inherited for a headerless table, and those of its last table (JSON). */
-  carry_json: string | null;
-  entities_json: string | null;
-  /** The page's record in Argilla (its current run's). */
-  review_record_id: string | null;
-  updated_at: number;
-};
-
-/** Columns a page transition may set besides its status. */
-export type PagePatch = Partial<Omit<PageRow, "page" | "status" | "updated_at">>;
-
-/** What a stored transition was, for the log and the subscribers. */
-export interface Transition<State> {
-  seq: number;
-  at: number;
-  from: State | null;
-  to: State;
-  /** Time spent in `from`. */
-  durationMs: number | null;
-}
+/** The steps that retry with backoff, each with its count of failures in a row. */
+export type AttemptKind = "persist" | "review" | "unexpected";
+/** Column names are constants, never input: the only SQL built from text. */
+const ATTEMPT_COLUMNS: Record<AttemptKind, string> = { persist: "persist_attempts", review: "review_attempts", unexpected: "failures" };
 
 export class DocumentStore {
   private readonly query: Sql;
@@ -237,15 +133,6 @@ export class DocumentStore {
     });
   }
 
-  countReviewFailure(): number {
-    return this.query<{ review_attempts: number }>`UPDATE document SET review_attempts = review_attempts + 1 RETURNING review_attempts`[0].review_attempts;
-  }
-
-  /** Counts one more failed attempt at persisting; returns how many there have been. */
-  countPersistFailure(): number {
-    return this.query<{ persist_attempts: number }>`UPDATE document SET persist_attempts = persist_attempts + 1 RETURNING persist_attempts`[0].persist_attempts;
-  }
-
   /**
    * Starts a new run: the chosen pages go back to the queue with their results cleared (a page
    * whose result is kept carries it into the new run). Returns the pages requeued.
@@ -273,13 +160,14 @@ export class DocumentStore {
     return this.query<PageRow>`SELECT * FROM pages ORDER BY page`;
   }
 
-  resetFailures(): void {
-    this.query`UPDATE document SET failures = 0`;
+  /** Counts one more failed attempt of `kind` in a row; returns how many there have been. */
+  countAttempt(kind: AttemptKind): number {
+    const column = ATTEMPT_COLUMNS[kind];
+    return this.storage.sql.exec<{ n: number }>(`UPDATE document SET ${column} = ${column} + 1 RETURNING ${column} AS n`).one().n;
   }
 
-  /** Counts one more unexpected error in a row; returns how many there have been. */
-  countFailure(): number {
-    return this.query<{ failures: number }>`UPDATE document SET failures = failures + 1 RETURNING failures`[0].failures;
+  resetAttempts(kind: AttemptKind): void {
+    this.storage.sql.exec(`UPDATE document SET ${ATTEMPT_COLUMNS[kind]} = 0`);
   }
 
   /** Appends to the event history and bumps the sequence number; runs inside the transition's transaction. */
@@ -407,21 +295,4 @@ export class DocumentStore {
           : null,
     };
   }
-}
-
-export function pageSummary(row: PageRow): PageSummary {
-  return {
-    page: row.page,
-    status: row.status,
-    path: row.ocr_path,
-    pathReason: row.path_reason,
-    entities: row.entities_json === null ? null : (JSON.parse(row.entities_json) as unknown[]).length,
-    attempts: row.attempts,
-    error: row.error,
-    image: row.image_kind,
-    renderMs: row.render_ms,
-    ocrMs: row.ocr_ms,
-    reviewRecordId: row.review_record_id,
-    updatedAt: new Date(row.updated_at).toISOString(),
-  };
 }

@@ -1,11 +1,12 @@
 /**
  * Argilla 2.x over its REST API (no SDK in a Worker): provisioning the review dataset, upserting
  * one record per page with the entities as span suggestions, and reading records, suggestions and
- * responses back. Every answer is checked with zod; every failure is an ArgillaError saying whether
+ * responses back. Every answer is checked with zod; every failure is a ServiceError saying whether
  * trying again can help.
  */
 import { z } from "zod";
-import type { Entity } from "../protocol";
+import { ServiceError, errorMessage, isRetryableStatus } from "../lib/errors";
+import type { Entity } from "../domain/protocol";
 
 export interface ArgillaOptions {
   url: string;
@@ -20,17 +21,6 @@ export interface ReviewDataset {
   workspaceId: string;
   datasetId: string;
   questionId: string;
-}
-
-export class ArgillaError extends Error {
-  override name = "ArgillaError";
-  constructor(
-    message: string,
-    readonly status: number | null,
-    readonly retryable: boolean,
-  ) {
-    super(message);
-  }
 }
 
 /** The record's fields and the span question, by name. */
@@ -74,15 +64,14 @@ async function call<T extends z.ZodType>(options: ArgillaOptions, method: string
       signal: AbortSignal.timeout(options.timeoutMs),
     });
   } catch (error) {
-    throw new ArgillaError(`Argilla unreachable: ${error instanceof Error ? error.message : String(error)}`, null, true);
+    throw new ServiceError("argilla", `Argilla unreachable: ${errorMessage(error)}`, true);
   }
   const text = await response.text();
   if (!response.ok) {
-    const retryable = response.status >= 500 || response.status === 429 || response.status === 408;
-    throw new ArgillaError(`Argilla ${method} ${path}: ${response.status} ${detailOf(text)}`, response.status, retryable);
+    throw new ServiceError("argilla", `Argilla ${method} ${path}: ${response.status} ${detailOf(text)}`, isRetryableStatus(response.status), response.status);
   }
   const parsed = schema.safeParse(text ? JSON.parse(text) : null);
-  if (!parsed.success) throw new ArgillaError(`Argilla ${method} ${path}: unexpected answer: ${z.prettifyError(parsed.error)}`, response.status, false);
+  if (!parsed.success) throw new ServiceError("argilla", `Argilla ${method} ${path}: unexpected answer: ${z.prettifyError(parsed.error)}`, false, response.status);
   return parsed.data;
 }
 
@@ -102,7 +91,7 @@ async function findOrCreate<T extends { name: string }>(find: () => Promise<T | 
   try {
     return await create();
   } catch (error) {
-    if (error instanceof ArgillaError && error.status === 409) {
+    if (error instanceof ServiceError && error.status === 409) {
       const again = await find();
       if (again) return again;
     }
@@ -177,7 +166,7 @@ export async function provision(options: ArgillaOptions, labels: readonly string
   if (dataset.status === "draft") {
     await call(options, "PUT", `${base}/publish`, {}, datasetSchema).catch(async (error: unknown) => {
       // Published meanwhile by a concurrent provisioning: that is what we wanted.
-      if (!(error instanceof ArgillaError && error.status === 422 && (await findDataset())?.status === "ready")) throw error;
+      if (!(error instanceof ServiceError && error.status === 422 && (await findDataset())?.status === "ready")) throw error;
     });
   }
   return { workspaceId: workspace.id, datasetId: dataset.id, questionId: question.id };

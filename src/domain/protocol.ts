@@ -3,7 +3,7 @@
  * Both directions are zod schemas so clients (the page, tests) and the server agree by construction.
  */
 import { z } from "zod";
-import { documentStages, pageStatuses } from "./objects/lifecycle";
+import { documentStages, pageStatuses } from "./lifecycle";
 
 export const documentStage = z.enum(documentStages);
 export const pageStatus = z.enum(pageStatuses);

@@ -6,6 +6,7 @@
 import { Field, Float64, Int32, Int64, Schema, Table, TimestampMillisecond, Utf8, makeData, makeVector, tableToIPC, type Data, type DataType, type Vector } from "apache-arrow";
 import { Compression, Table as WasmTable, WriterPropertiesBuilder, initSync, writeParquet } from "parquet-wasm/esm";
 import parquetWasm from "parquet-wasm/esm/parquet_wasm_bg.wasm";
+import { parquetKey } from "../storage/keys";
 import { documentsTable, entitiesTable, pagesTable, type ColumnKind, type Row, type RunRows, type TableSpec, type Value } from "./tables";
 
 let initialised = false;
@@ -15,11 +16,6 @@ function ensureParquet(): void {
   if (initialised) return;
   initSync({ module: parquetWasm });
   initialised = true;
-}
-
-export function parquetKey(table: TableSpec["name"], docId: string, runId: number, finishedAt: number): string {
-  const date = new Date(finishedAt).toISOString().slice(0, 10);
-  return `warehouse/${table === "raw_ocr" ? "pages" : table}/date=${date}/doc_id=${docId}/run_id=${runId}/part-000.parquet`;
 }
 
 /** Writes the run's three files; returns their keys. */

@@ -9,6 +9,7 @@
  */
 import { Client, type ClientConfig } from "pg";
 import { CloudflareSocket } from "pg-cloudflare";
+import { ServiceError, errorMessage } from "../lib/errors";
 import { annotatedTable, correctionsTable, documentsTable, entitiesTable, pagesTable, type ColumnKind, type Row, type RunRows, type TableSpec } from "./tables";
 
 export interface WarehouseOptions {
@@ -19,10 +20,6 @@ export interface WarehouseOptions {
   /** A batch is cut when its JSON reaches this many bytes or rows. */
   batchBytes: number;
   batchRows: number;
-}
-
-export class WarehouseError extends Error {
-  override name = "WarehouseError";
 }
 
 /** One connection for one piece of work, closed afterwards (a `pg` Client must not outlive its invocation in workerd). */
@@ -44,7 +41,7 @@ export async function withWarehouse<T>(options: WarehouseOptions, waitUntil: (pr
     await client.connect();
     return await work(client);
   } catch (error) {
-    throw new WarehouseError(error instanceof Error ? error.message : String(error));
+    throw new ServiceError("warehouse", errorMessage(error), true);
   } finally {
     waitUntil(client.end().catch(() => undefined));
   }

@@ -3,9 +3,9 @@
  * shared by the Parquet files and the warehouse tables (migrations/0001-0003), so both always
  * carry the same columns with the same types.
  */
-import { sha256Hex } from "../bytes";
-import type { DocumentRow, PageRow } from "../objects/document-store";
-import type { Entity } from "../protocol";
+import { sha256Hex } from "../lib/bytes";
+import type { DocumentRow, PageRow } from "../domain/document";
+import type { Entity } from "../domain/protocol";
 import type { Block } from "../ocr/grounding";
 
 /** `timestamp` values are epoch milliseconds (UTC); `json` values are JSON text. */

@@ -3,8 +3,8 @@
  * page from this Worker without a document token, and a link works only for the page it names and
  * only until it expires. HMAC-SHA256 over the document, page and expiry with REVIEW_LINK_SECRET.
  */
-import { sameDigest } from "./auth";
-import { hex } from "./bytes";
+import { sameDigest } from "../auth";
+import { hex } from "../lib/bytes";
 
 async function signature(secret: string, documentId: string, page: number, expires: number): Promise<string> {
   const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);

@@ -38,7 +38,3 @@ export async function isIssuedDocumentId(id: string, secret: string | undefined)
   for (let i = 0; i < expected.length; i++) difference |= expected.charCodeAt(i) ^ id.charCodeAt(BODY_CHARS + i);
   return difference === 0;
 }
-
-export function uploadKey(documentId: string): string {
-  return `uploads/${documentId}.pdf`;
-}

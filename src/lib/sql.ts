@@ -2,6 +2,8 @@
  * Tagged-template SQL over Durable Object SQLite: values become `?` bindings, never text, and a
  * failing statement is named in the error.
  */
+import { errorMessage } from "./errors";
+
 export type SqlValue = string | number | null | ArrayBuffer;
 
 export function sqlOf(storage: SqlStorage) {
@@ -13,7 +15,7 @@ export function sqlOf(storage: SqlStorage) {
     try {
       return storage.exec<Row>(query, ...values).toArray();
     } catch (error) {
-      throw new Error(`SQL failed: ${query.replace(/\s+/g, " ").trim()}: ${error instanceof Error ? error.message : error}`, {
+      throw new Error(`SQL failed: ${query.replace(/\s+/g, " ").trim()}: ${errorMessage(error)}`, {
         cause: error,
       });
     }
