@@ -4,7 +4,7 @@ import jpeg from "jpeg-js";
 import { PDFDocument, StandardFonts, rgb } from "pdf-lib";
 import { expect, inject } from "vitest";
 import { withWarehouse, type WarehouseOptions } from "../../src/outputs/warehouse";
-import type { DocumentSnapshot } from "../../src/domain/protocol";
+import { documentSnapshot, serverMessage, type DocumentSnapshot, type ServerMessage } from "../../src/domain/protocol";
 import type { Action, Rule, Stats } from "../../dev/ocr-standin-protocol";
 
 export const worker = exports.default;
@@ -77,10 +77,11 @@ export function fetchDoc(doc: Doc, path = "", init: RequestInit = {}): Promise<R
   return worker.fetch(`http://vessel.test/api/documents/${doc.id}${path}`, { ...init, headers });
 }
 
+/** The REST snapshot, parsed with the protocol's own schema: what the server sends is what clients are promised. */
 export async function snapshot(doc: Doc): Promise<DocumentSnapshot> {
   const response = await fetchDoc(doc);
   expect(response.status).toBe(200);
-  return response.json();
+  return documentSnapshot.parse(await response.json());
 }
 
 const finalStages = new Set(["done", "partial", "failed", "cancelled"]);
@@ -122,21 +123,31 @@ export async function subscribe(doc: Doc) {
   const response = await fetchDoc(doc, "/ws", { headers: { upgrade: "websocket" } });
   expect(response.status).toBe(101);
   const socket = response.webSocket!;
-  const messages: any[] = [];
+  const messages: ServerMessage[] = [];
   const waiters: Array<() => void> = [];
   socket.addEventListener("message", (event) => {
-    messages.push(JSON.parse(event.data as string));
+    // Every message is parsed with the protocol's schema: a message that does not fit fails the test.
+    messages.push(serverMessage.parse(JSON.parse(event.data as string)));
     waiters.splice(0).forEach((wake) => wake());
   });
   socket.accept();
   return {
     socket,
     messages,
-    /** Resolves once a received message satisfies `match`. */
-    async next(match: (message: any) => boolean, timeoutMs = 20_000): Promise<any> {
+    /** The messages of one type received so far, in order. */
+    of<T extends ServerMessage["type"]>(type: T): Array<Extract<ServerMessage, { type: T }>> {
+      return messages.filter((message): message is Extract<ServerMessage, { type: T }> => message.type === type);
+    },
+    /** Resolves once a received message of `type` satisfies `match`. */
+    async next<T extends ServerMessage["type"]>(
+      type: T,
+      match: (message: Extract<ServerMessage, { type: T }>) => boolean = () => true,
+      timeoutMs = 20_000,
+    ): Promise<Extract<ServerMessage, { type: T }>> {
+      type M = Extract<ServerMessage, { type: T }>;
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const found = messages.find(match);
+        const found = messages.find((message): message is M => message.type === type && match(message as M));
         if (found) return found;
         if (Date.now() > deadline) throw new Error(`no matching message; got ${JSON.stringify(messages.slice(-5))}`);
         await new Promise<void>((wake) => {

@@ -6,35 +6,35 @@ describe("live progress over WebSocket", () => {
   it("sends a snapshot, then every transition in order with no gaps, up to the final state", async () => {
     const doc = await uploadPdf(await textPdf(4, [331, 431]));
     const live = await subscribe(doc);
-    const final = await live.next((m) => m.type === "document" && ["done", "partial", "failed"].includes(m.stage));
+    const final = await live.next("document", (m) => ["done", "partial", "failed"].includes(m.stage));
     expect(final.stage).toBe("done");
 
-    const [first, ...events] = live.messages;
-    expect(first.type).toBe("snapshot");
+    const [first] = live.of("snapshot");
+    expect(live.messages[0]).toBe(first);
+    const events = live.messages.slice(1).filter((m) => m.type === "document" || m.type === "page");
+    expect(events).toHaveLength(live.messages.length - 1);
     let seq = first.document.seq;
     for (const event of events) {
       expect(event.seq).toBe(++seq);
     }
     // Replaying the events over the snapshot gives the final state the REST API reports.
-    const pages = new Map<number, string>(first.document.pages.map((p: any) => [p.page, p.status]));
-    for (const event of events) if (event.type === "page") pages.set(event.page.page, event.page.status);
+    const pages = new Map<number, string>(first.document.pages.map((p) => [p.page, p.status]));
+    for (const event of live.of("page")) pages.set(event.page.page, event.page.status);
     expect([...pages.values()]).toEqual(["done", "done", "done", "done"]);
     const rest = await waitFor(doc);
     expect(rest.seq).toBe(seq);
 
     // Every page event continues from the state the client last knew: a legal move in the lifecycle.
-    const known = new Map<number, string | undefined>(first.document.pages.map((p: any) => [p.page, p.status]));
-    for (const event of events.filter((e: any) => e.type === "page")) {
+    const known = new Map<number, PageStatus>(first.document.pages.map((p) => [p.page, p.status]));
+    for (const event of live.of("page")) {
       const before = known.get(event.page.page);
       if (before !== undefined) {
         expect(event.from).toBe(before);
-        expect(canMovePage(before as PageStatus, event.page.status)).toBe(true);
+        expect(canMovePage(before, event.page.status)).toBe(true);
       }
       known.set(event.page.page, event.page.status);
     }
-    expect(events.filter((e: any) => e.type === "page" && e.page.status === "done").length).toBe(
-      4 - first.document.pages.filter((p: any) => p.status === "done").length,
-    );
+    expect(live.of("page").filter((e) => e.page.status === "done").length).toBe(4 - first.document.pages.filter((p) => p.status === "done").length);
     live.socket.close();
   });
 
@@ -42,23 +42,23 @@ describe("live progress over WebSocket", () => {
     const doc = await uploadPdf(await textPdf(1, [341, 441]));
     await waitFor(doc);
     const live = await subscribe(doc);
-    await live.next((m) => m.type === "snapshot");
+    await live.next("snapshot");
 
     live.socket.send("this is not json");
-    await live.next((m) => m.type === "error" && /not valid JSON/.test(m.message));
+    await live.next("error", (m) => /not valid JSON/.test(m.message));
     live.socket.send(JSON.stringify({ type: "launch-missiles" }));
-    await live.next((m) => m.type === "error" && /unknown message/.test(m.message));
+    await live.next("error", (m) => /unknown message/.test(m.message));
     live.socket.send(JSON.stringify({ type: "ping", padding: "x".repeat(4096) }));
-    await live.next((m) => m.type === "error" && /at most 1024 bytes/.test(m.message));
+    await live.next("error", (m) => /at most 1024 bytes/.test(m.message));
     live.socket.send(new Uint8Array([1, 2, 3]));
     expect(live.messages.filter((m) => m.type === "error").length).toBeGreaterThanOrEqual(3);
 
     live.socket.send(JSON.stringify({ type: "ping" }));
-    await live.next((m) => m.type === "pong");
+    await live.next("pong");
     live.socket.send(JSON.stringify({ type: "snapshot" }));
-    await live.next((m) => m.type === "snapshot" && m !== live.messages[0]);
-    expect(live.messages.filter((m) => m.type === "snapshot")).toHaveLength(2);
-    expect(live.messages.at(-1).document.stage).toBe("done");
+    await live.next("snapshot", (m) => m !== live.messages[0]);
+    expect(live.of("snapshot")).toHaveLength(2);
+    expect(live.of("snapshot")[1].document.stage).toBe("done");
     live.socket.close();
   });
 

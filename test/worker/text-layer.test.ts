@@ -60,10 +60,10 @@ describe("a born-digital vessel list", () => {
       expect(await entitiesOf(doc, `?page=${page}&label=IRCS_CALL_SIGN`)).toHaveLength(5);
     }
     // Every page's last word on its entities reached the subscriber, in order.
-    await live.next((m) => m.type === "document" && m.stage === "done");
-    const lastOfPage = (n: number) => live.messages.filter((m) => m.type === "page" && m.page.page === n && m.entities).pop();
-    for (const page of [2, 3]) expect(lastOfPage(page).entities.filter((e: any) => e.label === "VESSEL_NAME")).toHaveLength(5);
-    const seqs = live.messages.filter((m) => m.seq).map((m) => m.seq);
+    await live.next("document", (m) => m.stage === "done");
+    const lastOfPage = (n: number) => live.of("page").filter((m) => m.page.page === n && m.entities).pop();
+    for (const page of [2, 3]) expect(lastOfPage(page)?.entities?.filter((e) => e.label === "VESSEL_NAME")).toHaveLength(5);
+    const seqs = live.messages.flatMap((m) => ("seq" in m ? [m.seq] : []));
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
   });
 });
