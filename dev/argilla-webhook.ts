@@ -5,7 +5,7 @@
  * `.dev.vars` for local runs. Needs an owner's API key (Argilla lets only owners manage webhooks).
  *
  *   ARGILLA_URL=https://argilla.example.org ARGILLA_API_KEY=<owner key> \
- *   PUBLIC_URL=https://vessel-docs.example.org npm run argilla:webhook [-- --dev-vars]
+ *   PUBLIC_URL=https://vessel-docs.example.org npm run argilla:webhook [-- --dev-vars | --env production]
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -39,7 +39,7 @@ export function setDevVar(file: string, name: string, value: string): void {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { "dev-vars": { type: "boolean", default: false } } });
+  const { values } = parseArgs({ options: { "dev-vars": { type: "boolean", default: false }, env: { type: "string" } } });
   const { ARGILLA_URL, ARGILLA_API_KEY, PUBLIC_URL } = process.env;
   if (!ARGILLA_URL || !ARGILLA_API_KEY || !PUBLIC_URL) {
     console.error("argilla:webhook needs ARGILLA_URL, ARGILLA_API_KEY (an owner's) and PUBLIC_URL (where Argilla reaches this Worker)");
@@ -51,7 +51,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     setDevVar(fileURLToPath(new URL("../.dev.vars", import.meta.url)), "ARGILLA_WEBHOOK_SECRET", hook.secret);
     console.log("its secret is in .dev.vars (ARGILLA_WEBHOOK_SECRET)");
   } else {
-    const put = spawnSync("wrangler", ["secret", "put", "ARGILLA_WEBHOOK_SECRET"], { input: hook.secret, stdio: ["pipe", "inherit", "inherit"] });
+    const target = values.env ? ["--env", values.env] : [];
+    const put = spawnSync("wrangler", ["secret", "put", "ARGILLA_WEBHOOK_SECRET", ...target], { input: hook.secret, stdio: ["pipe", "inherit", "inherit"] });
     if (put.status !== 0) process.exit(put.status ?? 1);
   }
 }

@@ -115,7 +115,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       throw new Error(`wrangler dev exited (${wrangler.exitCode}) before it answered`);
     }
     try {
-      if ((await fetch(`${base}/api/health`)).ok) break;
+      // The Worker answers its own health (200, or 503 while, say, the OCR model still loads).
+      const answer = (await (await fetch(`${base}/api/health`)).json().catch(() => null)) as { ok?: boolean } | null;
+      if (typeof answer?.ok === "boolean") break;
     } catch {
       // not up yet
     }

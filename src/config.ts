@@ -11,6 +11,11 @@ const emptyToUndefined = (value: unknown) => (value === "" ? undefined : value);
 const optionalSecret = z.preprocess(emptyToUndefined, z.string().optional());
 
 const settingsSchema = z.object({
+  // Where this Worker runs: "local" (npm start, tests) allows loopback services and open uploads;
+  // "staging" and "production" refuse what a deployment must not run with (see deploymentIssues).
+  DEPLOYMENT: z.enum(["local", "staging", "production"]).default("local"),
+  // Only for a deployment that really means to take uploads from anyone (rate-limited per IP).
+  ALLOW_PUBLIC_UPLOADS: z.enum(["true", "false"]).default("false"),
   SPARK_OCR_URL: z.url({ protocol: /^https?$/ }),
   OCR_MODEL: z.string().min(1).default("deepseek-ai/DeepSeek-OCR"),
   OCR_PROMPT: z.string().min(1).default("<|grounding|>Convert the document to markdown."),
@@ -102,7 +107,37 @@ const settingsSchema = z.object({
   if (config.UPLOAD_AUTH === "access" && !(config.ACCESS_TEAM_DOMAIN && config.ACCESS_AUD)) {
     context.addIssue({ code: "custom", path: ["ACCESS_AUD"], message: 'UPLOAD_AUTH="access" needs ACCESS_TEAM_DOMAIN and ACCESS_AUD' });
   }
+  if (config.DEPLOYMENT !== "local") for (const [path, message] of deploymentIssues(config)) context.addIssue({ code: "custom", path: [path], message });
 });
+
+const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|0\.0\.0\.0)$/;
+
+/** What a staging or production deployment must not run with: local services, plain HTTP, placeholders, open uploads. */
+function deploymentIssues(config: { [key: string]: unknown }): Array<[string, string]> {
+  const issues: Array<[string, string]> = [];
+  for (const name of ["SPARK_OCR_URL", "WAREHOUSE_URL", "ARGILLA_URL", "LLM_URL", "PUBLIC_URL"]) {
+    const value = config[name];
+    if (typeof value !== "string" || !value) continue;
+    const url = new URL(value);
+    if (LOOPBACK.test(url.hostname)) issues.push([name, `${name} points at this machine (${url.hostname}); a deployment needs the real service`]);
+    else if (url.protocol === "http:") issues.push([name, `${name} is plain http; a deployment reaches its services over https`]);
+  }
+  for (const [name, value] of Object.entries(config)) {
+    if (typeof value === "string" && (/change-?me/i.test(value) || /\.example(\/|:|$)/.test(value))) issues.push([name, `${name} is still a placeholder (${value})`]);
+  }
+  if (config.UPLOAD_AUTH === "public" && config.ALLOW_PUBLIC_UPLOADS !== "true") {
+    issues.push(["UPLOAD_AUTH", 'UPLOAD_AUTH="public" lets anyone upload; use "access" or "apikey", or set ALLOW_PUBLIC_UPLOADS="true" if that is meant']);
+  }
+  if (!config.DOCUMENT_ID_SECRET) issues.push(["DOCUMENT_ID_SECRET", "a deployment needs DOCUMENT_ID_SECRET, so guessed ids never reach a Durable Object"]);
+  if (config.ARGILLA_URL && !config.REVIEW_LINK_SECRET) issues.push(["REVIEW_LINK_SECRET", "review needs REVIEW_LINK_SECRET, or Argilla's records carry no page image"]);
+  return issues;
+}
+
+/** The settings' problems, as messages: for `npm run check-config` before a deploy. */
+export function configurationIssues(values: Record<string, unknown>): string[] {
+  const result = settingsSchema.safeParse(values);
+  return result.success ? [] : result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+}
 
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -126,7 +161,8 @@ export function warehouseOptions(config: Settings) {
 
 const cache = new WeakMap<object, Settings>();
 
-export function settings(env: Env): Settings {
+/** The Worker's settings from its bindings (`env`), validated once per bindings object. */
+export function settings(env: object): Settings {
   let parsed = cache.get(env);
   if (!parsed) {
     const result = settingsSchema.safeParse(env);

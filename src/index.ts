@@ -10,8 +10,9 @@ import { secureHeaders } from "hono/secure-headers";
 import { AuthError } from "./auth";
 import { argillaOptions, settings } from "./config";
 import { ingestNotifications } from "./ingest";
-import { log } from "./lib/log";
+import { log, withRequestId } from "./lib/log";
 import { documents } from "./routes/documents";
+import { healthRoute } from "./routes/health";
 import { review } from "./routes/review";
 import { upload } from "./routes/upload";
 import { errorBody } from "./routes/errors";
@@ -57,7 +58,7 @@ app.use("/api/*", (c, next) =>
   })(c, next),
 );
 
-app.get("/api/health", (c) => c.json({ ok: true }));
+app.route("/api/health", healthRoute);
 app.route("/api/documents", upload);
 app.route("/api/documents", documents);
 app.route("/api", review);
@@ -76,7 +77,9 @@ app.onError((error, c) => {
     return c.json(errorBody(error.status, error.message), error.status, Object.fromEntries(c.res.headers));
   }
   if (error instanceof AuthError) return c.json(errorBody(401, error.message), 401);
-  log({ event: "http.error", method: c.req.method, path: new URL(c.req.url).pathname, error: String(error?.stack ?? error) });
+  const path = new URL(c.req.url).pathname;
+  const documentId = /^\/api\/(?:documents|review\/pages)\/([0-9a-f]{32})\b/.exec(path)?.[1];
+  log({ event: "http.error", method: c.req.method, path, error: String(error?.stack ?? error), ...(documentId ? { documentId } : {}) });
   // Internals stay in the logs; the client gets a plain message.
   return c.json(errorBody(500, "internal error"), 500);
 });
@@ -93,4 +96,9 @@ async function scheduled(_controller: ScheduledController, env: Env): Promise<vo
   }
 }
 
-export default { fetch: app.fetch, queue: ingestNotifications, scheduled } satisfies ExportedHandler<Env>;
+/** Every event logged while handling one request, batch or cron run carries its id. */
+export default {
+  fetch: (request: Request, env: Env, ctx: ExecutionContext) => withRequestId(request.headers.get("cf-ray") ?? crypto.randomUUID(), () => app.fetch(request, env, ctx)),
+  queue: (batch, env) => withRequestId(`queue:${crypto.randomUUID()}`, () => ingestNotifications(batch, env)),
+  scheduled: (controller, env) => withRequestId(`cron:${crypto.randomUUID()}`, () => scheduled(controller, env)),
+} satisfies ExportedHandler<Env>;

@@ -1,7 +1,9 @@
 /**
- * Structured log events: one JSON object per event, so `wrangler tail --format json | jq` can filter
- * on any field. The union is the whole vocabulary; add a member here before logging something new.
+ * Structured log events: one JSON object per line, so `wrangler tail --format json | jq` (or Workers
+ * Logs) can filter on any field. The union is the whole vocabulary; add a member here before
+ * logging something new. `documentId` is on every event about one document.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { DocumentStage, PageStatus } from "../domain/lifecycle";
 
 export type LogEvent =
@@ -32,7 +34,7 @@ export type LogEvent =
       sha256: string;
       replayed: boolean;
     }
-  | { event: "upload.rejected"; status: number; reason: string }
+  | { event: "upload.rejected"; status: number; reason: string; documentId?: string }
   | {
       event: "ocr.request";
       documentId: string;
@@ -67,13 +69,39 @@ export type LogEvent =
   /** A document's pages sent to Argilla as records (or not). */
   | { event: "review.sent"; documentId: string; run: number; outcome: "ok" | "failed" | "off"; records: number; attempt: number; latencyMs: number; error?: string }
   /** An Argilla webhook delivery: refused (signature, time), or what it did. */
-  | { event: "review.webhook"; status: number; outcome: string; type?: string; error?: string }
+  | { event: "review.webhook"; status: number; outcome: string; type?: string; error?: string; documentId?: string }
   /** One expert's submitted response stored as corrections and final spans. */
-  | { event: "review.applied"; externalId: string; annotator: string; accept: number; relabel: number; resize: number; reject: number; add: number }
+  | { event: "review.applied"; documentId: string; externalId: string; annotator: string; accept: number; relabel: number; resize: number; reject: number; add: number }
   | { event: "review.reconciled"; applied: number; seen: number; error?: string }
-  | { event: "http.error"; method: string; path: string; error: string };
+  | { event: "http.error"; method: string; path: string; error: string; documentId?: string };
 
+export type LogLevel = "info" | "warn" | "error";
+
+const context = new AsyncLocalStorage<string>();
+
+/**
+ * Runs `work` with every event it logs carrying `requestId`: one per HTTP request (Cloudflare's
+ * Ray ID when there is one), queue batch, cron run, or Durable Object alarm, so one piece of work
+ * can be followed through `wrangler tail`.
+ */
+export function withRequestId<T>(requestId: string, work: () => T): T {
+  return context.run(requestId, work);
+}
+
+/** The id of the work being done now, to hand on to another object that logs for it. */
+export function currentRequestId(): string | undefined {
+  return context.getStore();
+}
+
+/** Events that say something went wrong for a caller without being our error. */
+const WARNINGS = new Set<LogEvent["event"]>(["upload.rejected", "ocr.health"]);
+
+/** One JSON object per line: `level`, `event`, `requestId` (where there is one), then the event's fields. */
 export function log(event: LogEvent): void {
-  if ("error" in event && event.error) console.error(event);
-  else console.log(event);
+  const level: LogLevel = "error" in event && event.error ? "error" : WARNINGS.has(event.event) ? "warn" : "info";
+  const requestId = context.getStore();
+  const line = JSON.stringify({ level, ...event, ...(requestId ? { requestId } : {}) });
+  if (level === "error") console.error(line);
+  else if (level === "warn") console.warn(line);
+  else console.log(line);
 }

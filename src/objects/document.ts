@@ -15,7 +15,7 @@ import type { DocumentRow, NewDocument, PagePatch, Reader, Transition } from "..
 import { isFinalStage, type DocumentStage, type PageStatus } from "../domain/lifecycle";
 import type { DocumentSnapshot, Entity, ServerMessage, TransitionEvent } from "../domain/protocol";
 import { errorMessage } from "../lib/errors";
-import { log } from "../lib/log";
+import { log, withRequestId } from "../lib/log";
 import { PdfError } from "../pdf/errors";
 import { openSource, type PdfSource } from "../pdf/source";
 import { answerClient, send } from "./document/sockets";
@@ -74,11 +74,11 @@ export class Document extends Server<Env> {
   // ---- RPC surface (called by the Worker's routes) ----
 
   /** Takes charge of a stored upload. Calling it again for the same document changes nothing. */
-  async receive(upload: NewDocument): Promise<{ snapshot: DocumentSnapshot; created: boolean }> {
+  async receive(upload: NewDocument, requestId?: string): Promise<{ snapshot: DocumentSnapshot; created: boolean }> {
     const created = !this.store.document();
     if (created) {
       this.store.prepare();
-      this.announceDocument(this.store.create(upload, Date.now()), null);
+      withRequestId(requestId ?? `receive:${crypto.randomUUID()}`, () => this.announceDocument(this.store.create(upload, Date.now()), null));
       await this.ctx.storage.setAlarm(Date.now());
     }
     return { snapshot: this.store.snapshot(Date.now()), created };
@@ -152,7 +152,11 @@ export class Document extends Server<Env> {
 
   // ---- The scheduler: each alarm runs the current stage's step, then does what it said ----
 
-  override async onAlarm(): Promise<void> {
+  override onAlarm(): Promise<void> {
+    return withRequestId(`alarm:${crypto.randomUUID()}`, () => this.runAlarm());
+  }
+
+  private async runAlarm(): Promise<void> {
     const doc = this.store.document();
     if (!doc || isFinalStage(doc.stage)) return;
     // An alarm retried by the runtime while a batch still runs: look again once it is over.

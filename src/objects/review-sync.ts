@@ -192,6 +192,7 @@ export class ReviewSync extends DurableObject<Env> {
     const count = (action: string) => found.filter((c) => c.action === action).length;
     log({
       event: "review.applied",
+      documentId: parseExternalId(response.externalId)?.documentId ?? "",
       externalId: response.externalId,
       annotator: response.annotator,
       accept: count("accept"),

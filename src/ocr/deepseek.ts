@@ -135,3 +135,14 @@ export async function recognisePage(image: OcrImage, options: OcrClientOptions, 
   };
 }
 
+/** Whether the OCR server's engine is up: vLLM's `/health` (200 alive, 503 dead, refused while loading). */
+export async function pingOcr(options: OcrClientOptions, timeoutMs: number): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch(`${options.baseUrl.replace(/\/+$/, "")}/health`, { headers: options.headers, signal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    throw new ServiceError("ocr", `OCR server unreachable: ${errorMessage(error)}`, true);
+  }
+  await response.body?.cancel();
+  if (!response.ok) throw new ServiceError("ocr", `OCR server's /health answered ${response.status}`, isRetryableStatus(response.status), response.status);
+}

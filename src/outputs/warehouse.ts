@@ -154,3 +154,8 @@ export function* batches(spec: TableSpec, rows: readonly Row[], limits: Pick<War
   }
   if (count) yield batch();
 }
+
+/** Whether the warehouse answers a query (`select 1`). */
+export async function pingWarehouse(options: WarehouseOptions, waitUntil: (promise: Promise<unknown>) => void): Promise<void> {
+  await withWarehouse(options, waitUntil, (client) => client.query("select 1"));
+}

@@ -253,3 +253,8 @@ export function spansOf(value: unknown): Span[] {
   const parsed = z.array(span).safeParse(value);
   return parsed.success ? parsed.data : [];
 }
+
+/** Whether Argilla answers with this API key: who the key belongs to (`GET /api/v1/me`). */
+export async function pingArgilla(options: ArgillaOptions): Promise<void> {
+  await call(options, "GET", "/api/v1/me", undefined, z.object({ id: z.string() }));
+}

@@ -15,7 +15,7 @@ import { settings, type Settings } from "../config";
 import type { DocumentSnapshot } from "../domain/protocol";
 import { idempotencyKeySchema, sameUpload, sealToken, unsealToken, uploadKeyName, type UploadFingerprint } from "../idempotency";
 import { newDocumentId } from "../lib/ids";
-import { log } from "../lib/log";
+import { currentRequestId, log } from "../lib/log";
 import { PageRangeError, formatPageRanges, parsePageRanges } from "../pdf/page-ranges";
 import { uploadKey } from "../storage/keys";
 import { UploadRejected, assertPdfHead, hashUpload, storeUpload, type ReadOptions } from "../uploads";
@@ -27,6 +27,8 @@ export const upload = new Hono<{ Bindings: Env }>();
 upload.post("/", async (c) => {
   const config = settings(c.env);
   const uploader = await authorizeUpload(c, config);
+  // Minted first, so that even a refusal can be logged against the document it would have been.
+  const documentId = await newDocumentId(config.DOCUMENT_ID_SECRET);
   try {
     const declared = Number(c.req.header("content-length") ?? NaN);
     if (declared > config.MAX_UPLOAD_BYTES) fail(413, `file is larger than the limit of ${config.MAX_UPLOAD_BYTES} bytes`);
@@ -41,7 +43,6 @@ upload.post("/", async (c) => {
       checkHead: assertPdfHead,
     };
     const options = { pages, textLayer };
-    const documentId = await newDocumentId(config.DOCUMENT_ID_SECRET);
     const token = newCapabilityToken();
     const key = idempotencyKeyOf(c.req.header("idempotency-key"));
     const scope = scopeOf(uploader);
@@ -87,13 +88,13 @@ upload.post("/", async (c) => {
       pages,
       textLayer,
       ...stored,
-    });
+    }, currentRequestId());
     await keyStub?.commit(documentId, { sha256: stored.sha256, ...options } satisfies UploadFingerprint);
     log({ event: "upload.accepted", documentId, bytes: stored.bytes, sha256: stored.sha256, replayed: false });
     return c.json(accepted(c, snapshot, token), 202);
   } catch (error) {
     if (error instanceof UploadRejected) {
-      log({ event: "upload.rejected", status: error.status, reason: error.message });
+      log({ event: "upload.rejected", status: error.status, reason: error.message, documentId });
       fail(error.status, error.message);
     }
     throw error;

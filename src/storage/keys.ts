@@ -7,6 +7,7 @@
  *   <BULK_PREFIX>...                      files dropped into the bucket (kept where they are)
  *   pages/<id>/<page>.jpg|png             page images sent to OCR and shown to reviewers
  *   warehouse/<table>/date=.../doc_id=.../run_id=.../part-000.parquet   each run's rows
+ *   health/<random>                       the health check's round trip, deleted at once
  */
 export const UPLOADS_PREFIX = "uploads/";
 
@@ -21,4 +22,8 @@ export function pageImageKey(documentId: string, page: number, kind: "png" | "jp
 export function parquetKey(table: string, docId: string, runId: number, finishedAt: number): string {
   const date = new Date(finishedAt).toISOString().slice(0, 10);
   return `warehouse/${table === "raw_ocr" ? "pages" : table}/date=${date}/doc_id=${docId}/run_id=${runId}/part-000.parquet`;
+}
+
+export function healthProbeKey(): string {
+  return `health/${crypto.randomUUID()}`;
 }

@@ -1,8 +1,9 @@
-import { exports } from "cloudflare:workers";
 import { env } from "cloudflare:test";
+import { exports } from "cloudflare:workers";
 import jpeg from "jpeg-js";
 import { PDFDocument, StandardFonts, rgb } from "pdf-lib";
 import { expect, inject } from "vitest";
+import app from "../../src/index";
 import { withWarehouse, type WarehouseOptions } from "../../src/outputs/warehouse";
 import { documentSnapshot, serverMessage, type DocumentSnapshot, type ServerMessage } from "../../src/domain/protocol";
 import type { Action, Rule, Stats } from "../../dev/ocr-standin-protocol";
@@ -174,4 +175,10 @@ export async function warehouseQuery<T = Record<string, any>>(sql: string, param
   const rows = await withWarehouse(warehouse, (p) => waits.push(p), async (client) => (await client.query(sql, params)).rows as T[]);
   await Promise.all(waits);
   return rows;
+}
+
+/** The Worker with some settings or bindings changed, as a deployment configured that way would run. */
+export function workerWith(vars: Partial<Record<string, unknown>>) {
+  const configured = { ...env, ...vars } as Env;
+  return (request: Request) => app.fetch(request, configured, { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext);
 }

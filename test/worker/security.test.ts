@@ -4,10 +4,9 @@ import { describe, expect, inject, it } from "vitest";
 import { identify, sameDigest, verifyAccessJwt } from "../../src/auth";
 import { settings } from "../../src/config";
 import { isIssuedDocumentId, newDocumentId } from "../../src/lib/ids";
-import app from "../../src/index";
 import { contentDisposition } from "../../src/routes/documents";
 import { cleanFilename } from "../../src/routes/upload";
-import { OPERATOR_KEY, fetchDoc, pageDetail, scriptOcr, snapshot, textPdf, upload, uploadPdf, waitFor, worker } from "./helpers";
+import { OPERATOR_KEY, workerWith, fetchDoc, pageDetail, scriptOcr, snapshot, textPdf, upload, uploadPdf, waitFor, worker } from "./helpers";
 
 const AUD = "test-application-aud";
 const teamDomain = inject("accessTeamDomain");
@@ -27,11 +26,6 @@ async function accessJwt(changes: { aud?: string; iss?: string; iat?: number; ex
     .sign(key);
 }
 
-/** The Worker with some settings changed, as a deployment configured that way would run. */
-function workerWith(vars: Partial<Record<string, string>>) {
-  const configured = { ...env, ...vars } as Env;
-  return (request: Request) => app.fetch(request, configured, { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext);
-}
 
 const base64url = (text: string) => btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 
