@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { fileURLToPath } from "node:url";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 /**
@@ -7,6 +8,9 @@ import { defineConfig } from "vitest/config";
  * Objects) against the OCR stand-in that globalSetup starts on a free port; the dev services' own
  * tests run in Node.
  */
+// The operators' index (D1): applied to the test database by test/worker/setup.ts.
+const d1Migrations = await readD1Migrations(fileURLToPath(new URL("./migrations/d1", import.meta.url)));
+
 export default defineConfig({
   test: {
     // Structured logs are for `wrangler tail`; in tests they are shown only for a failing test.
@@ -53,6 +57,7 @@ export default defineConfig({
                 ARGILLA_TIMEOUT_MS: "2000",
                 PUBLIC_URL: "http://vessel.test",
                 REVIEW_LINK_SECRET: "test-review-link-secret-3b9f",
+                TEST_D1_MIGRATIONS: d1Migrations,
                 DOCUMENT_ID_SECRET: "test-document-id-secret-7a21",
               },
             },
@@ -62,6 +67,7 @@ export default defineConfig({
           name: "worker",
           include: ["test/worker/**/*.test.ts"],
           globalSetup: ["./test/global-setup.ts"],
+          setupFiles: ["./test/worker/setup.ts"],
           testTimeout: 30_000,
           // One module graph for all files: isolated files would each re-import PDFium and pdf-lib.
           isolate: false,

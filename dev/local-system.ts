@@ -4,7 +4,7 @@
  * with this Worker's webhook registered (unless an Argilla URL is given), then `wrangler dev` with
  * local R2 and Durable Object storage. `npm start` and the browser tests both run it.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -88,6 +88,15 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const lines = Object.entries(vars).map(([name, value]) => `${name}=${JSON.stringify(value)}`);
   writeFileSync(envFile, `${lines.join("\n")}\n`, { mode: 0o600 });
   chmodSync(envFile, 0o600);
+
+  // The operators' index (local D1, in the same state directory wrangler dev uses).
+  const wranglerEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", XDG_CONFIG_HOME: resolve(options.stateDir, "config"), TMPDIR: resolve(options.stateDir, "tmp") };
+  const d1 = spawnSync("wrangler", ["d1", "migrations", "apply", "vessel-docs-index", "--local", "--persist-to", resolve(options.stateDir, "state")], {
+    cwd: root,
+    env: { ...wranglerEnv, CI: "true" },
+    encoding: "utf8",
+  });
+  if (d1.status !== 0) throw new Error(`applying the index's D1 migrations failed: ${d1.stderr || d1.stdout}`);
 
   // wrangler's config, state and temp files stay in stateDir: reproducible, nothing global.
   const wrangler = spawn(

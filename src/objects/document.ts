@@ -18,6 +18,7 @@ import { errorMessage } from "../lib/errors";
 import { log, withRequestId } from "../lib/log";
 import { PdfError } from "../pdf/errors";
 import { openSource, type PdfSource } from "../pdf/source";
+import { indexDocument } from "../storage/document-index";
 import { answerClient, send } from "./document/sockets";
 import { countPages } from "./document/steps/paging";
 import { gateOf, runOcrBatch } from "./document/steps/pages";
@@ -225,6 +226,10 @@ export class Document extends Server<Env> {
     const { seq, at, from, to, durationMs } = transition;
     log({ event: "document.transition", documentId: doc.id, from, to, durationMs, ...(error ? { error } : {}) });
     this.announce({ type: "document", seq, at: new Date(at).toISOString(), from, stage: to, error, pageCount: doc.page_count });
+    // The operators' index follows; a lost write is logged, and the next transition writes the whole row again.
+    this.ctx.waitUntil(
+      indexDocument(this.env.INDEX, doc).catch((failure: unknown) => log({ event: "index.write", documentId: doc.id, stage: doc.stage, error: errorMessage(failure) })),
+    );
   }
 
   private movePage(page: number, to: PageStatus, patch: PagePatch = {}): void {

@@ -8,10 +8,11 @@ import { z } from "zod";
 import { bearerToken, identify, tokenHash } from "../auth";
 import { settings } from "../config";
 import type { Reader } from "../domain/document";
-import { bulkDocumentId } from "../ingest";
 import { documentIdPattern, isIssuedDocumentId } from "../lib/ids";
 import { mediaTypes } from "../pdf/page-image";
-import { UPLOADS_PREFIX, pageImageKey } from "../storage/keys";
+import { documentStage } from "../domain/protocol";
+import { listDocuments } from "../storage/document-index";
+import { pageImageKey } from "../storage/keys";
 import { fail, validate } from "./errors";
 
 export const documents = new Hono<{ Bindings: Env }>();
@@ -21,9 +22,16 @@ export const WS_PROTOCOL = "vessel-docs.v1";
 
 const idParam = z.object({ id: z.string().regex(documentIdPattern, "document ids are 32 lowercase hex characters") });
 const pageParam = idParam.extend({ n: z.coerce.number().int("page numbers are whole numbers").positive("pages count from 1") });
+const isoDate = z.string().refine((value) => !Number.isNaN(Date.parse(value)), "a date or time, as 2026-12-01 or 2026-12-01T08:00:00Z");
 const listQuery = z.object({
-  cursor: z.string().max(1024).optional(),
+  cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
+  stage: documentStage.optional(),
+  source: z.enum(["upload", "bulk"]).optional(),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+  filename: z.string().min(1).max(200).optional(),
+  sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, "64 hex characters").optional(),
 });
 const NOT_FOUND = "no document with this id, or the access token does not open it";
 
@@ -33,29 +41,12 @@ async function documentOf(c: Context<{ Bindings: Env }>, id: string) {
   return c.env.Document.getByName(id);
 }
 
-/**
- * Operators only: the documents, uploads first, then files dropped under BULK_PREFIX, as R2 lists
- * them (the cursor carries on through both).
- */
+/** Operators only: every document (uploads and bulk), newest first, from the index; filtered and paged. */
 documents.get("/", validate("query", listQuery), async (c) => {
-  const config = settings(c.env);
-  const who = await identify(c.req.raw, config);
+  const who = await identify(c.req.raw, settings(c.env));
   if (who.kind !== "operator") fail(401, "listing documents needs an operator credential");
-  const { cursor, limit } = c.req.valid("query");
-  const [prefix, r2Cursor] = cursor?.startsWith("bulk:") ? [config.BULK_PREFIX, cursor.slice(5) || undefined] : [UPLOADS_PREFIX, cursor];
-  const listing = await c.env.DOCUMENTS_BUCKET.list({ prefix, cursor: r2Cursor, limit, include: ["customMetadata"] });
-  const bulk = prefix !== UPLOADS_PREFIX;
-  const listed = await Promise.all(
-    listing.objects.map(async (object) => ({
-      id: bulk ? await bulkDocumentId(object.key, object.etag, config.DOCUMENT_ID_SECRET) : object.key.slice(UPLOADS_PREFIX.length, -".pdf".length),
-      source: bulk ? ("bulk" as const) : ("upload" as const),
-      filename: bulk ? (object.key.split("/").pop() ?? object.key) : (object.customMetadata?.filename ?? null),
-      bytes: object.size,
-      uploadedAt: object.uploaded.toISOString(),
-    })),
-  );
-  const next = listing.truncated ? `${bulk ? "bulk:" : ""}${listing.cursor}` : bulk ? null : "bulk:";
-  return c.json({ documents: listed, cursor: next });
+  const { cursor, limit, ...filter } = c.req.valid("query");
+  return c.json(await listDocuments(c.env.INDEX, filter, limit, cursor));
 });
 
 documents.get("/:id", validate("param", idParam), async (c) => {

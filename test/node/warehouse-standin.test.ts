@@ -68,7 +68,7 @@ describe("npm run migrate", () => {
 
   it("refuses a migration edited after it was applied, and rolls back one that fails", async () => {
     const edited = mkdtempSync(join(tmpdir(), "migrations-"));
-    for (const file of readdirSync(MIGRATIONS_DIR)) copyFileSync(join(MIGRATIONS_DIR, file), join(edited, file));
+    for (const file of readdirSync(MIGRATIONS_DIR).filter((name) => name.endsWith(".sql"))) copyFileSync(join(MIGRATIONS_DIR, file), join(edited, file));
     const client = await connect();
     try {
       writeFileSync(join(edited, "0001_documents.sql"), "CREATE TABLE documents (x INTEGER);");

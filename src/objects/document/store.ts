@@ -8,7 +8,7 @@ import { sameDigest } from "../../auth";
 import type { Entity } from "../../entities/extract";
 import type { Block, OffsetRun } from "../../ocr/grounding";
 import type { DocumentRow, NewDocument, PagePatch, PageRow, Reader, Transition } from "../../domain/document";
-import type { DocumentSnapshot, PageSummary } from "../../domain/protocol";
+import type { DocumentSnapshot } from "../../domain/protocol";
 import { pageSummary, type PageDetail } from "./page-views";
 import { documentMigrations } from "./schema";
 import { parseCarry, type Carry } from "./header-carry";
