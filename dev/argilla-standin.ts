@@ -292,6 +292,15 @@ export async function startArgillaStandin(
       const all = [...records.values()].filter((r) => r.dataset_id === target.id);
       return json(res, 200, { items: all.slice(offset, offset + limit).map((r) => publicRecord(r, include)), total: all.length });
     }
+    if ((m = route("/api/v1/datasets/:id/records", "DELETE"))) {
+      // As Argilla: `ids` is a comma-separated list (at most 100); ids of no record are ignored.
+      requireRole(user, "owner", "admin");
+      const target = dataset(m[0]);
+      const ids = (url.searchParams.get("ids") ?? "").split(",").filter(Boolean);
+      if (ids.length === 0 || ids.length > 100) throw schemaError(["ids"], "between 1 and 100 record ids, comma-separated");
+      for (const id of ids) if (records.get(id)?.dataset_id === target.id) records.delete(id);
+      return void res.writeHead(204).end();
+    }
     if ((m = route("/api/v1/records/:id/suggestions", "GET"))) {
       const record = records.get(m[0]) ?? raise(notFound("Record", m[0]));
       return json(res, 200, { items: [...record.suggestions.values()] });

@@ -36,6 +36,9 @@ const settingsSchema = z.object({
   MAX_UPLOAD_BYTES: positiveInt(100 * 1024 * 1024),
   // Limits on what a PDF may ask of the renderer, checked before it renders anything.
   MAX_PAGES: positiveInt(2000),
+  // Finished documents older than this many days are deleted by the cron, with everything they
+  // left (empty = kept for ever).
+  RETENTION_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().optional()),
   // New runs of one finished document per hour: each costs GPU time for every page.
   REPROCESS_PER_HOUR: positiveInt(3),
   MAX_PAGE_PIXELS: positiveInt(8_000_000),

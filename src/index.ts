@@ -11,6 +11,7 @@ import { AuthError } from "./auth";
 import { argillaOptions, settings } from "./config";
 import { ingestNotifications } from "./ingest";
 import { log, withRequestId } from "./lib/log";
+import { expiredDocuments } from "./storage/document-index";
 import { documents } from "./routes/documents";
 import { healthRoute } from "./routes/health";
 import { review } from "./routes/review";
@@ -51,7 +52,7 @@ app.use(
 app.use("/api/*", (c, next) =>
   cors({
     origin: (origin) => (settings(c.env).CORS_ORIGINS.includes(origin) ? origin : null),
-    allowMethods: ["GET", "POST", "OPTIONS"],
+    allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
     allowHeaders: ["authorization", "content-type", "idempotency-key"],
     exposeHeaders: ["idempotent-replayed", "retry-after"],
     maxAge: 600,
@@ -84,9 +85,19 @@ app.onError((error, c) => {
   return c.json(errorBody(500, "internal error"), 500);
 });
 
-/** The cron trigger: reconcile expert review with Argilla, in case webhooks were missed. */
+/** Documents deleted by retention per cron run: the next run carries on. */
+const RETENTION_BATCH = 50;
+
+/**
+ * The cron trigger: reconcile expert review with Argilla, in case webhooks were missed; then, with
+ * RETENTION_DAYS set, delete finished documents older than that (each with everything it left).
+ */
 async function scheduled(_controller: ScheduledController, env: Env): Promise<void> {
   const config = settings(env);
+  if (config.RETENTION_DAYS) {
+    const before = Date.now() - config.RETENTION_DAYS * 24 * 3_600_000;
+    for (const id of await expiredDocuments(env.INDEX, before, RETENTION_BATCH)) await env.Document.getByName(id).delete({ kind: "operator" });
+  }
   if (!argillaOptions(config)) return;
   try {
     await env.ReviewSync.getByName(config.ARGILLA_DATASET).reconcile();

@@ -51,6 +51,8 @@ export type DocumentRow = {
   /** The last run whose pages were sent to Argilla for review. */
   review_run: number | null;
   review_attempts: number;
+  /** Set once deletion began: the document does nothing else, and deletion resumes until done. */
+  deleting_since: number | null;
 };
 
 export type PageRow = {

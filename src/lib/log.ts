@@ -73,6 +73,8 @@ export type LogEvent =
   /** One expert's submitted response stored as corrections and final spans. */
   | { event: "review.applied"; documentId: string; externalId: string; annotator: string; accept: number; relabel: number; resize: number; reject: number; add: number }
   | { event: "review.reconciled"; applied: number; seen: number; error?: string }
+  /** A document deleted with everything it left, or its deletion to be tried again. */
+  | { event: "document.deleted"; documentId: string; outcome: "deleted" | "retrying"; failures?: number; error?: string }
   /** The operators' index (D1) could not be written; the next stage change writes the row again. */
   | { event: "index.write"; documentId: string; stage: DocumentStage; error: string }
   | { event: "http.error"; method: string; path: string; error: string; documentId?: string };

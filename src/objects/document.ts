@@ -20,6 +20,7 @@ import { PdfError } from "../pdf/errors";
 import { openSource, type PdfSource } from "../pdf/source";
 import { indexDocument } from "../storage/document-index";
 import { answerClient, send } from "./document/sockets";
+import { deleteEverything } from "./document/steps/delete";
 import { countPages } from "./document/steps/paging";
 import { gateOf, runOcrBatch } from "./document/steps/pages";
 import { persist } from "./document/steps/persist";
@@ -136,6 +137,42 @@ export class Document extends Server<Env> {
     return { snapshot: this.store.snapshot(Date.now()), started: true };
   }
 
+  /**
+   * Deletes the document and everything it left (./document/steps/delete.ts), then its own
+   * storage. Resumable: a failure half-way leaves it `deleting`, tried again by its alarm with
+   * backoff (and by the next call). Null when there is no such document for `reader`.
+   */
+  async delete(reader: Reader): Promise<{ deleted: true } | { deleted: false; error: string } | null> {
+    if (!this.store.document() || !this.store.allows(reader)) return null;
+    this.store.markDeleting(Date.now());
+    if (this.batchRunning) {
+      // Pages in flight finish first; the next alarm deletes.
+      await this.ctx.storage.setAlarm(Date.now() + 1000);
+      return { deleted: false, error: "pages are being read right now; deletion follows in a moment" };
+    }
+    await this.ctx.storage.deleteAlarm();
+    return this.finishDeleting();
+  }
+
+  private async finishDeleting(): Promise<{ deleted: true } | { deleted: false; error: string }> {
+    const work = this.work(settings(this.env));
+    try {
+      await deleteEverything(work);
+    } catch (error) {
+      const { at, failures } = retryLater(work, "unexpected", 5_000);
+      log({ event: "document.deleted", documentId: this.store.document()!.id, outcome: "retrying", failures, error: errorMessage(error) });
+      await this.ctx.storage.setAlarm(at);
+      return { deleted: false, error: errorMessage(error) };
+    }
+    const id = this.store.document()!.id;
+    for (const connection of this.getConnections()) connection.close(4410, "document deleted");
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.store.forget();
+    log({ event: "document.deleted", documentId: id, outcome: "deleted" });
+    return { deleted: true };
+  }
+
   // ---- WebSocket subscribers (the Worker lets a socket through only after `snapshot(reader)` said yes) ----
 
   override onConnect(connection: Connection): void {
@@ -159,6 +196,7 @@ export class Document extends Server<Env> {
 
   private async runAlarm(): Promise<void> {
     const doc = this.store.document();
+    if (doc?.deleting_since) return void (await this.finishDeleting());
     if (!doc || isFinalStage(doc.stage)) return;
     // An alarm retried by the runtime while a batch still runs: look again once it is over.
     if (this.batchRunning) return void (await this.ctx.storage.setAlarm(Date.now() + 1000));

@@ -159,3 +159,15 @@ export function* batches(spec: TableSpec, rows: readonly Row[], limits: Pick<War
 export async function pingWarehouse(options: WarehouseOptions, waitUntil: (promise: Promise<unknown>) => void): Promise<void> {
   await withWarehouse(options, waitUntil, (client) => client.query("select 1"));
 }
+
+/** Every row of one document, in every table: what deleting a document removes from the warehouse. */
+export async function deleteDocumentRows(client: Client, docId: string): Promise<void> {
+  await client.query("BEGIN");
+  try {
+    for (const table of ["annotated", "entity_corrections", "entities", "raw_ocr", "documents"]) await client.query(`DELETE FROM ${table} WHERE doc_id = $1`, [docId]);
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  }
+}

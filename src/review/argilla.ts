@@ -258,3 +258,14 @@ export function spansOf(value: unknown): Span[] {
 export async function pingArgilla(options: ArgillaOptions): Promise<void> {
   await call(options, "GET", "/api/v1/me", undefined, z.object({ id: z.string() }));
 }
+
+/** Argilla's limit of record ids per delete request. */
+const MAX_DELETE_IDS = 100;
+
+/** Removes records from a dataset (`DELETE /api/v1/datasets/{id}/records?ids=...`); ids already gone are no error. */
+export async function deleteRecords(options: ArgillaOptions, datasetId: string, ids: readonly string[]): Promise<void> {
+  for (let at = 0; at < ids.length; at += MAX_DELETE_IDS) {
+    const batch = ids.slice(at, at + MAX_DELETE_IDS).join(",");
+    await call(options, "DELETE", `/api/v1/datasets/${datasetId}/records?ids=${encodeURIComponent(batch)}`, undefined, z.unknown());
+  }
+}

@@ -106,6 +106,16 @@ documents.post("/:id/cancel", validate("param", idParam), async (c) => {
   return snapshot ? c.json(snapshot) : fail(404, NOT_FOUND);
 });
 
+/**
+ * Deletes the document and everything it left: 204 when done; 202 when part of it must be tried
+ * again (it resumes by itself; calling again is safe); 404 when there is no such document.
+ */
+documents.delete("/:id", validate("param", idParam), async (c) => {
+  const result = await (await documentOf(c, c.req.valid("param").id)).delete(await readerOf(c));
+  if (!result) fail(404, NOT_FOUND);
+  return result.deleted ? c.body(null, 204) : c.json({ deleting: true, error: result.error }, 202);
+});
+
 const reprocessQuery = z.object({
   pages: z.enum(["all", "failed"], { error: 'pages must be "all" or "failed"' }).default("all"),
 });

@@ -98,3 +98,16 @@ function decodeCursor(cursor: string): { createdAt: number; id: string } | null 
     return null;
   }
 }
+
+/** Finished documents created before `before` (ms), oldest first: what retention deletes. */
+export async function expiredDocuments(db: D1Database, before: number, limit: number): Promise<string[]> {
+  const { results } = await db
+    .prepare("SELECT id FROM documents WHERE created_at < ?1 AND stage IN ('done', 'partial', 'failed', 'cancelled') ORDER BY created_at LIMIT ?2")
+    .bind(before, limit)
+    .all<{ id: string }>();
+  return results.map((row) => row.id);
+}
+
+export async function removeFromIndex(db: D1Database, id: string): Promise<void> {
+  await db.prepare("DELETE FROM documents WHERE id = ?1").bind(id).run();
+}

@@ -22,6 +22,7 @@ const samples: { [E in LogEvent["event"]]: Extract<LogEvent, { event: E }> } = {
   "review.webhook": { event: "review.webhook", status: 200, outcome: "applied", documentId: ID },
   "review.applied": { event: "review.applied", documentId: ID, externalId: `${ID}:1:1`, annotator: "a", accept: 1, relabel: 0, resize: 0, reject: 0, add: 0 },
   "review.reconciled": { event: "review.reconciled", applied: 0, seen: 3 },
+  "document.deleted": { event: "document.deleted", documentId: ID, outcome: "deleted" },
   "index.write": { event: "index.write", documentId: ID, stage: "done", error: "D1 is unavailable" },
   "http.error": { event: "http.error", method: "GET", path: `/api/documents/${ID}`, error: "boom", documentId: ID },
 };

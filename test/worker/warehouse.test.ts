@@ -1,4 +1,4 @@
-import { createExecutionContext, createMessageBatch, env, getQueueResult, runInDurableObject } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, createScheduledController, env, getQueueResult, runInDurableObject } from "cloudflare:test";
 import { tableFromIPC } from "apache-arrow";
 import { readParquet } from "parquet-wasm/esm";
 import { describe, expect, inject, it } from "vitest";
@@ -139,6 +139,56 @@ describe("a finished run in the warehouse", () => {
     const bad = await fetchDoc(doc, "/reprocess?pages=some", { method: "POST" });
     expect(bad.status).toBe(400);
     expect((await bad.json<any>()).error.message).toMatch(/pages must be "all" or "failed"/);
+  });
+
+  it("deletes a document with everything it left: files, warehouse rows, review records, index row, its storage", async () => {
+    const doc = await finishedTableDocument([323, 431]);
+    const state = await snapshot(doc);
+    expect(state.persisted).toEqual({ parquet: true, warehouse: true, review: true });
+    const operator = { headers: { authorization: `Bearer ${OPERATOR_KEY}` } };
+    const listed = async () => (await (await worker.fetch(`http://vessel.test/api/documents?sha256=${state.sha256}`, operator)).json<{ documents: Array<{ id: string }> }>()).documents.map((d) => d.id);
+    await expect.poll(listed).toContain(doc.id);
+    const records = async () => {
+      const argilla = async (path: string) => (await (await fetch(`${inject("argillaUrl")}${path}`, { headers: { "x-argilla-api-key": inject("argillaApiKey") } })).json()) as { items: Array<{ id: string; external_id: string | null }> };
+      const datasets = (await argilla("/api/v1/me/datasets")).items;
+      return (await Promise.all(datasets.map(async (d) => (await argilla(`/api/v1/datasets/${d.id}/records?limit=1000`)).items))).flat().filter((r) => r.external_id?.startsWith(doc.id));
+    };
+    expect((await records()).length).toBeGreaterThan(0);
+    const keys = async () => (await env.DOCUMENTS_BUCKET.list({ prefix: "" })).objects.map((o) => o.key).filter((key) => key.includes(doc.id));
+    expect((await keys()).length).toBeGreaterThan(3); // upload, page images, Parquet files
+
+    const deleted = await fetchDoc(doc, "", { method: "DELETE" });
+    expect(deleted.status).toBe(204);
+    expect(await keys()).toEqual([]);
+    for (const table of ["documents", "raw_ocr", "entities"]) expect(await query(`SELECT 1 FROM ${table} WHERE doc_id = $1`, [doc.id])).toEqual([]);
+    expect(await records()).toEqual([]);
+    expect(await listed()).toEqual([]);
+    expect((await fetchDoc(doc)).status).toBe(404);
+    const tables = await runInDurableObject(env.Document.getByName(doc.id), (_object, storage) => storage.storage.sql.exec("SELECT name FROM sqlite_master").toArray().length);
+    expect(tables).toBe(0);
+    // Again: nothing left to delete, the same answer as for any unknown document.
+    expect((await fetchDoc(doc, "", { method: "DELETE" })).status).toBe(404);
+  });
+
+  it("resumes a deletion that an outage stopped half-way, by itself", async () => {
+    const doc = await finishedTableDocument([337, 439]);
+    expect((await fetch(`${inject("warehouseControlUrl")}/_sim/outage`, { method: "POST", body: JSON.stringify({ ms: 1500 }) })).status).toBe(201);
+    const first = await fetchDoc(doc, "", { method: "DELETE" });
+    expect(first.status).toBe(202);
+    expect(await first.json<any>()).toMatchObject({ deleting: true, error: expect.any(String) });
+    // Deleting, it is no longer worked on; its alarm tries again with backoff until all is gone.
+    await expect.poll(async () => (await fetchDoc(doc)).status, { timeout: 20_000, interval: 250 }).toBe(404);
+    expect(await query("SELECT 1 FROM raw_ocr WHERE doc_id = $1", [doc.id])).toEqual([]);
+  });
+
+  it("deletes finished documents older than RETENTION_DAYS from the cron, and keeps the others", async () => {
+    const old = await finishedTableDocument([347, 443]);
+    const recent = await finishedTableDocument([349, 447]);
+    await expect.poll(async () => (await env.INDEX.prepare("SELECT count(*) AS n FROM documents WHERE id IN (?1, ?2)").bind(old.id, recent.id).first<{ n: number }>())?.n).toBe(2);
+    await env.INDEX.prepare("UPDATE documents SET created_at = ?1 WHERE id = ?2").bind(Date.now() - 40 * 24 * 3_600_000, old.id).run();
+    await entry.scheduled(createScheduledController({ cron: "*/15 * * * *" }), { ...env, RETENTION_DAYS: "30" } as Env);
+    expect((await fetchDoc(old)).status).toBe(404);
+    expect((await fetchDoc(recent)).status).toBe(200);
   });
 
   it("runs one document again at most REPROCESS_PER_HOUR times an hour, then says when it may", async () => {

@@ -39,6 +39,11 @@ export class DocumentStore {
     if (this.ready) migrate(this.storage, documentMigrations);
   }
 
+  /** The storage was deleted: there is no document (and no schema) any more. */
+  forget(): void {
+    this.ready = false;
+  }
+
   /** Creates the schema for a document being received. */
   prepare(): void {
     migrate(this.storage, documentMigrations);
@@ -153,6 +158,20 @@ export class DocumentStore {
       SELECT at FROM events
       WHERE page IS NULL AND to_state = 'ocr' AND from_state IN ('done', 'partial', 'failed', 'cancelled') AND at >= ${since}
       ORDER BY at`.map((row) => row.at);
+  }
+
+  /** Output files written for this document (R2 keys), so deleting it can remove them. */
+  recordOutputs(keys: readonly string[]): void {
+    for (const key of keys) this.query`INSERT OR IGNORE INTO outputs (key) VALUES (${key})`;
+  }
+
+  outputKeys(): string[] {
+    return this.query<{ key: string }>`SELECT key FROM outputs`.map((row) => row.key);
+  }
+
+  /** Deletion began (kept if it had already): nothing else runs for this document from now on. */
+  markDeleting(now: number): void {
+    this.query`UPDATE document SET deleting_since = coalesce(deleting_since, ${now})`;
   }
 
   /** All pages, in order, with their results: what a finished run is made of. */

@@ -23,7 +23,7 @@ export async function persist(work: DocumentWork): Promise<Next> {
   let started = Date.now();
   try {
     if (doc.parquet_run !== doc.run_id) {
-      await writeRunParquet(work.env.DOCUMENTS_BUCKET, rows, finishedAt);
+      work.store.recordOutputs(await writeRunParquet(work.env.DOCUMENTS_BUCKET, rows, finishedAt));
       work.store.markPersisted("parquet", doc.run_id);
       logPersist(doc, "parquet", "ok", attempt, started, { rows: rowCount(rows) });
     }
