@@ -13,7 +13,7 @@ import { ingestNotifications } from "./ingest";
 import { log, withRequestId } from "./lib/log";
 import { expiredDocuments } from "./storage/document-index";
 import { documents } from "./routes/documents";
-import { healthRoute } from "./routes/health";
+import { healthRoute, statsRoute } from "./routes/health";
 import { review } from "./routes/review";
 import { upload } from "./routes/upload";
 import { errorBody } from "./routes/errors";
@@ -60,6 +60,7 @@ app.use("/api/*", (c, next) =>
 );
 
 app.route("/api/health", healthRoute);
+app.route("/api/stats", statsRoute);
 app.route("/api/documents", upload);
 app.route("/api/documents", documents);
 app.route("/api", review);
@@ -109,7 +110,8 @@ async function scheduled(_controller: ScheduledController, env: Env): Promise<vo
 
 /** Every event logged while handling one request, batch or cron run carries its id. */
 export default {
-  fetch: (request: Request, env: Env, ctx: ExecutionContext) => withRequestId(request.headers.get("cf-ray") ?? crypto.randomUUID(), () => app.fetch(request, env, ctx)),
-  queue: (batch, env) => withRequestId(`queue:${crypto.randomUUID()}`, () => ingestNotifications(batch, env)),
-  scheduled: (controller, env) => withRequestId(`cron:${crypto.randomUUID()}`, () => scheduled(controller, env)),
+  fetch: (request: Request, env: Env, ctx: ExecutionContext) =>
+    withRequestId(request.headers.get("cf-ray") ?? crypto.randomUUID(), () => app.fetch(request, env, ctx), env.METRICS),
+  queue: (batch, env) => withRequestId(`queue:${crypto.randomUUID()}`, () => ingestNotifications(batch, env), env.METRICS),
+  scheduled: (controller, env) => withRequestId(`cron:${crypto.randomUUID()}`, () => scheduled(controller, env), env.METRICS),
 } satisfies ExportedHandler<Env>;

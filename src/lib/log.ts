@@ -5,6 +5,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { DocumentStage, PageStatus } from "../domain/lifecycle";
+import { dataPoint } from "./metrics";
 
 export type LogEvent =
   | {
@@ -81,20 +82,27 @@ export type LogEvent =
 
 export type LogLevel = "info" | "warn" | "error";
 
-const context = new AsyncLocalStorage<string>();
+/** The work being done: its id, and where its metrics go (Workers Analytics Engine). */
+interface Context {
+  requestId: string;
+  metrics?: AnalyticsEngineDataset;
+}
+
+const context = new AsyncLocalStorage<Context>();
 
 /**
  * Runs `work` with every event it logs carrying `requestId`: one per HTTP request (Cloudflare's
  * Ray ID when there is one), queue batch, cron run, or Durable Object alarm, so one piece of work
- * can be followed through `wrangler tail`.
+ * can be followed through `wrangler tail`. With `metrics`, the events that are measurements also
+ * become data points there (./metrics.ts).
  */
-export function withRequestId<T>(requestId: string, work: () => T): T {
-  return context.run(requestId, work);
+export function withRequestId<T>(requestId: string, work: () => T, metrics?: AnalyticsEngineDataset): T {
+  return context.run({ requestId, metrics: metrics ?? context.getStore()?.metrics }, work);
 }
 
 /** The id of the work being done now, to hand on to another object that logs for it. */
 export function currentRequestId(): string | undefined {
-  return context.getStore();
+  return context.getStore()?.requestId;
 }
 
 /** Events that say something went wrong for a caller without being our error. */
@@ -103,7 +111,15 @@ const WARNINGS = new Set<LogEvent["event"]>(["upload.rejected", "ocr.health"]);
 /** One JSON object per line: `level`, `event`, `requestId` (where there is one), then the event's fields. */
 export function log(event: LogEvent): void {
   const level: LogLevel = "error" in event && event.error ? "error" : WARNINGS.has(event.event) ? "warn" : "info";
-  const requestId = context.getStore();
+  const { requestId, metrics } = context.getStore() ?? {};
+  const point = metrics && dataPoint(event);
+  if (point) {
+    try {
+      metrics.writeDataPoint(point);
+    } catch {
+      // Metrics are best effort: a failed write costs nothing but the point.
+    }
+  }
   const line = JSON.stringify({ level, ...event, ...(requestId ? { requestId } : {}) });
   if (level === "error") console.error(line);
   else if (level === "warn") console.warn(line);

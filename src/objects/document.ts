@@ -80,7 +80,7 @@ export class Document extends Server<Env> {
     const created = !this.store.document();
     if (created) {
       this.store.prepare();
-      withRequestId(requestId ?? `receive:${crypto.randomUUID()}`, () => this.announceDocument(this.store.create(upload, Date.now()), null));
+      withRequestId(requestId ?? `receive:${crypto.randomUUID()}`, () => this.announceDocument(this.store.create(upload, Date.now()), null), this.env.METRICS);
       await this.ctx.storage.setAlarm(Date.now());
     }
     return { snapshot: this.store.snapshot(Date.now()), created };
@@ -191,7 +191,7 @@ export class Document extends Server<Env> {
   // ---- The scheduler: each alarm runs the current stage's step, then does what it said ----
 
   override onAlarm(): Promise<void> {
-    return withRequestId(`alarm:${crypto.randomUUID()}`, () => this.runAlarm());
+    return withRequestId(`alarm:${crypto.randomUUID()}`, () => this.runAlarm(), this.env.METRICS);
   }
 
   private async runAlarm(): Promise<void> {

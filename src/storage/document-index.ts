@@ -111,3 +111,34 @@ export async function expiredDocuments(db: D1Database, before: number, limit: nu
 export async function removeFromIndex(db: D1Database, id: string): Promise<void> {
   await db.prepare("DELETE FROM documents WHERE id = ?1").bind(id).run();
 }
+
+export interface IndexStats {
+  documents: number;
+  bytes: number;
+  pages: number;
+  byStage: Record<string, number>;
+  bySource: Record<string, number>;
+  createdLastDay: number;
+  createdLastWeek: number;
+}
+
+/** The operators' summary: how many documents, in which stages, from where, how recent. */
+export async function indexStats(db: D1Database, now: number): Promise<IndexStats> {
+  const day = 24 * 3_600_000;
+  const [totals, stages, sources] = await db.batch<Record<string, number | string | null>>([
+    db.prepare("SELECT count(*) AS documents, coalesce(sum(bytes), 0) AS bytes, coalesce(sum(page_count), 0) AS pages, sum(created_at >= ?1) AS day, sum(created_at >= ?2) AS week FROM documents").bind(now - day, now - 7 * day),
+    db.prepare("SELECT stage AS key, count(*) AS n FROM documents GROUP BY stage"),
+    db.prepare("SELECT source AS key, count(*) AS n FROM documents GROUP BY source"),
+  ]);
+  const counts = (rows: Array<Record<string, number | string | null>>) => Object.fromEntries(rows.map((row) => [String(row.key), Number(row.n)]));
+  const total = totals.results[0] ?? {};
+  return {
+    documents: Number(total.documents ?? 0),
+    bytes: Number(total.bytes ?? 0),
+    pages: Number(total.pages ?? 0),
+    byStage: counts(stages.results),
+    bySource: counts(sources.results),
+    createdLastDay: Number(total.day ?? 0),
+    createdLastWeek: Number(total.week ?? 0),
+  };
+}

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
 import type { Health } from "../../src/health";
-import { OPERATOR_KEY, workerWith } from "./helpers";
+import { OPERATOR_KEY, textPdf, uploadPdf, waitFor, worker, workerWith } from "./helpers";
 
 const asOperator = { headers: { authorization: `Bearer ${OPERATOR_KEY}` } };
 
@@ -57,5 +57,21 @@ describe("/api/health", () => {
     const ask = async () => (await (await worker(new Request("http://vessel.test/api/health", asOperator))).json<Health>()).checkedAt;
     const first = await ask();
     expect(await ask()).toBe(first);
+  });
+});
+
+describe("/api/stats", () => {
+  it("summarises the documents for operators, from the index", async () => {
+    const doc = await uploadPdf(await textPdf(1));
+    await waitFor(doc);
+    await expect.poll(async () => (await env.INDEX.prepare("SELECT stage FROM documents WHERE id = ?1").bind(doc.id).first<{ stage: string }>())?.stage).toBe("done");
+    const stats = await (await worker.fetch("http://vessel.test/api/stats", asOperator)).json<{ documents: number; byStage: Record<string, number>; bySource: Record<string, number>; createdLastDay: number; pages: number }>();
+    const counted = await env.INDEX.prepare("SELECT count(*) AS n FROM documents").first<{ n: number }>();
+    expect(stats.documents).toBe(counted?.n);
+    expect(stats.byStage.done).toBeGreaterThanOrEqual(1);
+    expect(stats.bySource.upload).toBeGreaterThanOrEqual(1);
+    expect(stats.createdLastDay).toBeGreaterThanOrEqual(1);
+    expect(stats.pages).toBeGreaterThanOrEqual(1);
+    expect((await worker.fetch("http://vessel.test/api/stats")).status).toBe(401);
   });
 });

@@ -67,3 +67,25 @@ it("follows one upload by its Ray ID, from the route into the document's object"
   expect(events.find((e) => e.event === "upload.accepted")).toMatchObject({ level: "info", requestId: "8f3a9c1d2e4b5a60-AMS" });
   expect(events.find((e) => e.event === "document.transition" && e.to === "received")).toMatchObject({ requestId: "8f3a9c1d2e4b5a60-AMS" });
 });
+
+it("turns the measuring events into Analytics Engine data points of one layout, and only those", () => {
+  vi.spyOn(console, "log").mockImplementation(() => undefined);
+  vi.spyOn(console, "warn").mockImplementation(() => undefined);
+  vi.spyOn(console, "error").mockImplementation(() => undefined);
+  const points: AnalyticsEngineDataPoint[] = [];
+  const metrics = { writeDataPoint: (point?: AnalyticsEngineDataPoint) => void points.push(point!) } as AnalyticsEngineDataset;
+  withRequestId("ray-metrics", () => {
+    for (const sample of Object.values(samples)) log(sample);
+    log({ ...samples["page.transition"], to: "done", from: "ocr", durationMs: 2100 });
+  }, metrics);
+  const byIndex = (name: string) => points.filter((p) => p.indexes?.[0] === name);
+  expect(points.map((p) => p.indexes?.[0]).sort()).toEqual(["document", "ocr", "page", "persist", "review", "upload", "upload"]);
+  for (const point of points) {
+    expect(point.blobs).toHaveLength(3);
+    expect(point.doubles).toHaveLength(2);
+    expect(point.blobs?.[2]).toBe(ID);
+  }
+  expect(byIndex("page")).toEqual([{ indexes: ["page"], blobs: ["done", "ocr", ID], doubles: [2100, 0] }]);
+  expect(byIndex("ocr")[0]).toEqual({ indexes: ["ocr"], blobs: ["retryable", "503", ID], doubles: [40, 1] });
+  expect(byIndex("upload").map((p) => p.blobs?.[0]).sort()).toEqual(["accepted", "rejected"]);
+});
