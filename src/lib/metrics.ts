@@ -1,7 +1,7 @@
 /**
  * Metrics: the log events that are measurements, as Workers Analytics Engine data points, one
  * vocabulary for logs and metrics. Every point has the same layout, so one SQL query shape reads
- * them all (README "Watching it"):
+ * them all (docs/operations.md):
  *
  *   index1   the event ("page", "ocr", "upload", "persist", "review")
  *   blob1    its outcome (a page's status, "ok"/"retryable"/"fatal", "accepted"/"rejected", ...)

@@ -1,6 +1,6 @@
 /**
  * The layering of src/, checked on every import: each room imports only from its own layer and
- * those below it (README "Architecture").
+ * those below it (docs/architecture.md, "Layout").
  *
  *   domain            words every layer shares; no I/O
  *   lib               bytes, errors, retry, logs, SQL, ids
