@@ -6,6 +6,7 @@
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
+import { openAPIRouteHandler } from "hono-openapi";
 import { secureHeaders } from "hono/secure-headers";
 import { AuthError } from "./auth";
 import { argillaOptions, settings } from "./config";
@@ -14,6 +15,7 @@ import { log, withRequestId } from "./lib/log";
 import { expiredDocuments } from "./storage/document-index";
 import { documents } from "./routes/documents";
 import { healthRoute, statsRoute } from "./routes/health";
+import { describe } from "./routes/openapi";
 import { review } from "./routes/review";
 import { upload } from "./routes/upload";
 import { errorBody } from "./routes/errors";
@@ -64,6 +66,18 @@ app.route("/api/stats", statsRoute);
 app.route("/api/documents", upload);
 app.route("/api/documents", documents);
 app.route("/api", review);
+app.get(
+  "/api/openapi.json",
+  describe.spec,
+  openAPIRouteHandler(app, {
+    documentation: {
+      openapi: "3.1.0",
+      info: { title: "vessel-docs", version: "1", description: "Vessel documents: upload, OCR, vessel entities, review. Errors are JSON {error: {status, message}}." },
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "a document's capability token, an upload or operator key" } } },
+      security: [{ bearer: [] }],
+    },
+  }),
+);
 app.all("/api/*", (c) => c.json(errorBody(404, `no such endpoint: ${c.req.method} ${new URL(c.req.url).pathname}`), 404));
 
 app.on(["GET", "HEAD"], "*", async (c) => {

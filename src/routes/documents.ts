@@ -14,6 +14,7 @@ import { documentStage } from "../domain/protocol";
 import { listDocuments } from "../storage/document-index";
 import { pageImageKey } from "../storage/keys";
 import { fail, validate } from "./errors";
+import { describe } from "./openapi";
 
 export const documents = new Hono<{ Bindings: Env }>();
 
@@ -42,19 +43,19 @@ async function documentOf(c: Context<{ Bindings: Env }>, id: string) {
 }
 
 /** Operators only: every document (uploads and bulk), newest first, from the index; filtered and paged. */
-documents.get("/", validate("query", listQuery), async (c) => {
+documents.get("/", describe.list, validate("query", listQuery), async (c) => {
   const who = await identify(c.req.raw, settings(c.env));
   if (who.kind !== "operator") fail(401, "listing documents needs an operator credential");
   const { cursor, limit, ...filter } = c.req.valid("query");
   return c.json(await listDocuments(c.env.INDEX, filter, limit, cursor));
 });
 
-documents.get("/:id", validate("param", idParam), async (c) => {
+documents.get("/:id", describe.snapshot, validate("param", idParam), async (c) => {
   const snapshot = await (await documentOf(c, c.req.valid("param").id)).snapshot(await readerOf(c));
   return snapshot ? c.json(snapshot) : fail(404, NOT_FOUND);
 });
 
-documents.get("/:id/pages/:n", validate("param", pageParam), async (c) => {
+documents.get("/:id/pages/:n", describe.page, validate("param", pageParam), async (c) => {
   const { id, n } = c.req.valid("param");
   const reader = await readerOf(c);
   const stub = await documentOf(c, id);
@@ -69,12 +70,12 @@ const entityQuery = z.object({
 });
 
 /** The vessel entities found so far, optionally of one label or one page. */
-documents.get("/:id/entities", validate("param", idParam), validate("query", entityQuery), async (c) => {
+documents.get("/:id/entities", describe.entities, validate("param", idParam), validate("query", entityQuery), async (c) => {
   const entities = await (await documentOf(c, c.req.valid("param").id)).entities(await readerOf(c), c.req.valid("query"));
   return entities ? c.json({ entities }) : fail(404, NOT_FOUND);
 });
 
-documents.get("/:id/pages/:n/image", validate("param", pageParam), async (c) => {
+documents.get("/:id/pages/:n/image", describe.pageImage, validate("param", pageParam), async (c) => {
   const { id, n } = c.req.valid("param");
   const page = await (await documentOf(c, id)).page(await readerOf(c), n);
   if (!page) fail(404, NOT_FOUND);
@@ -86,7 +87,7 @@ documents.get("/:id/pages/:n/image", validate("param", pageParam), async (c) => 
 });
 
 /** The original PDF, as uploaded. */
-documents.get("/:id/file", validate("param", idParam), async (c) => {
+documents.get("/:id/file", describe.file, validate("param", idParam), async (c) => {
   const { id } = c.req.valid("param");
   // The document knows where its file is: an upload's key and a bulk document's differ.
   const file = await (await documentOf(c, id)).file(await readerOf(c));
@@ -101,7 +102,7 @@ documents.get("/:id/file", validate("param", idParam), async (c) => {
   });
 });
 
-documents.post("/:id/cancel", validate("param", idParam), async (c) => {
+documents.post("/:id/cancel", describe.cancel, validate("param", idParam), async (c) => {
   const snapshot = await (await documentOf(c, c.req.valid("param").id)).cancel(await readerOf(c));
   return snapshot ? c.json(snapshot) : fail(404, NOT_FOUND);
 });
@@ -110,7 +111,7 @@ documents.post("/:id/cancel", validate("param", idParam), async (c) => {
  * Deletes the document and everything it left: 204 when done; 202 when part of it must be tried
  * again (it resumes by itself; calling again is safe); 404 when there is no such document.
  */
-documents.delete("/:id", validate("param", idParam), async (c) => {
+documents.delete("/:id", describe.remove, validate("param", idParam), async (c) => {
   const result = await (await documentOf(c, c.req.valid("param").id)).delete(await readerOf(c));
   if (!result) fail(404, NOT_FOUND);
   return result.deleted ? c.body(null, 204) : c.json({ deleting: true, error: result.error }, 202);
@@ -121,7 +122,7 @@ const reprocessQuery = z.object({
 });
 
 /** A new run of a finished document (all pages, or `?pages=failed`); 409 while it is still running. */
-documents.post("/:id/reprocess", validate("param", idParam), validate("query", reprocessQuery), async (c) => {
+documents.post("/:id/reprocess", describe.reprocess, validate("param", idParam), validate("query", reprocessQuery), async (c) => {
   const result = await (await documentOf(c, c.req.valid("param").id)).reprocess(await readerOf(c), c.req.valid("query").pages);
   if (!result) fail(404, NOT_FOUND);
   if (result.retryAfterS !== undefined) {
@@ -132,7 +133,7 @@ documents.post("/:id/reprocess", validate("param", idParam), validate("query", r
   return c.json(result.snapshot, 202);
 });
 
-documents.get("/:id/ws", validate("param", idParam), async (c) => {
+documents.get("/:id/ws", describe.socket, validate("param", idParam), async (c) => {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") fail(426, "this endpoint speaks WebSocket only");
   const stub = await documentOf(c, c.req.valid("param").id);
   if (!(await stub.snapshot(await readerOf(c)))) fail(404, NOT_FOUND);

@@ -9,10 +9,11 @@ import { settings } from "../config";
 import { health } from "../health";
 import { indexStats } from "../storage/document-index";
 import { fail } from "./errors";
+import { describe } from "./openapi";
 
 export const healthRoute = new Hono<{ Bindings: Env }>();
 
-healthRoute.get("/", async (c) => {
+healthRoute.get("/", describe.health, async (c) => {
   const config = settings(c.env);
   const report = await health(c.env, config, (promise) => c.executionCtx.waitUntil(promise));
   const operator = (await identify(c.req.raw, config).catch(() => null))?.kind === "operator";
@@ -22,7 +23,7 @@ healthRoute.get("/", async (c) => {
 
 export const statsRoute = new Hono<{ Bindings: Env }>();
 
-statsRoute.get("/", async (c) => {
+statsRoute.get("/", describe.stats, async (c) => {
   if ((await identify(c.req.raw, settings(c.env))).kind !== "operator") fail(401, "statistics need an operator credential");
   return c.json(await indexStats(c.env.INDEX, Date.now()));
 });

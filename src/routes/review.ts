@@ -14,6 +14,7 @@ import { webhookEvent } from "../objects/review-sync";
 import { mediaTypes } from "../pdf/page-image";
 import { checkPageImageLink } from "../review/links";
 import { errorBody, fail, validate } from "./errors";
+import { describe } from "./openapi";
 
 export const review = new Hono<{ Bindings: Env }>();
 
@@ -27,6 +28,7 @@ const MAX_WEBHOOK_BYTES = 2 * 1024 * 1024;
 
 review.post(
   "/argilla/webhook",
+  describe.webhook,
   bodyLimit({ maxSize: MAX_WEBHOOK_BYTES, onError: (c) => c.json(errorBody(413, `webhook bodies are limited to ${MAX_WEBHOOK_BYTES} bytes`), 413) }),
   async (c) => {
   const config = settings(c.env);
@@ -64,7 +66,7 @@ const imageParams = z.object({
 });
 const imageQuery = z.object({ expires: z.coerce.number().int().positive(), signature: z.string().regex(/^[0-9a-f]{64}$/, "64 hex characters") });
 
-review.get("/review/pages/:id/:page/image", validate("param", imageParams), validate("query", imageQuery), async (c) => {
+review.get("/review/pages/:id/:page/image", describe.reviewImage, validate("param", imageParams), validate("query", imageQuery), async (c) => {
   const config = settings(c.env);
   if (!config.REVIEW_LINK_SECRET) fail(404, "no such page image");
   const { id, page } = c.req.valid("param");

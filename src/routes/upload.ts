@@ -21,10 +21,11 @@ import { uploadKey } from "../storage/keys";
 import { UploadRejected, assertPdfHead, hashUpload, storeUpload, type ReadOptions } from "../uploads";
 import { WS_PROTOCOL } from "./documents";
 import { fail } from "./errors";
+import { describe } from "./openapi";
 
 export const upload = new Hono<{ Bindings: Env }>();
 
-upload.post("/", async (c) => {
+upload.post("/", describe.upload, async (c) => {
   const config = settings(c.env);
   const uploader = await authorizeUpload(c, config);
   // Minted first, so that even a refusal can be logged against the document it would have been.
