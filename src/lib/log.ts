@@ -47,6 +47,8 @@ export type LogEvent =
       error?: string;
     }
   | { event: "ocr.health"; endpoint: string; healthy: boolean }
+  /** A page's wait at the OCR gate for a slot, and the gate's limit when it got one. */
+  | { event: "ocr.slot"; documentId: string; page: number; outcome: "granted" | "busy" | "unavailable"; waitedMs: number; limit?: number }
   /** An unexpected error in a document's alarm; retried with backoff, failed after a few. */
   | { event: "document.error"; documentId: string; failures: number; error: string }
   | { event: "websocket.error"; documentId: string; error: string }

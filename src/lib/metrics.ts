@@ -3,12 +3,12 @@
  * vocabulary for logs and metrics. Every point has the same layout, so one SQL query shape reads
  * them all (docs/operations.md):
  *
- *   index1   the event ("page", "ocr", "upload", "persist", "review")
+ *   index1   the event ("page", "ocr", "gate", "upload", "persist", "review", "document")
  *   blob1    its outcome (a page's status, "ok"/"retryable"/"fatal", "accepted"/"rejected", ...)
  *   blob2    a detail (the page's path, the output, the HTTP status)
  *   blob3    the document id, where there is one
  *   double1  milliseconds (time in the last state, the call's latency); 0 when not timed
- *   double2  a size (bytes uploaded, rows written, records sent); 0 when none
+ *   double2  a size (bytes uploaded, rows written, records sent; the gate's limit); 0 when none
  */
 import type { LogEvent } from "./log";
 
@@ -23,6 +23,8 @@ export function dataPoint(event: LogEvent): AnalyticsEngineDataPoint | null {
   switch (event.event) {
     case "page.transition":
       return SETTLED.has(event.to) ? point("page", event.to, event.from ?? "", event.documentId, event.durationMs, event.attempt) : null;
+    case "ocr.slot":
+      return point("gate", event.outcome, "", event.documentId, event.waitedMs, event.limit ?? null);
     case "ocr.request":
       return point("ocr", event.outcome, String(event.status ?? ""), event.documentId, event.latencyMs, event.attempt);
     case "upload.accepted":

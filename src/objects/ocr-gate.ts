@@ -16,7 +16,7 @@ import { ConcurrencyLimit, FairQueue, type LimitState } from "../ocr/gate-core";
 import { migrate, sqlOf, type Sql } from "../lib/sql";
 
 export type Grant =
-  | { granted: true; lease: string }
+  | { granted: true; lease: string; /** The gate's concurrency limit when it granted. */ limit: number }
   | { granted: false; reason: "unavailable" | "busy"; message: string; retryAfterMs: number };
 
 export interface Outcome {
@@ -168,7 +168,7 @@ export class OcrGate extends DurableObject<Env> {
     const now = Date.now();
     this.leases.set(lease, now);
     this.query`INSERT INTO leases (id, document_id, granted_at) VALUES (${lease}, ${documentId}, ${now})`;
-    return { granted: true, lease };
+    return { granted: true, lease, limit: this.limit.limit };
   }
 
   private unavailable(): Grant {

@@ -13,6 +13,7 @@ const samples: { [E in LogEvent["event"]]: Extract<LogEvent, { event: E }> } = {
   "upload.rejected": { event: "upload.rejected", documentId: ID, status: 415, reason: "not a PDF" },
   "ocr.request": { event: "ocr.request", documentId: ID, page: 1, attempt: 1, outcome: "retryable", status: 503, latencyMs: 40, error: "503" },
   "ocr.health": { event: "ocr.health", endpoint: "https://ocr.example", healthy: false },
+  "ocr.slot": { event: "ocr.slot", documentId: ID, page: 1, outcome: "granted", waitedMs: 12, limit: 8 },
   "document.error": { event: "document.error", documentId: ID, failures: 1, error: "boom" },
   "websocket.error": { event: "websocket.error", documentId: ID, error: "closed" },
   "entities.llm": { event: "entities.llm", documentId: ID, page: 1, spans: 2, dropped: 0 },
@@ -79,7 +80,8 @@ it("turns the measuring events into Analytics Engine data points of one layout, 
     log({ ...samples["page.transition"], to: "done", from: "ocr", durationMs: 2100 });
   }, metrics);
   const byIndex = (name: string) => points.filter((p) => p.indexes?.[0] === name);
-  expect(points.map((p) => p.indexes?.[0]).sort()).toEqual(["document", "ocr", "page", "persist", "review", "upload", "upload"]);
+  expect(points.map((p) => p.indexes?.[0]).sort()).toEqual(["document", "gate", "ocr", "page", "persist", "review", "upload", "upload"]);
+  expect(byIndex("gate")[0]).toEqual({ indexes: ["gate"], blobs: ["granted", "", ID], doubles: [12, 8] });
   for (const point of points) {
     expect(point.blobs).toHaveLength(3);
     expect(point.doubles).toHaveLength(2);

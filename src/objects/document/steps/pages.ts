@@ -80,7 +80,9 @@ async function processPage(work: DocumentWork, row: PageRow, loadPdf: () => Prom
   work.movePage(row.page, "waiting", patch);
 
   const gate = gateOf(work);
+  const asked = Date.now();
   const grant = await gate.acquire(work.doc().id, GATE_WAIT_MS);
+  log({ event: "ocr.slot", documentId: work.doc().id, page: row.page, outcome: grant.granted ? "granted" : grant.reason, waitedMs: Date.now() - asked, ...(grant.granted ? { limit: grant.limit } : {}) });
   if (!grant.granted) {
     // Waiting costs no attempt. A down backend puts the whole document in `waiting`.
     work.movePage(row.page, "retrying", { not_before: Date.now() + grant.retryAfterMs });
