@@ -11,7 +11,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { AuthError } from "./auth";
 import { argillaOptions, settings } from "./config";
 import { ingestNotifications } from "./ingest";
-import { log, withRequestId } from "./lib/log";
+import { currentRequestId, log, withRequestId } from "./lib/log";
 import { expiredDocuments } from "./storage/document-index";
 import { documents } from "./routes/documents";
 import { healthRoute, statsRoute } from "./routes/health";
@@ -111,7 +111,7 @@ async function scheduled(_controller: ScheduledController, env: Env): Promise<vo
   const config = settings(env);
   if (config.RETENTION_DAYS) {
     const before = Date.now() - config.RETENTION_DAYS * 24 * 3_600_000;
-    for (const id of await expiredDocuments(env.INDEX, before, RETENTION_BATCH)) await env.Document.getByName(id).delete({ kind: "operator" });
+    for (const id of await expiredDocuments(env.INDEX, before, RETENTION_BATCH)) await env.Document.getByName(id).delete({ kind: "operator" }, currentRequestId());
   }
   if (!argillaOptions(config)) return;
   try {

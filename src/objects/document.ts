@@ -11,14 +11,13 @@
  */
 import { Server, type Connection } from "partyserver";
 import { settings, type Settings } from "../config";
-import type { DocumentRow, NewDocument, PagePatch, Reader, Transition } from "../domain/document";
+import type { NewDocument, PagePatch, Reader, Transition } from "../domain/document";
 import { isFinalStage, type DocumentStage, type PageStatus } from "../domain/lifecycle";
 import type { DocumentSnapshot, Entity, ServerMessage, TransitionEvent } from "../domain/protocol";
 import { errorMessage } from "../lib/errors";
 import { log, withRequestId } from "../lib/log";
-import { PdfError } from "../pdf/errors";
-import { openSource, type PdfSource } from "../pdf/source";
 import { indexDocument } from "../storage/document-index";
+import { openUpload } from "./document/upload-file";
 import { answerClient, send } from "./document/sockets";
 import { deleteEverything } from "./document/steps/delete";
 import { countPages } from "./document/steps/paging";
@@ -80,7 +79,7 @@ export class Document extends Server<Env> {
     const created = !this.store.document();
     if (created) {
       this.store.prepare();
-      withRequestId(requestId ?? `receive:${crypto.randomUUID()}`, () => this.announceDocument(this.store.create(upload, Date.now()), null), this.env.METRICS);
+      await this.traced(requestId, async () => this.announceDocument(this.store.create(upload, Date.now()), null));
       await this.ctx.storage.setAlarm(Date.now());
     }
     return { snapshot: this.store.snapshot(Date.now()), created };
@@ -106,7 +105,11 @@ export class Document extends Server<Env> {
   }
 
   /** Stops a live document; pages already done keep their results. */
-  async cancel(reader: Reader): Promise<DocumentSnapshot | null> {
+  cancel(reader: Reader, requestId?: string): Promise<DocumentSnapshot | null> {
+    return this.traced(requestId, () => this.cancelNow(reader));
+  }
+
+  private async cancelNow(reader: Reader): Promise<DocumentSnapshot | null> {
     const doc = this.store.document();
     if (!doc || !this.store.allows(reader)) return null;
     if (!isFinalStage(doc.stage)) {
@@ -121,7 +124,11 @@ export class Document extends Server<Env> {
    * others carry their results into the new run), at most REPROCESS_PER_HOUR times an hour. The
    * previous run's stored rows stay. Null when there is no such document; a live one is left alone.
    */
-  async reprocess(reader: Reader, which: "all" | "failed"): Promise<{ snapshot: DocumentSnapshot; started: boolean; retryAfterS?: number } | null> {
+  reprocess(reader: Reader, which: "all" | "failed", requestId?: string): Promise<{ snapshot: DocumentSnapshot; started: boolean; retryAfterS?: number } | null> {
+    return this.traced(requestId, () => this.reprocessNow(reader, which));
+  }
+
+  private async reprocessNow(reader: Reader, which: "all" | "failed"): Promise<{ snapshot: DocumentSnapshot; started: boolean; retryAfterS?: number } | null> {
     const doc = this.store.document();
     if (!doc || !this.store.allows(reader)) return null;
     const at = Date.now();
@@ -142,7 +149,11 @@ export class Document extends Server<Env> {
    * storage. Resumable: a failure half-way leaves it `deleting`, tried again by its alarm with
    * backoff (and by the next call). Null when there is no such document for `reader`.
    */
-  async delete(reader: Reader): Promise<{ deleted: true } | { deleted: false; error: string } | null> {
+  delete(reader: Reader, requestId?: string): Promise<{ deleted: true } | { deleted: false; error: string } | null> {
+    return this.traced(requestId, () => this.deleteNow(reader));
+  }
+
+  private async deleteNow(reader: Reader): Promise<{ deleted: true } | { deleted: false; error: string } | null> {
     if (!this.store.document() || !this.store.allows(reader)) return null;
     this.store.markDeleting(Date.now());
     if (this.batchRunning) {
@@ -171,6 +182,11 @@ export class Document extends Server<Env> {
     this.store.forget();
     log({ event: "document.deleted", documentId: id, outcome: "deleted" });
     return { deleted: true };
+  }
+
+  /** Runs an RPC call's work with the caller's request id (or a fresh one) on everything it logs. */
+  private traced<T>(requestId: string | undefined, work: () => Promise<T>): Promise<T> {
+    return withRequestId(requestId ?? `rpc:${crypto.randomUUID()}`, work, this.env.METRICS);
   }
 
   // ---- WebSocket subscribers (the Worker lets a socket through only after `snapshot(reader)` said yes) ----
@@ -249,7 +265,7 @@ export class Document extends Server<Env> {
       movePage: (page, to, patch) => this.movePage(page, to, patch),
       announce: (event) => this.announce(event),
       waitUntil: (promise) => this.ctx.waitUntil(promise),
-      loadPdf: () => this.loadPdf(this.store.document()!, config),
+      loadPdf: () => openUpload(this.env.DOCUMENTS_BUCKET, this.store.document()!.r2_key, config),
     };
   }
 
@@ -281,23 +297,4 @@ export class Document extends Server<Env> {
     this.broadcast(JSON.stringify(event satisfies ServerMessage));
   }
 
-  /** The upload, read by ranges from R2 when it is big (never whole in memory), else whole. */
-  private async loadPdf(doc: DocumentRow, config: Settings): Promise<PdfSource> {
-    const bucket = this.env.DOCUMENTS_BUCKET;
-    const head = await bucket.head(doc.r2_key);
-    if (!head) throw new PdfError("the uploaded file is missing from storage");
-    const read = async (offset: number, length: number) => {
-      const object = await bucket.get(doc.r2_key, { range: { offset, length } });
-      if (!object) throw new PdfError("the uploaded file is missing from storage");
-      return new Uint8Array(await object.arrayBuffer());
-    };
-    const limits = {
-      maxPages: config.MAX_PAGES,
-      maxPagePixels: config.MAX_PAGE_PIXELS,
-      maxImagePixels: config.MAX_IMAGE_PIXELS,
-      maxContentBytes: config.MAX_CONTENT_BYTES,
-      rangedMinBytes: config.RANGED_MIN_BYTES,
-    };
-    return openSource({ size: head.size, read }, limits);
-  }
 }

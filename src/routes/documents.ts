@@ -9,6 +9,7 @@ import { bearerToken, identify, tokenHash } from "../auth";
 import { settings } from "../config";
 import type { Reader } from "../domain/document";
 import { documentIdPattern, isIssuedDocumentId } from "../lib/ids";
+import { currentRequestId } from "../lib/log";
 import { mediaTypes } from "../pdf/page-image";
 import { documentStage } from "../domain/protocol";
 import { listDocuments } from "../storage/document-index";
@@ -103,7 +104,7 @@ documents.get("/:id/file", describe.file, validate("param", idParam), async (c) 
 });
 
 documents.post("/:id/cancel", describe.cancel, validate("param", idParam), async (c) => {
-  const snapshot = await (await documentOf(c, c.req.valid("param").id)).cancel(await readerOf(c));
+  const snapshot = await (await documentOf(c, c.req.valid("param").id)).cancel(await readerOf(c), currentRequestId());
   return snapshot ? c.json(snapshot) : fail(404, NOT_FOUND);
 });
 
@@ -112,7 +113,7 @@ documents.post("/:id/cancel", describe.cancel, validate("param", idParam), async
  * again (it resumes by itself; calling again is safe); 404 when there is no such document.
  */
 documents.delete("/:id", describe.remove, validate("param", idParam), async (c) => {
-  const result = await (await documentOf(c, c.req.valid("param").id)).delete(await readerOf(c));
+  const result = await (await documentOf(c, c.req.valid("param").id)).delete(await readerOf(c), currentRequestId());
   if (!result) fail(404, NOT_FOUND);
   return result.deleted ? c.body(null, 204) : c.json({ deleting: true, error: result.error }, 202);
 });
@@ -123,7 +124,7 @@ const reprocessQuery = z.object({
 
 /** A new run of a finished document (all pages, or `?pages=failed`); 409 while it is still running. */
 documents.post("/:id/reprocess", describe.reprocess, validate("param", idParam), validate("query", reprocessQuery), async (c) => {
-  const result = await (await documentOf(c, c.req.valid("param").id)).reprocess(await readerOf(c), c.req.valid("query").pages);
+  const result = await (await documentOf(c, c.req.valid("param").id)).reprocess(await readerOf(c), c.req.valid("query").pages, currentRequestId());
   if (!result) fail(404, NOT_FOUND);
   if (result.retryAfterS !== undefined) {
     c.header("Retry-After", String(result.retryAfterS));

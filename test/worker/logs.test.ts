@@ -1,6 +1,6 @@
 import { afterEach, expect, it, vi } from "vitest";
 import { log, withRequestId, type LogEvent } from "../../src/lib/log";
-import { textPdf, upload } from "./helpers";
+import { fetchDoc, textPdf, upload, waitFor } from "./helpers";
 
 const ID = "0123456789abcdef0123456789abcdef";
 
@@ -67,6 +67,15 @@ it("follows one upload by its Ray ID, from the route into the document's object"
   const events = lines.map((line) => JSON.parse(line)).filter((event) => event.documentId === id);
   expect(events.find((e) => e.event === "upload.accepted")).toMatchObject({ level: "info", requestId: "8f3a9c1d2e4b5a60-AMS" });
   expect(events.find((e) => e.event === "document.transition" && e.to === "received")).toMatchObject({ requestId: "8f3a9c1d2e4b5a60-AMS" });
+  // A call on the document's object carries the caller's Ray ID into what the object logs.
+  const doc = await (await upload(await textPdf(1), { "content-type": "application/pdf" })).json<{ id: string; token: string }>();
+  await waitFor(doc);
+  lines.length = 0;
+  const again = await fetchDoc(doc, "/reprocess", { method: "POST", headers: { "cf-ray": "9a0b1c2d3e4f5a61-FRA" } });
+  expect(again.status).toBe(202);
+  const restarted = lines.map((line) => JSON.parse(line)).find((e) => e.documentId === doc.id && e.event === "document.transition" && e.to === "ocr");
+  expect(restarted?.requestId).toBe("9a0b1c2d3e4f5a61-FRA");
+  await waitFor(doc);
 });
 
 it("turns the measuring events into Analytics Engine data points of one layout, and only those", () => {
