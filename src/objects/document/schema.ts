@@ -76,7 +76,7 @@ export const documentMigrations = [
   /* 9: why a page with a text layer was read by OCR instead, and the column labels its tables carry over to the next page (issue 13) */ `
   ALTER TABLE pages ADD COLUMN path_reason TEXT;
   ALTER TABLE pages ADD COLUMN carry_json TEXT;`,
-  /* 10: deletion (when it began, so it resumes), and every output file written, so it can be removed */ `
+  /* 10: deletion (when it began, so it resumes), and every output written (R2 keys, Argilla records), so it can be removed */ `
   ALTER TABLE document ADD COLUMN deleting_since INTEGER;
   CREATE TABLE outputs (key TEXT PRIMARY KEY);`,
 ] as const;

@@ -160,7 +160,7 @@ export class DocumentStore {
       ORDER BY at`.map((row) => row.at);
   }
 
-  /** Output files written for this document (R2 keys), so deleting it can remove them. */
+  /** Outputs written for this document (R2 keys, `argilla:<record id>`), so deleting it can remove them all. */
   recordOutputs(keys: readonly string[]): void {
     for (const key of keys) this.query`INSERT OR IGNORE INTO outputs (key) VALUES (${key})`;
   }

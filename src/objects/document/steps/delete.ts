@@ -9,6 +9,7 @@ import { deleteDocumentRows, withWarehouse } from "../../../outputs/warehouse";
 import { deleteRecords } from "../../../review/argilla";
 import { removeFromIndex } from "../../../storage/document-index";
 import type { DocumentWork } from "../work";
+import { ARGILLA_RECORD } from "./review";
 
 export async function deleteEverything(work: DocumentWork): Promise<void> {
   const doc = work.doc();
@@ -20,14 +21,20 @@ export async function deleteEverything(work: DocumentWork): Promise<void> {
     more = listing.truncated;
     cursor = listing.truncated ? listing.cursor : undefined;
   }
-  const keys = [...pageImages, ...work.store.outputKeys(), doc.r2_key];
+  const outputs = work.store.outputKeys();
+  const keys = [...pageImages, ...outputs.filter((key) => !key.startsWith(ARGILLA_RECORD)), doc.r2_key];
   for (let at = 0; at < keys.length; at += 1000) await bucket.delete(keys.slice(at, at + 1000));
 
   const warehouse = warehouseOptions(work.config);
   if (warehouse) await withWarehouse(warehouse, (promise) => work.waitUntil(promise), (client) => deleteDocumentRows(client, doc.id));
 
   const argilla = argillaOptions(work.config);
-  const records = work.store.pages().flatMap((page) => (page.review_record_id ? [page.review_record_id] : []));
+  const records = [
+    ...new Set([
+      ...outputs.filter((key) => key.startsWith(ARGILLA_RECORD)).map((key) => key.slice(ARGILLA_RECORD.length)),
+      ...work.store.pages().flatMap((page) => (page.review_record_id ? [page.review_record_id] : [])),
+    ]),
+  ];
   if (argilla && records.length) {
     const { datasetId } = await work.env.ReviewSync.getByName(work.config.ARGILLA_DATASET).dataset();
     await deleteRecords(argilla, datasetId, records);

@@ -12,6 +12,9 @@ import { externalId, pageRecord, upsertRecords } from "../../../review/argilla";
 import { pageImageLink } from "../../../review/links";
 import { now, retryLater, type DocumentWork, type Next } from "../work";
 
+/** How an Argilla record is remembered among the document's outputs (beside its R2 keys). */
+export const ARGILLA_RECORD = "argilla:";
+
 export async function sendForReview(work: DocumentWork): Promise<Next> {
   const { config } = work;
   const doc = work.doc();
@@ -38,6 +41,8 @@ export async function sendForReview(work: DocumentWork): Promise<Next> {
       }),
     );
     work.store.markReviewed(doc.run_id, byPage);
+    // Every run's records are remembered, so deleting the document removes them all.
+    work.store.recordOutputs([...byPage.values()].map((id) => `${ARGILLA_RECORD}${id}`));
     log({ event: "review.sent", documentId: doc.id, run: doc.run_id, outcome: "ok", records: byPage.size, attempt, latencyMs: Date.now() - started });
   } catch (error) {
     const message = errorMessage(error);
