@@ -111,7 +111,7 @@ export class Document extends Server<Env> {
 
   private async cancelNow(reader: Reader): Promise<DocumentSnapshot | null> {
     const doc = this.store.document();
-    if (!doc || !this.store.allows(reader)) return null;
+    if (!doc || doc.deleting_since || !this.store.allows(reader)) return null;
     if (!isFinalStage(doc.stage)) {
       this.moveDocument("cancelled");
       await this.ctx.storage.deleteAlarm();
@@ -130,7 +130,8 @@ export class Document extends Server<Env> {
 
   private async reprocessNow(reader: Reader, which: "all" | "failed"): Promise<{ snapshot: DocumentSnapshot; started: boolean; retryAfterS?: number } | null> {
     const doc = this.store.document();
-    if (!doc || !this.store.allows(reader)) return null;
+    // Being deleted, it is gone for everything but the deletion itself.
+    if (!doc || doc.deleting_since || !this.store.allows(reader)) return null;
     const at = Date.now();
     if (!isFinalStage(doc.stage) || doc.page_count === null) return { snapshot: this.store.snapshot(at), started: false };
     const recent = this.store.rerunsSince(at - HOUR_MS);
