@@ -15,7 +15,7 @@ import { parseArgs } from "node:util";
 import { chromium } from "playwright-core";
 import { scanPdf } from "../dev/scanner.ts";
 import { eachConcurrently, processDocument, startBenchSystem, type BenchSystem } from "./harness/system.ts";
-import { filledDocuments, MEASURED, type Filled } from "./eval/fill.ts";
+import { comparable, filledDocuments, MEASURED, type Filled } from "./eval/fill.ts";
 import { Tally } from "./harness/score.ts";
 import { seeded } from "./lists/rows.ts";
 
@@ -30,7 +30,6 @@ mkdirSync(out, { recursive: true });
 const COPIES = 2;
 /** Flags by which the extractor says a value failed its own check: not a fact, not counted. */
 const FAILED = new Set(["imo_check_digit_failed", "mmsi_mid_unknown", "ircs_series_unknown", "ircs_not_upper_case", "flag_unknown"]);
-const comparable = (value: string) => value.replace(/[\s.]+$/, "").replace(/\s+/g, " ");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 interface Doc extends Filled {

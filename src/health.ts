@@ -30,6 +30,9 @@ const CACHE_MS = 5_000;
 /** How long each dependency may take to answer. */
 const PROBE_TIMEOUT_MS = 3_000;
 
+/** A dependency this deployment does not use. */
+const OFF: Check = { status: "off", latencyMs: null };
+
 const cache = new WeakMap<object, { at: number; health: Promise<Health> }>();
 
 /** The deployment's health, from the cache when it is fresh (per deployment's bindings, per isolate). */
@@ -47,10 +50,11 @@ async function checkAll(env: Env, config: Settings, waitUntil: (promise: Promise
   const [ocr, warehouseCheck, argillaCheck, storage] = await Promise.all([
     timed(async () => {
       const [, gate] = await Promise.all([pingOcr(ocrClientOptions(config), PROBE_TIMEOUT_MS), env.OcrGate.getByName(config.SPARK_OCR_URL).status()]);
+      // A plain copy of the RPC result (which is also a Disposable stub).
       return { ...gate };
     }),
-    warehouse ? timed(() => pingWarehouse({ ...warehouse, timeoutMs: PROBE_TIMEOUT_MS }, waitUntil)) : off(),
-    argilla ? timed(() => pingArgilla({ ...argilla, timeoutMs: PROBE_TIMEOUT_MS })) : off(),
+    warehouse ? timed(() => pingWarehouse({ ...warehouse, timeoutMs: PROBE_TIMEOUT_MS }, waitUntil)) : OFF,
+    argilla ? timed(() => pingArgilla({ ...argilla, timeoutMs: PROBE_TIMEOUT_MS })) : OFF,
     timed(async () => {
       const key = healthProbeKey();
       await env.DOCUMENTS_BUCKET.put(key, "ok");
@@ -71,8 +75,4 @@ async function timed(probe: () => Promise<Record<string, unknown> | void>): Prom
   } catch (error) {
     return { status: "down", latencyMs: Date.now() - started, error: errorMessage(error) };
   }
-}
-
-async function off(): Promise<Check> {
-  return { status: "off", latencyMs: null };
 }

@@ -23,6 +23,9 @@ export type Kind = "notice" | "certificate" | "inspection";
 export type Language = "en" | "fr" | "es";
 export const MEASURED = ["IMO_NUMBER", "MMSI", "IRCS_CALL_SIGN", "FLAG_STATE", "VESSEL_NAME", "OWNER_NAME", "OPERATOR_NAME", "PREVIOUS_NAME", "PREVIOUS_FLAG"] as const;
 
+/** Values compared without the full stop or spaces a list row may end with ("LGHR PATHMASILI ."). */
+export const comparable = (value: string) => value.replace(/[\s.]+$/, "").replace(/\s+/g, " ");
+
 export interface Phrasing {
   id: string;
   kind: Kind;

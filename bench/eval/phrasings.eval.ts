@@ -10,10 +10,8 @@ import { extractEntities } from "../../src/entities/extract";
 import { failedCheckFlags } from "../../src/entities/values";
 import { parseGrounded } from "../../src/ocr/grounding";
 import { Tally } from "../harness/score";
-import { filledDocuments, MEASURED } from "./fill";
+import { comparable, filledDocuments, MEASURED } from "./fill";
 
-/** Names are compared without the full stop or spaces a list row may end with ("LGHR PATHMASILI ."). */
-const comparable = (value: string) => value.replace(/[\s.]+$/, "").replace(/\s+/g, " ");
 
 const COPIES = 4;
 

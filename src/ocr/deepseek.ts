@@ -7,7 +7,7 @@ import { z } from "zod";
 import { base64 } from "../lib/bytes";
 import { ServiceError, errorMessage, isRetryableStatus } from "../lib/errors";
 import type { Settings } from "../config";
-import { parseGrounded } from "./grounding";
+import { parseGrounded, type ParsedPage } from "./grounding";
 import { findLoop } from "./loops";
 
 export interface OcrClientOptions {
@@ -81,8 +81,8 @@ export function chatCompletionRequest(image: OcrImage, options: OcrClientOptions
  * A page the model did not finish cleanly: cut off at max_tokens, or stuck repeating itself (found
  * in what it wrote, since loops often end with the end token: ./loops.ts).
  */
-export function isRunaway(result: OcrResult): boolean {
-  return result.finishReason === "length" || findLoop(parseGrounded(result.text, { width: 1000, height: 1000 })) !== null;
+export function isRunaway(result: OcrResult, parsed: ParsedPage = parseGrounded(result.text, { width: 1000, height: 1000 })): boolean {
+  return result.finishReason === "length" || findLoop(parsed) !== null;
 }
 
 const chatCompletion = z.object({

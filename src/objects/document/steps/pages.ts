@@ -11,6 +11,7 @@ import { errorMessage, ServiceError } from "../../../lib/errors";
 import { log } from "../../../lib/log";
 import { backoffMs } from "../../../lib/retry";
 import { isRunaway, ocrClientOptions, recognisePage } from "../../../ocr/deepseek";
+import { parseGrounded } from "../../../ocr/grounding";
 import { BLANK_INK_RATIO, mediaTypes, type PageImage } from "../../../pdf/page-image";
 import type { PdfSource } from "../../../pdf/source";
 import { pageImageKey } from "../../../storage/keys";
@@ -187,15 +188,19 @@ async function recognise(work: DocumentWork, page: number, attempt: number, imag
     let result = await recognisePage(input, options);
     let attempts = attempt;
     log({ event: "ocr.request", documentId, page, attempt, outcome: "ok", latencyMs: Date.now() - started });
-    if (isRunaway(result)) {
+    // Each answer is parsed once: the loop check and the page's reading share it.
+    let parsed = parseGrounded(result.text, image);
+    let degraded = isRunaway(result, parsed);
+    if (degraded) {
       // Cut off or looping: once more with settings that break loops, then keep what we have.
       attempts++;
       const again = Date.now();
       result = await recognisePage(input, options, true);
       log({ event: "ocr.request", documentId, page, attempt: attempts, outcome: "ok", latencyMs: Date.now() - again });
+      parsed = parseGrounded(result.text, image);
+      degraded = isRunaway(result, parsed);
     }
-    const degraded = isRunaway(result);
-    const read = await readResult(work, result.text, image, page);
+    const read = await readResult(work, result.text, image, page, parsed);
     work.movePage(page, degraded ? "degraded" : "done", {
       attempts,
       ocr_path: "ocr",

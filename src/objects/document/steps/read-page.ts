@@ -6,13 +6,18 @@
 import type { PagePatch } from "../../../domain/document";
 import { llmEntities, llmOptions, type LocatedSpan } from "../../../entities/llm";
 import { log } from "../../../lib/log";
-import { parseGrounded } from "../../../ocr/grounding";
+import { parseGrounded, type ParsedPage } from "../../../ocr/grounding";
 import { pageSummary } from "../page-views";
 import { readPage, relink } from "../header-carry";
 import type { DocumentWork } from "../work";
 
-export async function readResult(work: DocumentWork, raw: string, image: { width: number; height: number }, page: number): Promise<PagePatch> {
-  const parsed = parseGrounded(raw, image);
+export async function readResult(
+  work: DocumentWork,
+  raw: string,
+  image: { width: number; height: number },
+  page: number,
+  parsed: ParsedPage = parseGrounded(raw, image),
+): Promise<PagePatch> {
   const llm = llmOptions(work.config);
   let spans: LocatedSpan[] = [];
   if (llm && parsed.text.trim()) {
