@@ -20,6 +20,12 @@ export interface Rule {
   latencyMs?: number;
 }
 
+/** The entity language model answers `content` to requests whose text contains `match`. */
+export interface LlmScript {
+  match: string;
+  content: string;
+}
+
 export interface RequestSummary {
   model: unknown;
   prompt: string | null;

@@ -13,7 +13,7 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { decodeImage, inkBands, type GrayImage } from "./image.ts";
-import type { Action, RequestSummary, Rule, Stats } from "./ocr-standin-protocol.ts";
+import type { Action, LlmScript, RequestSummary, Rule, Stats } from "./ocr-standin-protocol.ts";
 import { badRequest, contentParts, findImage, json, readBody, readChatRequest, type ChatRequest } from "./openai-http.ts";
 
 export interface OcrStandin {
@@ -26,8 +26,12 @@ export interface OcrStandin {
 export async function startOcrStandin(options: { port?: number; host?: string; latencyMs?: number } = {}): Promise<OcrStandin> {
   const rules = new Map<string, Rule & { served: number }>();
   const stats: Stats = { requests: 0, llmRequests: 0, completions: 0, concurrent: 0, maxConcurrent: 0, images: {}, last: null };
-  /** What the entity language model answers (text requests with a response_format). */
-  let llmContent = '{"entities":[]}';
+  /**
+   * What the entity language model answers (text requests with a response_format): the content of
+   * the latest script whose `match` the request's text contains, else no entities. Keyed by text,
+   * so tests running side by side each script their own pages.
+   */
+  const llmScripts = new Map<string, string>();
   /** Until this time the box is "down": /health says 503 and completions are cut off. */
   let downUntil = 0;
   const hanging = new Set<ServerResponse>();
@@ -52,7 +56,9 @@ export async function startOcrStandin(options: { port?: number; host?: string; l
       return json(res, 201, { ok: true });
     }
     if (req.method === "POST" && path === "/_sim/llm") {
-      llmContent = (await readBody(req)).toString("utf8");
+      const script = JSON.parse((await readBody(req)).toString("utf8")) as LlmScript;
+      llmScripts.delete(script.match);
+      llmScripts.set(script.match, script.content);
       return json(res, 201, { ok: true });
     }
     if (req.method === "POST" && path === "/_sim/outage") {
@@ -78,6 +84,9 @@ export async function startOcrStandin(options: { port?: number; host?: string; l
     if (!image && body.response_format) {
       // The entity pass's language model (Ollama on the Spark in production): answers as scripted.
       stats.llmRequests++;
+      const text = JSON.stringify(body.messages ?? []);
+      const scripted = [...llmScripts].reverse().find(([match]) => text.includes(match));
+      const llmContent = scripted?.[1] ?? '{"entities":[]}';
       return json(res, 200, {
         object: "chat.completion",
         model: body.model,

@@ -1,7 +1,10 @@
 // The upload page. Uploads PDFs (raw body, so the browser reports byte progress), then follows each
 // document over its WebSocket: a snapshot on connect, then one event per transition, in order. A
 // gap, a dropped socket or a reload ends in a fresh snapshot. OCR output is untrusted: it is only
-// ever put on the page as text nodes, never as markup.
+// ever put on the page as text nodes, never as markup. Every message is parsed with the server's own
+// protocol schemas (protocol.js, built from src/domain/protocol.ts).
+import { serverMessage } from "./protocol.js";
+
 const $ = (selector, root = document) => root.querySelector(selector);
 const FINAL = new Set(["done", "partial", "failed", "cancelled"]);
 const SETTLED = new Set(["done", "degraded", "blank", "failed"]);
@@ -164,7 +167,16 @@ function connect(view) {
     setConnection(view, "live");
   };
   socket.onmessage = (message) => {
-    const event = JSON.parse(message.data);
+    let event;
+    try {
+      event = serverMessage.parse(JSON.parse(message.data));
+    } catch (error) {
+      // A page older than the server: say so rather than show a half-understood state.
+      console.warn("unexpected message from the server", error);
+      view.alert.textContent = "The server sent an update this page does not understand; reload the page.";
+      view.alert.hidden = false;
+      return;
+    }
     if (event.type === "snapshot") {
       view.state = event.document;
       if (view.name === "Shared document") $(".name", view.root).textContent = view.name = event.document.filename;

@@ -2,7 +2,8 @@
  * What crosses the wire: the document snapshot (REST and WebSocket) and the live events.
  * Both directions are zod schemas so clients (the page, tests) and the server agree by construction.
  */
-import { z } from "zod";
+// A namespace import, so the page's bundle (dev/build-page.ts) leaves out what it does not use.
+import * as z from "zod";
 import { documentStages, pageStatuses } from "./lifecycle";
 
 export const documentStage = z.enum(documentStages);

@@ -70,6 +70,9 @@ function review(
 export class ReviewSync extends DurableObject<Env> {
   private readonly sql: Sql;
   private provisioning: Promise<ReviewDataset> | null = null;
+  private reconciling: Promise<unknown> = Promise.resolve();
+  /** Response versions being written now, by either path. */
+  private readonly applying = new Map<string, Promise<boolean>>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -123,9 +126,16 @@ export class ReviewSync extends DurableObject<Env> {
 
   /**
    * Webhooks can be missed: read every record's responses and apply each submitted version not
-   * applied yet. Returns how many were applied now.
+   * applied yet. Returns how many were applied now. Runs one at a time: a caller arriving during
+   * a run gets its own run after it, which sees everything up to its call.
    */
-  async reconcile(): Promise<{ applied: number; seen: number }> {
+  reconcile(): Promise<{ applied: number; seen: number }> {
+    const run = this.reconciling.then(() => this.reconcileOnce());
+    this.reconciling = run.catch(() => undefined);
+    return run;
+  }
+
+  private async reconcileOnce(): Promise<{ applied: number; seen: number }> {
     const config = settings(this.env);
     const { datasetId, questionId } = await this.dataset();
     let applied = 0;
@@ -147,8 +157,19 @@ export class ReviewSync extends DurableObject<Env> {
     return { applied, seen };
   }
 
-  /** Writes one response's corrections and spans, unless that version is in already. */
+  /**
+   * Writes one response's corrections and spans, unless that version is in already or being
+   * written now (a webhook and a reconciliation can bring the same version at once).
+   */
   private async apply(response: Submitted, config: Settings): Promise<boolean> {
+    const version = `${response.responseId}|${response.updatedAt}`;
+    if (this.applying.has(version)) return this.applying.get(version)!.then(() => false);
+    const applying = this.write(response, config).finally(() => this.applying.delete(version));
+    this.applying.set(version, applying);
+    return applying;
+  }
+
+  private async write(response: Submitted, config: Settings): Promise<boolean> {
     if (this.sql`SELECT 1 AS x FROM applied WHERE response_id = ${response.responseId} AND updated_at = ${response.updatedAt}`.length) return false;
     const warehouse = warehouseOptions(config);
     if (!warehouse) throw new Error("no warehouse is configured (WAREHOUSE_URL): corrections cannot be stored");

@@ -151,14 +151,16 @@ describe("GET /api/documents/:id/entities", () => {
 });
 
 describe("the optional language-model pass", () => {
-  const scriptLlm = (content: string) => fetch(`${env.SPARK_OCR_URL}/_sim/llm`, { method: "POST", body: content });
-  const notice =
+  /** Scripts the model for pages whose text contains `match`: each test its own, so files can run side by side. */
+  const scriptLlm = (match: string, content: string) => fetch(`${env.SPARK_OCR_URL}/_sim/llm`, { method: "POST", body: JSON.stringify({ match, content }) });
+  const notice = (port: string) =>
     "<|ref|>text<|/ref|><|det|>[[0,0,999,999]]<|/det|>\nThe fishing vessel OCEAN PEARL (IMO 7910187), flying the flag of Canada, " +
-    "was sighted by the patrol of the Fisheries Protection Agency off Halifax.";
+    `was sighted by the patrol of the Fisheries Protection Agency off ${port}.`;
 
   it("keeps spans found in the text (fixing wrong offsets), drops invented ones, and lets rules win", async () => {
-    await scriptOcr(834, 1034, [], { content: notice });
+    await scriptOcr(834, 1034, [], { content: notice("Halifax") });
     await scriptLlm(
+      "off Halifax",
       JSON.stringify({
         entities: [
           { label: "GOVERNMENT_AGENCY", text: "Fisheries Protection Agency", start: 3, end: 30 }, // wrong offsets
@@ -169,35 +171,27 @@ describe("the optional language-model pass", () => {
         ],
       }),
     );
-    try {
-      const doc = await uploadPdf(await textPdf(1, [417, 517]));
-      await waitFor(doc);
-      const { entities } = await (await fetchDoc(doc, "/entities")).json<any>();
-      const page = await (await fetchDoc(doc, "/pages/1")).json<any>();
-      for (const e of entities) expect(page.ocr.text.slice(e.start, e.end)).toBe(e.text);
-      expect(entities.map((e: any) => [e.label, e.text, e.source])).toEqual([
-        ["VESSEL_NAME", "OCEAN PEARL", "rule"],
-        ["IMO_NUMBER", "7910187", "rule"],
-        ["FLAG_STATE", "Canada", "rule"],
-        ["GOVERNMENT_AGENCY", "Fisheries Protection Agency", "llm"],
-        ["PORT_NAME", "Halifax", "llm"],
-      ]);
-    } finally {
-      await scriptLlm('{"entities":[]}');
-    }
+    const doc = await uploadPdf(await textPdf(1, [417, 517]));
+    await waitFor(doc);
+    const { entities } = await (await fetchDoc(doc, "/entities")).json<any>();
+    const page = await (await fetchDoc(doc, "/pages/1")).json<any>();
+    for (const e of entities) expect(page.ocr.text.slice(e.start, e.end)).toBe(e.text);
+    expect(entities.map((e: any) => [e.label, e.text, e.source])).toEqual([
+      ["VESSEL_NAME", "OCEAN PEARL", "rule"],
+      ["IMO_NUMBER", "7910187", "rule"],
+      ["FLAG_STATE", "Canada", "rule"],
+      ["GOVERNMENT_AGENCY", "Fisheries Protection Agency", "llm"],
+      ["PORT_NAME", "Halifax", "llm"],
+    ]);
   });
 
   it("costs the page nothing when the model answers with broken JSON", async () => {
-    await scriptOcr(836, 1036, [], { content: notice });
-    await scriptLlm('{"entities": [ {"label": "PORT_NAME", "text": "Hali');
-    try {
-      const doc = await uploadPdf(await textPdf(1, [418, 518]));
-      expect((await waitFor(doc)).stage).toBe("done");
-      const { entities } = await (await fetchDoc(doc, "/entities")).json<any>();
-      expect(entities.map((e: any) => e.source)).toEqual(["rule", "rule", "rule"]);
-    } finally {
-      await scriptLlm('{"entities":[]}');
-    }
+    await scriptOcr(836, 1036, [], { content: notice("Lunenburg") });
+    await scriptLlm("off Lunenburg", '{"entities": [ {"label": "PORT_NAME", "text": "Lune');
+    const doc = await uploadPdf(await textPdf(1, [418, 518]));
+    expect((await waitFor(doc)).stage).toBe("done");
+    const { entities } = await (await fetchDoc(doc, "/entities")).json<any>();
+    expect(entities.map((e: any) => e.source)).toEqual(["rule", "rule", "rule"]);
   });
 
   it("locates spans exactly, including after astral characters", () => {

@@ -7,6 +7,7 @@ import app from "../../src/index";
 import { withWarehouse, type WarehouseOptions } from "../../src/outputs/warehouse";
 import { documentSnapshot, serverMessage, type DocumentSnapshot, type ServerMessage } from "../../src/domain/protocol";
 import type { Action, Rule, Stats } from "../../dev/ocr-standin-protocol";
+import type { Health } from "../../src/health";
 
 export const worker = exports.default;
 
@@ -87,18 +88,27 @@ export async function snapshot(doc: Doc): Promise<DocumentSnapshot> {
 
 const finalStages = new Set(["done", "partial", "failed", "cancelled"]);
 
-/** Polls the REST snapshot until `until` holds (by default: the document has finished). */
+/**
+ * The document's snapshot once `until` holds (by default: the document has finished). Woken by the
+ * document's own WebSocket: the snapshot is read again after each message, never on a timer.
+ */
 export async function waitFor(
   doc: Doc,
   until: (s: DocumentSnapshot) => boolean = (s) => finalStages.has(s.stage),
   timeoutMs = 20_000,
 ): Promise<DocumentSnapshot> {
+  const live = await subscribe(doc);
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const current = await snapshot(doc);
-    if (until(current)) return current;
-    if (Date.now() > deadline) throw new Error(`timed out waiting; last snapshot: ${JSON.stringify(current)}`);
-    await new Promise((r) => setTimeout(r, 50));
+  try {
+    for (;;) {
+      const seen = live.messages.length;
+      const current = await snapshot(doc);
+      if (until(current)) return current;
+      if (Date.now() > deadline) throw new Error(`timed out waiting; last snapshot: ${JSON.stringify(current)}`);
+      await live.after(seen, deadline);
+    }
+  } finally {
+    live.socket.close();
   }
 }
 
@@ -131,7 +141,19 @@ export async function subscribe(doc: Doc) {
     messages.push(serverMessage.parse(JSON.parse(event.data as string)));
     waiters.splice(0).forEach((wake) => wake());
   });
+  socket.addEventListener("close", () => waiters.splice(0).forEach((wake) => wake()));
   socket.accept();
+  /** Resolves once more than `count` messages have arrived, or at `deadline`. */
+  const after = (count: number, deadline: number): Promise<void> =>
+    messages.length > count
+      ? Promise.resolve()
+      : new Promise<void>((wake) => {
+          const timer = setTimeout(wake, Math.max(0, deadline - Date.now()));
+          waiters.push(() => {
+            clearTimeout(timer);
+            wake();
+          });
+        });
   return {
     socket,
     messages,
@@ -139,6 +161,7 @@ export async function subscribe(doc: Doc) {
     of<T extends ServerMessage["type"]>(type: T): Array<Extract<ServerMessage, { type: T }>> {
       return messages.filter((message): message is Extract<ServerMessage, { type: T }> => message.type === type);
     },
+    after,
     /** Resolves once a received message of `type` satisfies `match`. */
     async next<T extends ServerMessage["type"]>(
       type: T,
@@ -148,13 +171,11 @@ export async function subscribe(doc: Doc) {
       type M = Extract<ServerMessage, { type: T }>;
       const deadline = Date.now() + timeoutMs;
       for (;;) {
+        const seen = messages.length;
         const found = messages.find((message): message is M => message.type === type && match(message as M));
         if (found) return found;
         if (Date.now() > deadline) throw new Error(`no matching message; got ${JSON.stringify(messages.slice(-5))}`);
-        await new Promise<void>((wake) => {
-          waiters.push(wake);
-          setTimeout(wake, 100);
-        });
+        await after(seen, deadline);
       }
     },
   };
@@ -181,4 +202,12 @@ export async function warehouseQuery<T = Record<string, any>>(sql: string, param
 export function workerWith(vars: Partial<Record<string, unknown>>) {
   const configured = { ...env, ...vars } as Env;
   return (request: Request) => app.fetch(request, configured, { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext);
+}
+
+export const asOperator = { headers: { authorization: `Bearer ${OPERATOR_KEY}` } };
+
+/** /api/health of a fresh deployment each time (the answer is cached per deployment for a few seconds). */
+export async function healthOf(changes: Partial<Record<string, unknown>> = {}, init: RequestInit = asOperator) {
+  const response = await workerWith({ ...changes })(new Request("http://vessel.test/api/health", init));
+  return { status: response.status, body: await response.json<Health>() };
 }

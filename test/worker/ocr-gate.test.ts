@@ -2,7 +2,6 @@ import { env, runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
 import { ConcurrencyLimit, FairQueue } from "../../src/ocr/gate-core";
 import type { Grant } from "../../src/objects/ocr-gate";
-import { fetchDoc, pageDetail, snapshot, textPdf, uploadPdf, waitFor } from "./helpers";
 
 describe("fair queue", () => {
   it("takes one from each waiting document in turn, FIFO within one", () => {
@@ -99,16 +98,3 @@ describe("the OCR gate object", () => {
   });
 });
 
-describe("a document whose OCR backend goes down", () => {
-  it("waits without burning attempts, shows it, and finishes by itself when the box is back", async () => {
-    await fetch(`${env.SPARK_OCR_URL}/_sim/outage`, { method: "POST", body: JSON.stringify({ ms: 1500 }) });
-    const doc = await uploadPdf(await textPdf(2, [391, 491]));
-    const waiting = await waitFor(doc, (s) => s.stage === "waiting", 10_000);
-    expect(waiting.error).toMatch(/unavailable/);
-    const end = await waitFor(doc, undefined, 30_000);
-    expect(end.stage).toBe("done");
-    for (const n of [1, 2]) expect((await pageDetail(doc, n)).attempts).toBe(1);
-    expect((await snapshot(doc)).stageMs.waiting).toBeGreaterThan(0);
-    expect((await fetchDoc(doc)).status).toBe(200);
-  });
-});

@@ -4,33 +4,11 @@ import { describe, expect, inject, it } from "vitest";
 import type { Delivery } from "../../dev/argilla-standin-protocol";
 import { entityLabels } from "../../src/entities/labels";
 import entry from "../../src/index";
-import { externalId, pageRecord, provision, upsertRecords, type ArgillaOptions } from "../../src/review/argilla";
-import { fetchDoc, pageDetail, scriptOcr, textPdf, uploadPdf, waitFor, warehouseQuery as query, worker, type Doc } from "./helpers";
+import { externalId, pageRecord, provision, upsertRecords } from "../../src/review/argilla";
+import { api, argilla, CERTIFICATE, datasetRecords, reviewedDocument } from "./documents";
+import { fetchDoc, pageDetail, warehouseQuery as query, worker } from "./helpers";
 
-const argillaUrl = inject("argillaUrl");
-const argilla: ArgillaOptions = { url: argillaUrl, apiKey: inject("argillaApiKey"), workspace: "vessel-docs", dataset: "vessel-entities", timeoutMs: 5000 };
 const secret = inject("argillaWebhookSecret");
-
-async function api<T = any>(path: string, init: RequestInit = {}): Promise<T> {
-  const response = await fetch(`${argillaUrl}${path}`, { ...init, headers: { "x-argilla-api-key": argilla.apiKey, "content-type": "application/json", ...init.headers } });
-  expect(response.ok, `${path}: ${response.status}`).toBe(true);
-  return response.json();
-}
-
-/** The pages of one document, OCRed as `content` says, finished and sent to Argilla. */
-async function reviewedDocument(size: [number, number], content: string, pages = 1): Promise<Doc> {
-  await scriptOcr(size[0] * 2, size[1] * 2, [], { content, finishReason: "stop" });
-  const doc = await uploadPdf(await textPdf(pages, size));
-  const done = await waitFor(doc);
-  expect(done.stage).toBe("done");
-  expect(done.persisted.review).toBe(true);
-  return doc;
-}
-
-async function datasetRecords(): Promise<any[]> {
-  const [dataset] = (await api(`/api/v1/me/datasets`)).items.filter((d: any) => d.name === "vessel-entities");
-  return (await api(`/api/v1/datasets/${dataset.id}/records?limit=1000&include=suggestions,responses`)).items;
-}
 
 /** An expert acts in Argilla's UI; returns the webhook delivery Argilla made for it. */
 async function respond(external: string, username: string, status: string, spans: Array<{ label: string; start: number; end: number }>): Promise<Delivery> {
@@ -65,9 +43,6 @@ const corrections = (external: string) =>
     "SELECT * FROM entity_corrections WHERE external_id = $1 ORDER BY annotator, ordinal",
     [external],
   );
-
-const CERTIFICATE =
-  "<|ref|>text<|/ref|><|det|>[[0,0,999,500]]<|/det|>\n🐟 Vessel Name: OCEAN STAR\nIMO: 9074729\nFlag: Panama\nIRCS: 3EAB7\nMMSI: 352001234\nOwner: Ocean Fishing S.A.\nRemarks: seen near Tarawa";
 
 describe("into Argilla", () => {
   it("provisions the workspace and dataset once, however often it is asked", async () => {
@@ -128,28 +103,6 @@ describe("into Argilla", () => {
     expect((await datasetRecords()).filter((r) => r.external_id === externalId(doc.id, 1, 1))).toHaveLength(1);
   });
 
-  it("provisions again when the dataset was deleted in Argilla", async () => {
-    const before = await provision(argilla, entityLabels);
-    // Make sure the document object holds the old ids, then delete the dataset behind its back.
-    await reviewedDocument([331, 439], CERTIFICATE);
-    await api(`/api/v1/datasets/${before.datasetId}`, { method: "DELETE" });
-    const doc = await reviewedDocument([333, 439], CERTIFICATE);
-    const after = await provision(argilla, entityLabels);
-    expect(after.datasetId).not.toBe(before.datasetId);
-    expect((await datasetRecords()).map((r) => r.external_id)).toEqual([externalId(doc.id, 1, 1)]);
-  });
-
-  it("waits in review_retry while Argilla is down, then sends", async () => {
-    const size: [number, number] = [343, 449];
-    await scriptOcr(size[0] * 2, size[1] * 2, [], { content: CERTIFICATE, finishReason: "stop" }, 300);
-    const doc = await uploadPdf(await textPdf(1, size));
-    await api("/_sim/outage", { method: "POST", body: JSON.stringify({ ms: 1500 }) });
-    const waiting = await waitFor(doc, (s) => s.stage === "review_retry");
-    expect(waiting.error).toMatch(/^sending pages to Argilla failed \(attempt 1\): .*503.*; retrying$/);
-    const done = await waitFor(doc);
-    expect(done.stage).toBe("done");
-    expect(done.pages[0].reviewRecordId).toMatch(/^[0-9a-f-]{36}$/);
-  });
 });
 
 describe("back from Argilla", () => {

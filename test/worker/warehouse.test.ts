@@ -10,22 +10,8 @@ import type { DocumentStore } from "../../src/objects/document/store";
 import { parquetKey } from "../../src/storage/keys";
 import { runRows } from "../../src/outputs/tables";
 import { withWarehouse, writeRun } from "../../src/outputs/warehouse";
-import { OPERATOR_KEY, fetchDoc, pageDetail, scriptOcr, snapshot, textPdf, uploadPdf, waitFor, warehouse, warehouseQuery as query, worker, type Doc } from "./helpers";
-
-/** What the OCR stand-in answers for a page: an authorised-vessel table with awkward text in it. */
-const TABLE_PAGE =
-  "<|ref|>title<|/ref|><|det|>[[0,0,999,60]]<|/det|>\n# Liste des navires autorisés 🐟 (O'Brien's \"list\"; DROP TABLE entities; --)\n\n" +
-  "<|ref|>table<|/ref|><|det|>[[0,80,999,900]]<|/det|>\n<table><tr><td>Vessel Name</td><td>Flag</td><td>IRCS</td><td>IMO</td><td>MMSI</td></tr>" +
-  "<tr><td>ÑANDÚ $1 \\x00 '); DELETE FROM raw_ocr; --</td><td>Spain</td><td>EADN</td><td>9281310</td><td>224123450</td></tr>" +
-  "<tr><td>SEIN 11 🐟</td><td>Fiji</td><td>3DN6876</td><td>8664369</td><td>520123456</td></tr></table>";
-
-async function finishedTableDocument(size: [number, number]): Promise<Doc> {
-  await scriptOcr(size[0] * 2, size[1] * 2, [], { content: TABLE_PAGE, finishReason: "stop" });
-  const doc = await uploadPdf(await textPdf(2, size), "autorisés.pdf");
-  const done = await waitFor(doc);
-  expect(done.stage).toBe("done");
-  return doc;
-}
+import { finishedTableDocument, TABLE_PAGE } from "./documents";
+import { OPERATOR_KEY, fetchDoc, pageDetail, scriptOcr, snapshot, textPdf, waitFor, warehouse, warehouseQuery as query, worker } from "./helpers";
 
 describe("a finished run in the warehouse", () => {
   it("has every page, entity and the document row, equal to the document's own state, text verbatim", async () => {
@@ -101,24 +87,6 @@ describe("a finished run in the warehouse", () => {
     expect(await count()).toBe(before);
   });
 
-  it("waits in persist_retry while the warehouse is unreachable, then completes", async () => {
-    const size: [number, number] = [317, 423];
-    await scriptOcr(size[0] * 2, size[1] * 2, [], { content: TABLE_PAGE, finishReason: "stop" }, 400);
-    const doc = await uploadPdf(await textPdf(1, size));
-    // Down from before the run ends until well after.
-    const outage = await fetch(`${inject("warehouseControlUrl")}/_sim/outage`, { method: "POST", body: JSON.stringify({ ms: 2500 }) });
-    expect(outage.status).toBe(201);
-    const waiting = await waitFor(doc, (s) => s.stage === "persist_retry");
-    expect(waiting.error).toMatch(/^writing to the warehouse failed \(attempt 1\): .+; retrying$/);
-    expect(waiting.persisted).toEqual({ parquet: true, warehouse: false, review: false });
-
-    const done = await waitFor(doc, undefined, 15_000);
-    expect(done.stage).toBe("done");
-    expect(done.persisted).toEqual({ parquet: true, warehouse: true, review: true });
-    expect(done.stageMs.persist_retry).toBeGreaterThan(1000);
-    expect(await query("SELECT page FROM raw_ocr WHERE doc_id = $1", [doc.id])).toEqual([{ page: 1 }]);
-  });
-
   it("keeps the old run's rows when a document is processed again", async () => {
     const doc = await finishedTableDocument([319, 427]);
     const again = await fetchDoc(doc, "/reprocess", { method: "POST" });
@@ -171,17 +139,6 @@ describe("a finished run in the warehouse", () => {
     expect(tables).toBe(0);
     // Again: nothing left to delete, the same answer as for any unknown document.
     expect((await fetchDoc(doc, "", { method: "DELETE" })).status).toBe(404);
-  });
-
-  it("resumes a deletion that an outage stopped half-way, by itself", async () => {
-    const doc = await finishedTableDocument([337, 439]);
-    expect((await fetch(`${inject("warehouseControlUrl")}/_sim/outage`, { method: "POST", body: JSON.stringify({ ms: 1500 }) })).status).toBe(201);
-    const first = await fetchDoc(doc, "", { method: "DELETE" });
-    expect(first.status).toBe(202);
-    expect(await first.json<any>()).toMatchObject({ deleting: true, error: expect.any(String) });
-    // Deleting, it is no longer worked on; its alarm tries again with backoff until all is gone.
-    await expect.poll(async () => (await fetchDoc(doc)).status, { timeout: 20_000, interval: 250 }).toBe(404);
-    expect(await query("SELECT 1 FROM raw_ocr WHERE doc_id = $1", [doc.id])).toEqual([]);
   });
 
   it("deletes finished documents older than RETENTION_DAYS from the cron, and keeps the others", async () => {
