@@ -27,7 +27,8 @@ export default defineConfig({
         resolve: {
           alias: { "parquet-wasm/esm/parquet_wasm_bg.wasm": new URL("./test/node/parquet-wasm-module.ts", import.meta.url).pathname },
         },
-        test: { name: "node", include: ["test/node/**/*.test.ts"], environment: "node", testTimeout: 30_000 },
+        // Some files start the whole local system (wrangler dev) first: slower while other files run.
+        test: { name: "node", include: ["test/node/**/*.test.ts"], environment: "node", testTimeout: 30_000, hookTimeout: 120_000 },
       },
       {
         // The upload page in Debian's Chromium, against wrangler dev and the local services.
@@ -59,7 +60,6 @@ function workerProject(name: string, files: { include: string[]; exclude: string
           OCR_TIMEOUT_MS: "1000",
           OCR_RETRY_BASE_MS: "50",
           OCR_MAX_ATTEMPTS: "3",
-          OCR_PAGES_IN_FLIGHT: "2",
           PAGES_PER_INVOCATION: "4",
           MAX_UPLOAD_BYTES: String(3 * 1024 * 1024),
           // Test PDFs are born-digital; most tests are about the OCR path, so it is the default here.

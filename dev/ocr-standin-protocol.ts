@@ -49,5 +49,7 @@ export interface Stats {
   maxConcurrent: number;
   /** Per image (by SHA-256): how often it was sent, and the last request that carried it. */
   images: Record<string, { requests: number; last: RequestSummary }>;
+  /** Per page size (`WxH`, what a test's pages share): requests at once now, and the most ever. */
+  sizes: Record<string, { concurrent: number; maxConcurrent: number }>;
   last: RequestSummary | null;
 }

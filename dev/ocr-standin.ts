@@ -25,7 +25,7 @@ export interface OcrStandin {
 
 export async function startOcrStandin(options: { port?: number; host?: string; latencyMs?: number } = {}): Promise<OcrStandin> {
   const rules = new Map<string, Rule & { served: number }>();
-  const stats: Stats = { requests: 0, llmRequests: 0, completions: 0, concurrent: 0, maxConcurrent: 0, images: {}, last: null };
+  const stats: Stats = { requests: 0, llmRequests: 0, completions: 0, concurrent: 0, maxConcurrent: 0, images: {}, sizes: {}, last: null };
   /**
    * What the entity language model answers (text requests with a response_format): the content of
    * the latest script whose `match` the request's text contains, else no entities. Keyed by text,
@@ -118,6 +118,10 @@ export async function startOcrStandin(options: { port?: number; host?: string; l
     Object.assign(summary, { width: decoded.width, height: decoded.height, imageSha256: sha });
     stats.images[sha] = { requests: (stats.images[sha]?.requests ?? 0) + 1, last: summary };
 
+    const size = (stats.sizes[`${decoded.width}x${decoded.height}`] ??= { concurrent: 0, maxConcurrent: 0 });
+    size.concurrent++;
+    size.maxConcurrent = Math.max(size.maxConcurrent, size.concurrent);
+    res.on("close", () => size.concurrent--);
     const rule = rules.get(`${decoded.width}x${decoded.height}`);
     const action: Action = rule ? (rule.script[rule.served++] ?? rule.then ?? { ok: true }) : { ok: true };
     await sleep(rule?.latencyMs ?? options.latencyMs ?? 0);

@@ -16,7 +16,12 @@ const settingsSchema = z.object({
   DEPLOYMENT: z.enum(["local", "staging", "production"]).default("local"),
   // Only for a deployment that really means to take uploads from anyone (rate-limited per IP).
   ALLOW_PUBLIC_UPLOADS: z.enum(["true", "false"]).default("false"),
-  SPARK_OCR_URL: z.url({ protocol: /^https?$/ }),
+  // The GPU box, or several separated by commas: one gate places pages over them all.
+  SPARK_OCR_URL: z
+    .string()
+    .refine((list) => ocrEndpoints(list).length > 0 && ocrEndpoints(list).every((url) => z.url({ protocol: /^https?$/ }).safeParse(url).success), {
+      message: "must be an http(s) URL, or several separated by commas",
+    }),
   OCR_MODEL: z.string().min(1).default("deepseek-ai/DeepSeek-OCR"),
   OCR_PROMPT: z.string().min(1).default("<|grounding|>Convert the document to markdown."),
   // The server's context (vLLM --max-model-len) and what a page's image and prompt take of it:
@@ -26,7 +31,11 @@ const settingsSchema = z.object({
   OCR_TIMEOUT_MS: positiveInt(120_000),
   OCR_MAX_ATTEMPTS: positiveInt(4),
   OCR_RETRY_BASE_MS: positiveInt(2000),
-  OCR_PAGES_IN_FLIGHT: positiveInt(8),
+  // What one document's page images in flight at the OCR server may add up to; how many pages that
+  // is, up to what the gate offers it, follows from the pages' sizes.
+  OCR_BYTES_IN_FLIGHT: positiveInt(16 * 1024 * 1024),
+  // A fixed cap on one document's pages in progress; empty: the gate decides.
+  OCR_PAGES_IN_FLIGHT: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().optional()),
   // The shared gate's concurrency: where it starts, and the most it may ever allow.
   OCR_GATE_INITIAL_LIMIT: positiveInt(8),
   OCR_GATE_MAX_LIMIT: positiveInt(64),
@@ -113,6 +122,14 @@ const settingsSchema = z.object({
   if (config.DEPLOYMENT !== "local") for (const [path, message] of deploymentIssues(config)) context.addIssue({ code: "custom", path: [path], message });
 });
 
+/** The URLs of a comma-separated list (one URL is a list of one), without trailing slashes. */
+export function ocrEndpoints(list: string): string[] {
+  return list
+    .split(",")
+    .map((url) => url.trim().replace(/\/+$/, ""))
+    .filter(Boolean);
+}
+
 const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|0\.0\.0\.0)$/;
 
 /** What a staging or production deployment must not run with: local services, plain HTTP, placeholders, open uploads. */
@@ -121,9 +138,10 @@ function deploymentIssues(config: { [key: string]: unknown }): Array<[string, st
   for (const name of ["SPARK_OCR_URL", "WAREHOUSE_URL", "ARGILLA_URL", "LLM_URL", "PUBLIC_URL"]) {
     const value = config[name];
     if (typeof value !== "string" || !value) continue;
-    const url = new URL(value);
-    if (LOOPBACK.test(url.hostname)) issues.push([name, `${name} points at this machine (${url.hostname}); a deployment needs the real service`]);
-    else if (url.protocol === "http:") issues.push([name, `${name} is plain http; a deployment reaches its services over https`]);
+    for (const url of ocrEndpoints(value).map((each) => new URL(each))) {
+      if (LOOPBACK.test(url.hostname)) issues.push([name, `${name} points at this machine (${url.hostname}); a deployment needs the real service`]);
+      else if (url.protocol === "http:") issues.push([name, `${name} is plain http; a deployment reaches its services over https`]);
+    }
   }
   for (const [name, value] of Object.entries(config)) {
     if (typeof value === "string" && (/change-?me/i.test(value) || /\.example(\/|:|$)/.test(value))) issues.push([name, `${name} is still a placeholder (${value})`]);

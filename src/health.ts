@@ -4,7 +4,7 @@
  * write, read and delete), each with its status and latency. Answers are kept for a few seconds,
  * so the endpoint cannot be used to hammer the dependencies.
  */
-import { argillaOptions, warehouseOptions, type Settings } from "./config";
+import { argillaOptions, ocrEndpoints, warehouseOptions, type Settings } from "./config";
 import { errorMessage } from "./lib/errors";
 import { ocrClientOptions, pingOcr } from "./ocr/deepseek";
 import { pingWarehouse } from "./outputs/warehouse";
@@ -49,9 +49,17 @@ async function checkAll(env: Env, config: Settings, waitUntil: (promise: Promise
   const argilla = argillaOptions(config);
   const [ocr, warehouseCheck, argillaCheck, storage] = await Promise.all([
     timed(async () => {
-      const [, gate] = await Promise.all([pingOcr(ocrClientOptions(config), PROBE_TIMEOUT_MS), env.OcrGate.getByName(config.SPARK_OCR_URL).status()]);
+      // Every box is asked; the check is down only when all are (the gate sends pages to the others).
+      const endpoints = ocrEndpoints(config.SPARK_OCR_URL);
+      const options = ocrClientOptions(config);
+      const [pings, gate] = await Promise.all([
+        Promise.allSettled(endpoints.map((baseUrl) => pingOcr({ ...options, baseUrl }, PROBE_TIMEOUT_MS))),
+        env.OcrGate.getByName(config.SPARK_OCR_URL).status(),
+      ]);
+      const down = pings.flatMap((ping, i) => (ping.status === "rejected" ? [{ endpoint: endpoints[i], error: errorMessage(ping.reason) }] : []));
+      if (down.length === endpoints.length) throw endpoints.length === 1 ? (pings[0] as PromiseRejectedResult).reason : new Error(`every OCR server is down: ${down.map((box) => `${box.endpoint}: ${box.error}`).join("; ")}`);
       // A plain copy of the RPC result (which is also a Disposable stub).
-      return { ...gate };
+      return { ...gate, ...(down.length ? { down } : {}) };
     }),
     warehouse ? timed(() => pingWarehouse({ ...warehouse, timeoutMs: PROBE_TIMEOUT_MS }, waitUntil)) : OFF,
     argilla ? timed(() => pingArgilla({ ...argilla, timeoutMs: PROBE_TIMEOUT_MS })) : OFF,

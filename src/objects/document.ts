@@ -56,6 +56,8 @@ export class Document extends Server<Env> {
 
   private readonly store: DocumentStore;
   private readonly inFlight = new Set<number>();
+  /** The gate's latest offer of pages in flight, so the next batch starts from it. */
+  private readonly ocrShare = { last: 1 };
   private batchRunning = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -261,6 +263,7 @@ export class Document extends Server<Env> {
       config,
       store: this.store,
       inFlight: this.inFlight,
+      ocrShare: this.ocrShare,
       doc: () => this.store.document()!,
       moveDocument: (to, error) => this.moveDocument(to, error),
       movePage: (page, to, patch) => this.movePage(page, to, patch),

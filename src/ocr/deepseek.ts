@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { base64 } from "../lib/bytes";
 import { ServiceError, errorMessage, isRetryableStatus } from "../lib/errors";
-import type { Settings } from "../config";
+import { ocrEndpoints, type Settings } from "../config";
 import { parseGrounded, type ParsedPage } from "./grounding";
 import { findLoop } from "./loops";
 
@@ -39,7 +39,7 @@ export function ocrClientOptions(settings: Settings): OcrClientOptions {
   }
   if (settings.SPARK_API_TOKEN) headers.Authorization = `Bearer ${settings.SPARK_API_TOKEN}`;
   return {
-    baseUrl: settings.SPARK_OCR_URL.replace(/\/+$/, ""),
+    baseUrl: ocrEndpoints(settings.SPARK_OCR_URL)[0],
     model: settings.OCR_MODEL,
     prompt: settings.OCR_PROMPT,
     maxTokens: settings.OCR_MAX_MODEL_LEN - settings.OCR_PROMPT_TOKENS,

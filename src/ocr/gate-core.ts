@@ -1,20 +1,26 @@
 /**
- * The two decisions of the OCR gate, as plain logic (the Durable Object in ../objects/ocr-gate.ts
- * adds storage, RPC and health):
+ * The decisions of the OCR gate, as plain logic (the Durable Object in ../objects/ocr-gate.ts adds
+ * storage, RPC and health probes):
  *
  * - FairQueue: which waiting document gets the next free slot. Round-robin over documents, FIFO
  *   within one, so a 2-page document behind a 500-page one waits for one slot, not 500 pages.
  * - ConcurrencyLimit: how many requests the GPU box should have at once. vLLM never says "busy";
  *   extra requests just queue and latency grows. With the gate saturated, throughput is
  *   limit / mean latency (Little's law), so the limit climbs while that keeps rising and stops
- *   where it flattens: the knee of the box's batching curve. It doubles at first (slow start),
+ *   where it flattens: the knee of the box's batching curve. It climbs by half at first (slow start),
  *   then, settled, probes 25% higher now and then, so it follows a box that changes. No hand tuning.
+ * - BoxPool: which GPU box takes a request, and how many pages a document keeps in flight.
  */
 
 export class FairQueue<T> {
   private readonly queues = new Map<string, T[]>();
   private order: string[] = [];
   private cursor = 0;
+
+  /** Keys with something waiting. */
+  keys(): readonly string[] {
+    return this.order;
+  }
 
   get size(): number {
     let n = 0;
@@ -148,8 +154,9 @@ export class ConcurrencyLimit {
 
   private window(throughput: number): void {
     const s = this.state;
-    // Like TCP's slow start: double until throughput stops rising, then refine in small steps.
-    const step = s.phase === "starting" ? s.limit : Math.max(1, Math.round(s.limit * 0.25));
+    // Like TCP's slow start, in steps of half: climb fast until throughput stops rising (without
+    // doubling far past the knee, where requests queue on the box), then refine in small steps.
+    const step = s.phase === "starting" ? Math.ceil(s.limit / 2) : Math.max(1, Math.round(s.limit * 0.25));
     if (s.bestThroughput === null) {
       s.bestThroughput = throughput;
       s.bestLimit = s.limit;
@@ -183,5 +190,78 @@ export class ConcurrencyLimit {
     this.state.phase = "holding";
     this.hold = this.holdWindows;
     this.state.limit = Math.max(this.options.min, this.state.limit);
+  }
+}
+
+/** One GPU box as the gate sees it: its own adaptive limit, health and requests in flight. */
+export interface Box {
+  readonly url: string;
+  readonly limit: ConcurrencyLimit;
+  healthy: boolean;
+  inFlight: number;
+  /** Mean latency of recent answers (exponentially weighted); null before the first. */
+  latencyMs: number | null;
+}
+
+/**
+ * Where each request goes, over one or several GPU boxes, and how many pages a document should
+ * keep in flight. A request goes to the fastest healthy box with a free slot; each box's limit
+ * follows its own knee, so a box twice as fast frees its slots twice as often and gets twice the
+ * pages, without weights to tune.
+ */
+export class BoxPool {
+  readonly boxes: Box[];
+
+  constructor(urls: readonly string[], options: LimitOptions, restored: (url: string) => { limit?: LimitState; healthy?: boolean } = () => ({})) {
+    this.boxes = urls.map((url) => {
+      const saved = restored(url);
+      return { url, limit: new ConcurrencyLimit(options, saved.limit), healthy: saved.healthy ?? true, inFlight: 0, latencyMs: null };
+    });
+  }
+
+  box(url: string): Box | undefined {
+    return this.boxes.find((box) => box.url === url);
+  }
+
+  get anyHealthy(): boolean {
+    return this.boxes.some((box) => box.healthy);
+  }
+
+  /** Requests the healthy boxes take at once. */
+  get capacity(): number {
+    return this.boxes.reduce((sum, box) => sum + (box.healthy ? box.limit.limit : 0), 0);
+  }
+
+  get inFlight(): number {
+    return this.boxes.reduce((sum, box) => sum + box.inFlight, 0);
+  }
+
+  /**
+   * The box the next request should go to: of those with a free slot, the one answering fastest
+   * (one not heard from yet first, so every box is measured); null when all are at their limit.
+   */
+  pick(): Box | null {
+    let best: Box | null = null;
+    for (const box of this.boxes) {
+      if (!box.healthy || box.inFlight >= box.limit.limit) continue;
+      if (!best || (box.latencyMs ?? 0) < (best.latencyMs ?? 0)) best = box;
+    }
+    return best;
+  }
+
+  /** One answer from `box`; `saturated` as for ConcurrencyLimit.record. */
+  record(box: Box, latencyMs: number, saturated: boolean): void {
+    box.latencyMs = box.latencyMs === null ? latencyMs : box.latencyMs * 0.8 + latencyMs * 0.2;
+    box.limit.record(latencyMs, saturated);
+  }
+
+  /**
+   * How many pages one of `documents` documents at the gate should keep in flight: alone, all the
+   * capacity; with others, its round-robin share. A quarter more, so a rendered page is ready
+   * whenever a slot comes free; the fair queue keeps the extra from costing anyone a turn.
+   */
+  share(documents: number): number {
+    const fair = Math.ceil(Math.max(1, this.capacity) / Math.max(1, documents));
+    return fair + Math.ceil(fair / 4);
   }
 }

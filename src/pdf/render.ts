@@ -37,10 +37,13 @@ let library: Promise<PDFiumLibrary> | undefined;
 /**
  * One render at a time in the whole isolate: documents sharing it (and the pages of one document)
  * take turns, so PDFium's memory holds one page's bitmap however many documents page at once.
+ * Each turn starts on a fresh task: a render holds the thread for tens of milliseconds, and what
+ * was sent before it (a transition to subscribers, a request to the GPU) goes out first.
  */
 let renderTurn: Promise<unknown> = Promise.resolve();
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
-  const result = renderTurn.then(work);
+  const result = renderTurn.then(nextTask).then(work);
   renderTurn = result.catch(() => undefined);
   return result;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { env } from "cloudflare:test";
+import { env, runInDurableObject } from "cloudflare:test";
 import { fetchDoc, ocrStats, scannedPdf, snapshot, textPdf, uploadPdf, waitFor } from "./helpers";
 
 describe("an upload goes all the way", () => {
@@ -30,6 +30,14 @@ describe("an upload goes all the way", () => {
     const image = await fetchDoc(doc, "/pages/2/image");
     expect(image.headers.get("content-type")).toBe("image/png");
     expect(new Uint8Array(await image.arrayBuffer()).subarray(1, 4)).toEqual(new TextEncoder().encode("PNG"));
+
+    // Its history stays the size of one run: page events go once the pages have settled, the
+    // document's own stay (stage times are read from them).
+    const events = await runInDurableObject(env.Document.getByName(doc.id), (_object, state) =>
+      state.storage.sql.exec<{ pageEvents: number; documentEvents: number }>("SELECT count(page) AS pageEvents, count(*) - count(page) AS documentEvents FROM events").one(),
+    );
+    expect(events.pageEvents).toBe(0);
+    expect(events.documentEvents).toBeGreaterThanOrEqual(5);
   });
 
   it("passes a full-page scan's JPEG through untouched", async () => {

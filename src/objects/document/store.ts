@@ -122,6 +122,8 @@ export class DocumentStore {
   /** The pages' work is over: remember how it ended while the outputs are written. */
   finishRun(outcome: "done" | "partial", now: number): void {
     this.query`UPDATE document SET outcome = ${outcome}, finished_at = ${now}, persist_attempts = 0`;
+    // The run's page events are said by its page rows now; the document's own events stay.
+    this.query`DELETE FROM events WHERE page IS NOT NULL`;
   }
 
   /** An output of the current run was acknowledged (R2 or the warehouse). */

@@ -17,6 +17,8 @@ export interface DocumentWork {
   readonly store: DocumentStore;
   /** Pages being worked on by the running batch: nothing else starts them twice. */
   readonly inFlight: Set<number>;
+  /** How many pages in flight the gate last offered this document (kept across batches). */
+  readonly ocrShare: { last: number };
   doc(): DocumentRow;
   moveDocument(to: DocumentStage, error?: string | null): void;
   movePage(page: number, to: PageStatus, patch?: PagePatch): void;

@@ -1,8 +1,10 @@
 /**
- * ocr: up to OCR_PAGES_IN_FLIGHT pages at a time, each rendered (one render at a time in the whole
- * isolate, see ../../../pdf/render.ts), given a slot by the shared gate, and sent to the OCR server.
- * A batch handles at most PAGES_PER_INVOCATION pages so no invocation runs long; the next alarm
- * carries on. Born-digital pages are read from their text layer; blank ones never leave.
+ * ocr: pages rendered (one render at a time in the whole isolate, see ../../../pdf/render.ts), each
+ * given a slot and a box by the shared gate, and sent to that OCR server. How many pages are in
+ * progress at once is the gate's to say (all its capacity for a document alone, a fair share with
+ * others), within OCR_BYTES_IN_FLIGHT of page images and, if set, OCR_PAGES_IN_FLIGHT. A batch
+ * handles a bounded number of pages so no invocation runs long; the next alarm carries on.
+ * Born-digital pages are read from their text layer; blank ones never leave.
  */
 import type { PagePatch, PageRow } from "../../../domain/document";
 import { hasResult, ocrOutcome, pageStatuses } from "../../../domain/lifecycle";
@@ -17,6 +19,7 @@ import type { PdfSource } from "../../../pdf/source";
 import { pageImageKey } from "../../../storage/keys";
 import type { Outcome } from "../../ocr-gate";
 import { now, stop, type DocumentWork, type Next } from "../work";
+import { PagesInFlight } from "./pages-in-flight";
 import { carryHeaders, readResult } from "./read-page";
 
 /** How long a page waits at the gate for a slot before the batch gives it back and moves on. */
@@ -34,26 +37,38 @@ export function gateOf(work: DocumentWork) {
 /** One batch of pages, then what comes next: more pages, a retry's time, or the run's outputs. */
 export async function runOcrBatch(work: DocumentWork): Promise<Next> {
   resumeInterruptedPages(work);
-  let budget = work.config.PAGES_PER_INVOCATION;
+  const pages = new PagesInFlight(work);
   let pdf: Promise<PdfSource> | undefined;
   const loadPdfOnce = () => (pdf ??= work.loadPdf());
+  const workers: Array<Promise<unknown>> = [];
+  const startWorkers = () => {
+    for (let n = pages.missing(); n > 0; n--) {
+      pages.started();
+      workers.push(worker().finally(() => pages.stopped()));
+    }
+  };
   const worker = async () => {
-    while (budget > 0) {
+    while (pages.takeOne()) {
       const row = claimNextPage(work);
       if (!row) return;
-      budget--;
       try {
-        await processPage(work, row, loadPdfOnce);
+        await processPage(work, row, loadPdfOnce, pages, startWorkers);
       } finally {
         work.inFlight.delete(row.page);
       }
     }
   };
-  // Let every page in flight settle before reporting a failure, so none is left half-done.
-  const results = await Promise.allSettled(Array.from({ length: work.config.OCR_PAGES_IN_FLIGHT }, worker));
-  const failure = results.find((result) => result.status === "rejected");
+  startWorkers();
+  // Let every page in flight settle before reporting a failure, so none is left half-done. Workers
+  // started while waiting join the list and are waited for too.
+  let failure: unknown = null;
+  for (let i = 0; i < workers.length; i++) {
+    await workers[i].catch((error: unknown) => {
+      failure ??= error;
+    });
+  }
   (await pdf?.catch(() => null))?.close();
-  if (failure) throw failure.reason;
+  if (failure) throw failure;
   return work.doc().stage === "ocr" ? afterBatch(work) : now;
 }
 
@@ -74,41 +89,54 @@ function afterBatch(work: DocumentWork): Next {
   return now;
 }
 
-async function processPage(work: DocumentWork, row: PageRow, loadPdf: () => Promise<PdfSource>): Promise<void> {
+async function processPage(work: DocumentWork, row: PageRow, loadPdf: () => Promise<PdfSource>, pages: PagesInFlight, startWorkers: () => void): Promise<void> {
   const ready = row.status === "queued" ? await render(work, row, loadPdf) : await storedImage(work, row);
   if (!ready) return;
   const { image, patch } = ready;
+  pages.rendered(image.bytes.length);
   work.movePage(row.page, "waiting", patch);
 
   const gate = gateOf(work);
   const asked = Date.now();
   const grant = await gate.acquire(work.doc().id, GATE_WAIT_MS);
-  log({ event: "ocr.slot", documentId: work.doc().id, page: row.page, outcome: grant.granted ? "granted" : grant.reason, waitedMs: Date.now() - asked, ...(grant.granted ? { limit: grant.limit } : {}) });
+  log({
+    event: "ocr.slot",
+    documentId: work.doc().id,
+    page: row.page,
+    outcome: grant.granted ? "granted" : grant.reason,
+    waitedMs: Date.now() - asked,
+    ...(grant.granted ? { limit: grant.limit, share: grant.share, endpoint: grant.endpoint } : {}),
+  });
   if (!grant.granted) {
     // Waiting costs no attempt. A down backend puts the whole document in `waiting`.
     work.movePage(row.page, "retrying", { not_before: Date.now() + grant.retryAfterMs });
     if (grant.reason === "unavailable" && work.doc().stage === "ocr") work.moveDocument("waiting", grant.message);
     return;
   }
+  pages.offered(grant.share);
+  startWorkers();
   const attempt = row.attempts + 1;
   work.movePage(row.page, "ocr", { attempts: attempt });
   const started = Date.now();
   let failure: ServiceError | null = null;
   try {
-    failure = await recognise(work, row.page, attempt, image);
+    failure = await recognise(work, row.page, attempt, image, grant.endpoint);
   } finally {
     // The slot goes back whatever happened, or the gate would count it until its lease expires.
     const result: Outcome["result"] = failure === null ? "ok" : failure.retryable ? "unavailable" : "rejected";
-    const { healthy } = await gate.release(grant.lease, { latencyMs: Date.now() - started, result });
-    if (failure) afterOcrFailure(work, row.page, attempt, failure, healthy);
+    const box = await gate.release(grant.lease, { latencyMs: Date.now() - started, result });
+    if (failure) afterOcrFailure(work, row.page, attempt, failure, box);
   }
 }
 
-/** Retry with backoff, give up, or (the backend itself is down) give the attempt back and wait. */
-function afterOcrFailure(work: DocumentWork, page: number, attempt: number, error: ServiceError, backendHealthy: boolean): void {
-  if (error.retryable && !backendHealthy) {
+/**
+ * Retry with backoff, give up, or (the box itself is down) give the attempt back: the page goes to
+ * another box now, or, with every box down, the document waits.
+ */
+function afterOcrFailure(work: DocumentWork, page: number, attempt: number, error: ServiceError, box: { healthy: boolean; available: boolean }): void {
+  if (error.retryable && !box.healthy) {
     work.movePage(page, "retrying", { attempts: attempt - 1, error: error.message, not_before: Date.now() });
-    if (work.doc().stage === "ocr") work.moveDocument("waiting", "the OCR backend is unavailable");
+    if (!box.available && work.doc().stage === "ocr") work.moveDocument("waiting", "the OCR backend is unavailable");
   } else if (error.retryable && attempt < work.config.OCR_MAX_ATTEMPTS) {
     work.movePage(page, "retrying", { error: error.message, not_before: Date.now() + backoffMs(attempt, work.config.OCR_RETRY_BASE_MS) });
   } else {
@@ -179,10 +207,10 @@ async function storedImage(work: DocumentWork, row: PageRow): Promise<Ready | nu
  * One OCR call (two, if the first runs away). An answer ends the page `done` or `degraded`; a
  * failure is returned for the caller to decide on once the gate has said how the backend is.
  */
-async function recognise(work: DocumentWork, page: number, attempt: number, image: PageImage): Promise<ServiceError | null> {
+async function recognise(work: DocumentWork, page: number, attempt: number, image: PageImage, endpoint: string): Promise<ServiceError | null> {
   const documentId = work.doc().id;
   const input = { mediaType: mediaTypes[image.kind], bytes: image.bytes };
-  const options = ocrClientOptions(work.config);
+  const options = { ...ocrClientOptions(work.config), baseUrl: endpoint };
   const started = Date.now();
   try {
     let result = await recognisePage(input, options);
