@@ -87,9 +87,6 @@ export type PageRow = {
   updated_at: number;
 };
 
-/** Columns a page transition may set besides its status. */
-export type PagePatch = Partial<Omit<PageRow, "page" | "status" | "updated_at">>;
-
 /** What a stored transition was, for the log and the subscribers. */
 export interface Transition<State> {
   seq: number;

@@ -11,7 +11,8 @@
  */
 import { Server, type Connection } from "partyserver";
 import { settings, type Settings } from "../config";
-import type { NewDocument, PagePatch, Reader, Transition } from "../domain/document";
+import type { NewDocument, Reader, Transition } from "../domain/document";
+import type { PagePatch } from "./document/page";
 import { isFinalStage, type DocumentStage, type PageStatus } from "../domain/lifecycle";
 import type { DocumentSnapshot, Entity, ServerMessage, TransitionEvent } from "../domain/protocol";
 import { errorMessage } from "../lib/errors";
@@ -293,8 +294,7 @@ export class Document extends Server<Env> {
   private movePage(page: number, to: PageStatus, patch: PagePatch = {}): void {
     const { seq, at, from, durationMs, row, error } = this.store.movePage(page, to, patch);
     log({ event: "page.transition", documentId: this.store.document()!.id, page, from, to, durationMs, attempt: row.attempts, ...(error ? { error } : {}) });
-    const entities = patch.entities_json ? (JSON.parse(patch.entities_json) as Entity[]) : undefined;
-    this.announce({ type: "page", seq, at: new Date(at).toISOString(), from, page: pageSummary(row), ...(entities ? { entities } : {}) });
+    this.announce({ type: "page", seq, at: new Date(at).toISOString(), from, page: pageSummary(row), ...(patch.entities ? { entities: patch.entities } : {}) });
   }
 
   private announce(event: TransitionEvent): void {

@@ -147,12 +147,15 @@ export interface RunFacts {
 }
 
 /** Everything one finished run wrote, as rows. Pages that never got a result are there too, with their error. */
-export async function runRows(doc: DocumentRow, pages: readonly PageRow[], run: RunFacts): Promise<RunRows> {
+/** A page as a run's rows need it: its columns, and what it read. */
+export type RunPage = Omit<PageRow, "parsed_json" | "carry_json" | "entities_json"> & { reading: { blocks: Block[] } | null; entities: Entity[] | null };
+
+export async function runRows(doc: DocumentRow, pages: readonly RunPage[], run: RunFacts): Promise<RunRows> {
   const key = { doc_id: doc.id, run_id: run.runId };
   const pageRows: Row[] = [];
   const entityRows: Row[] = [];
   for (const page of pages) {
-    const blocks = page.parsed_json ? (JSON.parse(page.parsed_json) as { blocks: Block[] }).blocks : null;
+    const blocks = page.reading?.blocks ?? null;
     pageRows.push({
       ...key,
       page: page.page,
@@ -174,7 +177,7 @@ export async function runRows(doc: DocumentRow, pages: readonly PageRow[], run: 
       completion_tokens: page.completion_tokens,
       error: page.error,
     });
-    const entities = page.entities_json ? (JSON.parse(page.entities_json) as Entity[]) : [];
+    const entities = page.entities ?? [];
     entities.forEach((entity, ordinal) =>
       entityRows.push({
         ...key,

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { llmRequest, locate } from "../../src/entities/llm";
 import { extractEntities, flagAlpha3, imoCheckDigitValid, isoDate, labelForHeader, mmsiCountry } from "../../src/entities/extract";
 import { parseGrounded } from "../../src/ocr/grounding";
-import type { PageRow } from "../../src/domain/document";
+import type { Page } from "../../src/objects/document/page";
 import { readPage, relink } from "../../src/objects/document/header-carry";
 import { fetchDoc, scriptOcr, subscribe, textPdf, uploadPdf, waitFor } from "./helpers";
 
@@ -289,16 +289,16 @@ describe("a table that runs over pages", () => {
   const header = "<tr><td>Vessel Name</td><td>Flag</td><td>IRCS</td><td>Owner</td></tr>";
   const rows = (names: string[]) => names.map((n, i) => `<tr><td>${n}</td><td>Fiji</td><td>3DN${6870 + i}</td><td>${n} FISHING LTD</td></tr>`).join("");
   const table = (body: string) => `<|ref|>table<|/ref|><|det|>[[0,0,999,999]]<|/det|>\n<table>${body}</table>`;
-  const row = (n: number, raw: string, carry: unknown): PageRow => {
+  const row = (n: number, raw: string, carry: Page["carry"]): Page => {
     const parsed = parseGrounded(raw, page);
     return {
       page: n,
       status: "done",
       clean_text: parsed.text,
-      parsed_json: JSON.stringify({ blocks: parsed.blocks, offsets: parsed.offsets }),
-      entities_json: JSON.stringify(readPage(parsed.text, parsed.blocks, n, [], null).entities),
-      carry_json: JSON.stringify(carry),
-    } as PageRow;
+      reading: { blocks: parsed.blocks, offsets: parsed.offsets },
+      entities: readPage(parsed.text, parsed.blocks, n, [], null).entities,
+      carry,
+    } as Page;
   };
 
   it("reads a page without the header by the header of the page before, once that page is known", () => {
@@ -306,14 +306,14 @@ describe("a table that runs over pages", () => {
     const read1 = readPage(first.text, first.blocks, 1, [], null);
     // Page 2 finished first, knowing nothing of page 1: its names and owners were not read.
     const second = row(2, table(rows(["SEIN 3", "SEIN 4"])), { inherited: null, last: null });
-    expect(JSON.parse(second.entities_json!).filter((e: any) => e.label === "VESSEL_NAME")).toHaveLength(0);
+    expect(second.entities!.filter((e) => e.label === "VESSEL_NAME")).toHaveLength(0);
     const pages = [{ ...row(1, table(header + rows(["SEIN 1", "SEIN 2"])), read1.carry) }, second];
     const changed = relink(pages);
     expect(changed.map((c) => c.page)).toEqual([2]);
     expect(changed[0].entities.filter((e) => e.label === "VESSEL_NAME").map((e) => e.value)).toEqual(["SEIN 3", "SEIN 4"]);
     expect(changed[0].entities.filter((e) => e.label === "OWNER_NAME")).toHaveLength(2);
     // Read again with what it now knows, nothing changes.
-    const settled = pages.map((p) => (p.page === 2 ? { ...p, entities_json: JSON.stringify(changed[0].entities), carry_json: JSON.stringify(changed[0].carry) } : p));
+    const settled = pages.map((p) => (p.page === 2 ? { ...p, entities: changed[0].entities, carry: changed[0].carry } : p));
     expect(relink(settled)).toEqual([]);
   });
 

@@ -71,7 +71,8 @@ describe("live progress over WebSocket", () => {
 
 describe("cancelling", () => {
   it("stops a running document; finished pages keep their results", async () => {
-    await scriptOcr(742, 942, [], { ok: true }, 300);
+    // The first page is answered; the others hang (till the time-out), so they are still running.
+    await scriptOcr(742, 942, [{ ok: true }], { hang: true }, 300);
     const doc = await uploadPdf(await textPdf(6, [371, 471]));
     await waitFor(doc, (s) => (s.pageCounts.done ?? 0) >= 1);
     const response = await fetchDoc(doc, "/cancel", { method: "POST" });
@@ -80,7 +81,7 @@ describe("cancelling", () => {
     await new Promise((r) => setTimeout(r, 1000));
     const after = await waitFor(doc);
     expect(after.stage).toBe("cancelled");
-    expect(after.pageCounts.done).toBeLessThan(6);
+    expect(after.pageCounts.done).toBe(1);
     expect((await pageDetail(doc, 1)).ocr.text).toContain("Line 1 of");
   });
 });

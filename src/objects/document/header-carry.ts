@@ -9,19 +9,8 @@ import { headerRowsOf } from "../../entities/tables";
 import type { LocatedSpan } from "../../entities/llm";
 import type { Block } from "../../ocr/grounding";
 import type { Entity } from "../../domain/protocol";
-import type { PageRow } from "../../domain/document";
 import { hasResult } from "../../domain/lifecycle";
-
-export interface Carry {
-  /** What the page's first table inherited (null: nothing, or it had a header of its own). */
-  inherited: ColumnLabels | null;
-  /** The labels of its last table, for the next page. */
-  last: ColumnLabels | null;
-}
-
-export function parseCarry(json: string | null): Carry | null {
-  return json ? (JSON.parse(json) as Carry) : null;
-}
+import type { Carry, Page } from "./page";
 
 /** A page's entities and what it carries, reading its columns by `inherited` where it has no header. */
 export function readPage(text: string, blocks: readonly Block[], page: number, spans: readonly LocatedSpan[], inherited: ColumnLabels | null): { entities: Entity[]; carry: Carry } {
@@ -30,20 +19,20 @@ export function readPage(text: string, blocks: readonly Block[], page: number, s
 }
 
 /** The pages (in order) whose entities change once each inherits from the page before it as it now is. */
-export function relink(pages: readonly PageRow[]): Array<{ page: number; entities: Entity[]; carry: Carry }> {
+export function relink(pages: readonly Page[]): Array<{ page: number; entities: Entity[]; carry: Carry }> {
   const changed: Array<{ page: number; entities: Entity[]; carry: Carry }> = [];
   let previous: { page: number; carry: Carry | null } | null = null;
   for (const row of pages) {
     const inherited = previous?.page === row.page - 1 ? (previous.carry?.last ?? null) : null;
-    let carry = parseCarry(row.carry_json);
-    const parsed = hasResult(row.status) && row.clean_text !== null && row.parsed_json !== null ? (JSON.parse(row.parsed_json) as { blocks: Block[] }) : null;
+    let carry = row.carry;
+    const parsed = hasResult(row.status) && row.clean_text !== null ? row.reading : null;
     const first = parsed?.blocks.find((block) => block.table)?.table;
     // Only a page that starts with a headerless table can read differently now.
     if (parsed && first && headerRowsOf(first) === 0) {
-      const stored = row.entities_json ? (JSON.parse(row.entities_json) as Entity[]) : [];
+      const stored = row.entities ?? [];
       const spans = stored.filter((e) => e.source === "llm").map((e) => ({ label: e.label, start: e.start, end: e.end }));
       const read = readPage(row.clean_text!, parsed.blocks, row.page, spans, inherited);
-      if (JSON.stringify(read.entities) !== JSON.stringify(stored) || JSON.stringify(read.carry) !== row.carry_json) changed.push({ page: row.page, ...read });
+      if (JSON.stringify(read.entities) !== JSON.stringify(stored) || JSON.stringify(read.carry) !== JSON.stringify(row.carry)) changed.push({ page: row.page, ...read });
       carry = read.carry;
     }
     previous = hasResult(row.status) ? { page: row.page, carry } : null;

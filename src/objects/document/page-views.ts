@@ -2,7 +2,7 @@
  * A page as the outside sees it: the summary every transition carries, the detail the page API
  * serves, and the blank a page starts a new run from.
  */
-import type { PagePatch, PageRow } from "../../domain/document";
+import type { Page, PagePatch } from "./page";
 import type { PageSummary } from "../../domain/protocol";
 import type { Block, OffsetRun } from "../../ocr/grounding";
 
@@ -25,13 +25,13 @@ export interface PageDetail extends PageSummary {
   } | null;
 }
 
-export function pageSummary(row: PageRow): PageSummary {
+export function pageSummary(row: Page): PageSummary {
   return {
     page: row.page,
     status: row.status,
     path: row.ocr_path,
     pathReason: row.path_reason,
-    entities: row.entities_json === null ? null : (JSON.parse(row.entities_json) as unknown[]).length,
+    entities: row.entities?.length ?? null,
     attempts: row.attempts,
     error: row.error,
     image: row.image_kind,
@@ -60,11 +60,11 @@ export const freshPage: PagePatch = {
   prompt_tokens: null,
   completion_tokens: null,
   clean_text: null,
-  parsed_json: null,
+  reading: null,
   ink_ratio: null,
   ocr_path: null,
   path_reason: null,
-  carry_json: null,
-  entities_json: null,
+  carry: null,
+  entities: null,
   review_record_id: null,
 };

@@ -6,12 +6,11 @@
  */
 import { sameDigest } from "../../auth";
 import type { Entity } from "../../entities/extract";
-import type { Block, OffsetRun } from "../../ocr/grounding";
-import type { DocumentRow, NewDocument, PagePatch, PageRow, Reader, Transition } from "../../domain/document";
+import type { DocumentRow, NewDocument, PageRow, Reader, Transition } from "../../domain/document";
 import type { DocumentSnapshot } from "../../domain/protocol";
 import { pageSummary, type PageDetail } from "./page-views";
 import { documentMigrations } from "./schema";
-import { parseCarry, type Carry } from "./header-carry";
+import { columnsOf, decoded, pageOf, type Carry, type Page, type PagePatch } from "./page";
 import { canMoveDocument, canMovePage, hasResult, isFinalStage, pageStatuses, type DocumentStage, type PageStatus } from "../../domain/lifecycle";
 import { migrate, sqlOf, type Sql } from "../../lib/sql";
 
@@ -81,13 +80,14 @@ export class DocumentStore {
   }
 
   /** Moves a page, setting `patch` too; `error` is cleared on `done` unless the patch sets it. */
-  movePage(page: number, to: PageStatus, patch: PagePatch): Transition<PageStatus> & { row: PageRow; error: string | null } {
+  movePage(page: number, to: PageStatus, patch: PagePatch): Transition<PageStatus> & { row: Page; error: string | null } {
     const row = this.requirePage(page);
     if (!canMovePage(row.status, to)) throw new Error(`page ${page}: no transition ${row.status} -> ${to}`);
     const now = Date.now();
-    const next: PageRow = { ...row, ...patch, status: to, updated_at: now };
-    if (to === "done" && !("error" in patch)) next.error = null;
-    const reportedError = to === "failed" || to === "retrying" ? next.error : null;
+    const moved: Page = { ...row, ...patch, status: to, updated_at: now };
+    if (to === "done" && !("error" in patch)) moved.error = null;
+    const reportedError = to === "failed" || to === "retrying" ? moved.error : null;
+    const next = columnsOf(moved);
     const seq = this.storage.transactionSync(() => {
       this.query`UPDATE pages SET
           status = ${next.status}, attempts = ${next.attempts}, not_before = ${next.not_before}, error = ${next.error},
@@ -102,21 +102,18 @@ export class DocumentStore {
         WHERE page = ${page}`;
       return this.appendEvent(now, page, row.status, to, reportedError);
     });
-    return { seq, at: now, from: row.status, to, durationMs: now - row.updated_at, row: next, error: reportedError };
+    return { seq, at: now, from: row.status, to, durationMs: now - row.updated_at, row: moved, error: reportedError };
   }
 
-  /**
-   * A page's entities changed without its status changing (a header carried over from the page
-   * before): stored with an event of its own, so subscribers see it in order.
-   */
-  updateEntities(page: number, entitiesJson: string, carryJson: string): Transition<PageStatus> & { row: PageRow } {
+  /** New entities, same status (a header carried over from the page before): an event of its own, in order. */
+  updateEntities(page: number, entities: Entity[], carry: Carry): Transition<PageStatus> & { row: Page } {
     const row = this.requirePage(page);
     const now = Date.now();
     const seq = this.storage.transactionSync(() => {
-      this.query`UPDATE pages SET entities_json = ${entitiesJson}, carry_json = ${carryJson}, updated_at = ${now} WHERE page = ${page}`;
+      this.query`UPDATE pages SET entities_json = ${JSON.stringify(entities)}, carry_json = ${JSON.stringify(carry)}, updated_at = ${now} WHERE page = ${page}`;
       return this.appendEvent(now, page, row.status, row.status, null);
     });
-    return { seq, at: now, from: row.status, to: row.status, durationMs: null, row: { ...row, entities_json: entitiesJson, carry_json: carryJson, updated_at: now } };
+    return { seq, at: now, from: row.status, to: row.status, durationMs: null, row: { ...row, entities, carry, updated_at: now } };
   }
 
   /** The pages' work is over: remember how it ended while the outputs are written. */
@@ -177,8 +174,8 @@ export class DocumentStore {
   }
 
   /** All pages, in order, with their results: what a finished run is made of. */
-  pages(): PageRow[] {
-    return this.query<PageRow>`SELECT * FROM pages ORDER BY page`;
+  pages(): Page[] {
+    return this.query<PageRow>`SELECT * FROM pages ORDER BY page`.map(pageOf);
   }
 
   /** Counts one more failed attempt of `kind` in a row; returns how many there have been. */
@@ -203,17 +200,17 @@ export class DocumentStore {
   /** What page `page` carries over to the next one, if it has a result. */
   carryOf(page: number): Carry | null {
     const [row] = this.query<{ status: PageStatus; carry_json: string | null }>`SELECT status, carry_json FROM pages WHERE page = ${page}`;
-    return row && hasResult(row.status) ? parseCarry(row.carry_json) : null;
+    return row && hasResult(row.status) ? decoded<Carry>(row.carry_json) : null;
   }
 
   document(): DocumentRow | undefined {
     return this.ready ? this.query<DocumentRow>`SELECT * FROM document LIMIT 1`[0] : undefined;
   }
 
-  requirePage(page: number): PageRow {
+  requirePage(page: number): Page {
     const [row] = this.query<PageRow>`SELECT * FROM pages WHERE page = ${page}`;
     if (!row) throw new Error(`page ${page} does not exist`);
-    return row;
+    return pageOf(row);
   }
 
   allows(reader: Reader): boolean {
@@ -224,17 +221,18 @@ export class DocumentStore {
   }
 
   /** Pages a batch left mid-step (it died with its invocation). */
-  interruptedPages(): PageRow[] {
-    return this.query<PageRow>`SELECT * FROM pages WHERE status IN ('rendering', 'waiting', 'ocr')`;
+  interruptedPages(): Page[] {
+    return this.query<PageRow>`SELECT * FROM pages WHERE status IN ('rendering', 'waiting', 'ocr')`.map(pageOf);
   }
 
   /** The lowest-numbered page ready to work on that is not in `busy`. */
-  nextReadyPage(now: number, busy: ReadonlySet<number>): PageRow | null {
+  nextReadyPage(now: number, busy: ReadonlySet<number>): Page | null {
     const candidates = this.query<PageRow>`
       SELECT * FROM pages
       WHERE status = 'queued' OR (status = 'retrying' AND not_before <= ${now})
       ORDER BY page LIMIT ${busy.size + 1}`;
-    return candidates.find((candidate) => !busy.has(candidate.page)) ?? null;
+    const next = candidates.find((candidate) => !busy.has(candidate.page));
+    return next ? pageOf(next) : null;
   }
 
   /** Pages not settled yet, those ready to go now, and when the earliest retry is due. */
@@ -277,7 +275,7 @@ export class DocumentStore {
       pageSelection: doc.page_selection,
       textLayer: doc.text_layer,
       pageCounts: this.pageCounts(),
-      pages: this.query<PageRow>`SELECT * FROM pages ORDER BY page`.map(pageSummary),
+      pages: this.pages().map(pageSummary),
       run: doc.run_id,
       source: doc.source,
       persisted: { parquet: doc.parquet_run === doc.run_id, warehouse: doc.warehouse_run === doc.run_id, review: doc.review_run === doc.run_id },
@@ -291,24 +289,25 @@ export class DocumentStore {
       SELECT page, entities_json FROM pages WHERE entities_json IS NOT NULL ORDER BY page`;
     return rows
       .filter((row) => filter.page === undefined || row.page === filter.page)
-      .flatMap((row) => (JSON.parse(row.entities_json) as Entity[]).map((entity) => ({ ...entity, page: row.page })))
+      .flatMap((row) => decoded<Entity[]>(row.entities_json)!.map((entity) => ({ ...entity, page: row.page })))
       .filter((entity) => filter.label === undefined || entity.label === filter.label);
   }
 
   pageDetail(n: number): PageDetail | null {
-    const [row] = this.query<PageRow>`SELECT * FROM pages WHERE page = ${n}`;
-    if (!row) return null;
+    const [found] = this.query<PageRow>`SELECT * FROM pages WHERE page = ${n}`;
+    if (!found) return null;
+    const row = pageOf(found);
     return {
       ...pageSummary(row),
       imageWidth: row.image_width,
       imageHeight: row.image_height,
       imageSha256: row.image_sha256,
       ocr:
-        hasResult(row.status) && row.parsed_json !== null
+        hasResult(row.status) && row.reading !== null
           ? {
               raw: row.ocr_text ?? "",
               text: row.clean_text ?? "",
-              ...(JSON.parse(row.parsed_json) as { blocks: Block[]; offsets: OffsetRun[] }),
+              ...row.reading,
               finishReason: row.finish_reason,
               promptTokens: row.prompt_tokens,
               completionTokens: row.completion_tokens,

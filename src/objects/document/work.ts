@@ -4,11 +4,12 @@
  * and says what should happen next; the object's scheduler does it.
  */
 import type { Settings } from "../../config";
-import type { DocumentRow, PagePatch } from "../../domain/document";
+import type { DocumentRow } from "../../domain/document";
 import type { DocumentStage, PageStatus } from "../../domain/lifecycle";
 import type { TransitionEvent } from "../../domain/protocol";
 import { backoffMs } from "../../lib/retry";
 import type { PdfSource } from "../../pdf/source";
+import type { PagePatch } from "./page";
 import type { AttemptKind, DocumentStore } from "./store";
 
 export interface DocumentWork {

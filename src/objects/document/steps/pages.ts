@@ -6,7 +6,6 @@
  * handles a bounded number of pages so no invocation runs long; the next alarm carries on.
  * Born-digital pages are read from their text layer; blank ones never leave.
  */
-import type { PagePatch, PageRow } from "../../../domain/document";
 import { hasResult, ocrOutcome, pageStatuses } from "../../../domain/lifecycle";
 import { sha256Hex } from "../../../lib/bytes";
 import { errorMessage, ServiceError } from "../../../lib/errors";
@@ -18,6 +17,7 @@ import { BLANK_INK_RATIO, mediaTypes, type PageImage } from "../../../pdf/page-i
 import type { PdfSource } from "../../../pdf/source";
 import { pageImageKey } from "../../../storage/keys";
 import type { Outcome } from "../../ocr-gate";
+import type { Page, PagePatch } from "../page";
 import { now, stop, type DocumentWork, type Next } from "../work";
 import { PagesInFlight } from "./pages-in-flight";
 import { carryHeaders, readResult } from "./read-page";
@@ -89,7 +89,7 @@ function afterBatch(work: DocumentWork): Next {
   return now;
 }
 
-async function processPage(work: DocumentWork, row: PageRow, loadPdf: () => Promise<PdfSource>, pages: PagesInFlight, startWorkers: () => void): Promise<void> {
+async function processPage(work: DocumentWork, row: Page, loadPdf: () => Promise<PdfSource>, pages: PagesInFlight, startWorkers: () => void): Promise<void> {
   const ready = row.status === "queued" ? await render(work, row, loadPdf) : await storedImage(work, row);
   if (!ready) return;
   const { image, patch } = ready;
@@ -146,7 +146,7 @@ function afterOcrFailure(work: DocumentWork, page: number, attempt: number, erro
 }
 
 /** rendering: the page's image, stored in R2; null when the page needs no OCR or cannot be rendered. */
-async function render(work: DocumentWork, row: PageRow, loadPdf: () => Promise<PdfSource>): Promise<Ready | null> {
+async function render(work: DocumentWork, row: Page, loadPdf: () => Promise<PdfSource>): Promise<Ready | null> {
   // Counted before rendering starts: a page that kills the isolate twice is failed, not retried forever.
   work.movePage(row.page, "rendering", { render_tries: row.render_tries + 1 });
   const started = Date.now();
@@ -184,7 +184,7 @@ async function render(work: DocumentWork, row: PageRow, loadPdf: () => Promise<P
   return { image, patch };
 }
 
-async function storedImage(work: DocumentWork, row: PageRow): Promise<Ready | null> {
+async function storedImage(work: DocumentWork, row: Page): Promise<Ready | null> {
   const stored = await work.env.DOCUMENTS_BUCKET.get(row.image_key!);
   if (!stored) {
     // Only a hand-made change to the bucket gets here; say so rather than guess.
@@ -264,7 +264,7 @@ function resumeInterruptedPages(work: DocumentWork): void {
 }
 
 /** The next page ready to work on, lowest number first; marks it in flight. */
-function claimNextPage(work: DocumentWork): PageRow | null {
+function claimNextPage(work: DocumentWork): Page | null {
   if (work.doc().stage !== "ocr") return null;
   const row = work.store.nextReadyPage(Date.now(), work.inFlight);
   if (row) work.inFlight.add(row.page);

@@ -3,12 +3,12 @@
  * the language model's if one is configured (its failure costs the page nothing). Tables that go
  * on from the page before read their columns by that page's header.
  */
-import type { PagePatch } from "../../../domain/document";
 import { llmEntities, llmOptions, type LocatedSpan } from "../../../entities/llm";
 import { log } from "../../../lib/log";
 import { parseGrounded, type ParsedPage } from "../../../ocr/grounding";
 import { pageSummary } from "../page-views";
 import { readPage, relink } from "../header-carry";
+import type { PagePatch } from "../page";
 import type { DocumentWork } from "../work";
 
 export async function readResult(
@@ -31,9 +31,9 @@ export async function readResult(
   return {
     ocr_text: raw,
     clean_text: parsed.text,
-    parsed_json: JSON.stringify({ blocks: parsed.blocks, offsets: parsed.offsets }),
-    entities_json: JSON.stringify(entities),
-    carry_json: JSON.stringify(carry),
+    reading: { blocks: parsed.blocks, offsets: parsed.offsets },
+    entities,
+    carry,
   };
 }
 
@@ -44,7 +44,7 @@ export async function readResult(
  */
 export function carryHeaders(work: DocumentWork): void {
   for (const { page, entities, carry } of relink(work.store.pages())) {
-    const { seq, at, from, row } = work.store.updateEntities(page, JSON.stringify(entities), JSON.stringify(carry));
+    const { seq, at, from, row } = work.store.updateEntities(page, entities, carry);
     log({ event: "page.entities", documentId: work.doc().id, page, entities: entities.length, reason: `column header carried over from page ${page - 1}` });
     work.announce({ type: "page", seq, at: new Date(at).toISOString(), from, page: pageSummary(row), entities });
   }

@@ -5,7 +5,6 @@
  */
 import { argillaOptions } from "../../../config";
 import { hasResult, pageStatuses, type PageStatus } from "../../../domain/lifecycle";
-import type { Entity } from "../../../domain/protocol";
 import { errorMessage, ServiceError } from "../../../lib/errors";
 import { log } from "../../../lib/log";
 import { externalId, pageRecord, upsertRecords } from "../../../review/argilla";
@@ -29,7 +28,7 @@ export async function sendForReview(work: DocumentWork): Promise<Next> {
     const items = [];
     for (const page of pages) {
       const imageUrl = config.REVIEW_LINK_SECRET && page.image_kind ? await pageImageLink(config.PUBLIC_URL, config.REVIEW_LINK_SECRET, doc.id, page.page, expires) : null;
-      const entities = page.entities_json ? (JSON.parse(page.entities_json) as Entity[]) : [];
+      const entities = page.entities ?? [];
       const record = { documentId: doc.id, runId: doc.run_id, page: page.page, filename: doc.filename, ocrPath: page.ocr_path, text: page.clean_text!, entities, imageUrl };
       items.push(pageRecord(record, questionId));
     }
