@@ -138,7 +138,9 @@ function deploymentIssues(config: { [key: string]: unknown }): Array<[string, st
   for (const name of ["SPARK_OCR_URL", "WAREHOUSE_URL", "ARGILLA_URL", "LLM_URL", "PUBLIC_URL"]) {
     const value = config[name];
     if (typeof value !== "string" || !value) continue;
-    for (const url of ocrEndpoints(value).map((each) => new URL(each))) {
+    // Several GPU boxes are a list; a URL that does not parse is the schema's to report.
+    const urls = name === "SPARK_OCR_URL" ? ocrEndpoints(value) : [value];
+    for (const url of urls.filter((each) => URL.canParse(each)).map((each) => new URL(each))) {
       if (LOOPBACK.test(url.hostname)) issues.push([name, `${name} points at this machine (${url.hostname}); a deployment needs the real service`]);
       else if (url.protocol === "http:") issues.push([name, `${name} is plain http; a deployment reaches its services over https`]);
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { configurationIssues } from "../../src/config";
+import { configurationIssues, ocrEndpoints } from "../../src/config";
 
 const production = {
   DEPLOYMENT: "production",
@@ -43,5 +43,17 @@ describe("a deployment's configuration", () => {
 
   it("lets a local run use the machine's own services", () => {
     expect(configurationIssues({ SPARK_OCR_URL: "http://127.0.0.1:8790", WAREHOUSE_URL: "postgres://local@127.0.0.1:8795/warehouse" })).toEqual([]);
+  });
+
+  it("takes several GPU boxes as a comma-separated list, each checked like one", () => {
+    const boxes = "https://ocr.fleet-intel.org, https://ocr2.fleet-intel.org/";
+    expect(configurationIssues({ ...production, SPARK_OCR_URL: boxes })).toEqual([]);
+    expect(ocrEndpoints(boxes)).toEqual(["https://ocr.fleet-intel.org", "https://ocr2.fleet-intel.org"]);
+    expect(configurationIssues({ ...production, SPARK_OCR_URL: "https://ocr.fleet-intel.org,http://ocr2.fleet-intel.org" })).toEqual([
+      expect.stringMatching(/^SPARK_OCR_URL: .*plain http/),
+    ]);
+    expect(configurationIssues({ ...production, SPARK_OCR_URL: "https://ocr.fleet-intel.org,not a url" })).toEqual([
+      expect.stringMatching(/^SPARK_OCR_URL: must be an http\(s\) URL, or several separated by commas/),
+    ]);
   });
 });
