@@ -238,13 +238,11 @@ describe("bulk ingest from R2 event notifications", () => {
     expect(first.retryMessages).toEqual([]);
     const id = await bulkDocumentId(key, put!.etag, settings(env).DOCUMENT_ID_SECRET);
     // Bulk files have no uploader and so no capability token: operators read them.
-    const read = async () => (await worker.fetch(`http://vessel.test/api/documents/${id}`, { headers: { authorization: `Bearer ${OPERATOR_KEY}` } })).json<any>();
-    for (let i = 0; i < 400 && (await read()).stage !== "done"; i++) await new Promise((r) => setTimeout(r, 50));
-    const state = await read();
+    const state = await waitFor({ id, token: OPERATOR_KEY });
     expect(state).toMatchObject({ stage: "done", source: "bulk", filename: "IOTC list.pdf", run: 1 });
     const replay = await deliver([event]);
     expect(replay.explicitAcks).toEqual(["m0"]);
-    expect((await read()).seq).toBe(state.seq);
+    expect((await snapshot({ id, token: OPERATOR_KEY })).seq).toBe(state.seq);
     expect((await query("SELECT source FROM documents WHERE doc_id = $1", [id])).map((r) => r.source)).toEqual(["bulk"]);
 
     const anonymous = await worker.fetch(`http://vessel.test/api/documents/${id}`);
