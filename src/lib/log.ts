@@ -47,8 +47,11 @@ export type LogEvent =
       error?: string;
     }
   | { event: "ocr.health"; endpoint: string; healthy: boolean }
-  /** A page's wait at the OCR gate for a slot, and the gate's limit when it got one. */
-  | { event: "ocr.slot"; documentId: string; page: number; outcome: "granted" | "busy" | "unavailable"; waitedMs: number; limit?: number }
+  /**
+   * A page's wait at the OCR gate for a slot; when it got one, the gate's limit, the pages in flight
+   * it offered the document, and the box it placed the page on.
+   */
+  | { event: "ocr.slot"; documentId: string; page: number; outcome: "granted" | "busy" | "unavailable"; waitedMs: number; limit?: number; share?: number; endpoint?: string }
   /** An unexpected error in a document's alarm; retried with backoff, failed after a few. */
   | { event: "document.error"; documentId: string; failures: number; error: string }
   | { event: "websocket.error"; documentId: string; error: string }
