@@ -157,13 +157,23 @@ describe("a document's pages in flight", () => {
     const pages = new PagesInFlight(work({ OCR_BYTES_IN_FLIGHT: String(10 * 1024 * 1024), PAGES_PER_INVOCATION: "4" }));
     expect(pages.missing()).toBe(1);
     pages.started();
-    pages.rendered(1024 * 1024);
+    pages.rendered(1024 * 1024, 40);
     pages.offered(40);
     // 10 MiB of 1 MiB pages: 10 at once, whatever the gate offers; the batch lasts many turns of them.
     expect(pages.missing()).toBe(9);
     const capped = new PagesInFlight(work({ OCR_PAGES_IN_FLIGHT: "8" }));
     capped.offered(40);
     expect(capped.missing()).toBe(8);
+  });
+
+  it("keeps a batch within the CPU its renders are estimated to cost", () => {
+    const pages = new PagesInFlight(work({ PAGES_PER_INVOCATION: "4" }));
+    pages.rendered(100_000, 990); // a heavy scan: 1 s a page with the rest of its work
+    pages.offered(40);
+    let taken = 0;
+    while (pages.takeOne()) taken++;
+    // 24 turns of 40 pages would be 960 pages, 16 minutes of CPU; 2 minutes' worth is 120.
+    expect(taken).toBe(120);
   });
 
   it("stops workers beyond a smaller offer, and remembers the offer for the next batch", () => {

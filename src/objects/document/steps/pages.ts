@@ -93,7 +93,7 @@ async function processPage(work: DocumentWork, row: Page, loadPdf: () => Promise
   const ready = row.status === "queued" ? await render(work, row, loadPdf) : await storedImage(work, row);
   if (!ready) return;
   const { image, patch } = ready;
-  pages.rendered(image.bytes.length);
+  pages.rendered(image.bytes.length, patch.render_ms ?? null);
   work.movePage(row.page, "waiting", patch);
 
   const gate = gateOf(work);
