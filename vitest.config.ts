@@ -55,7 +55,7 @@ function workerProject(name: string, files: { include: string[]; exclude: string
       verbose: false,
       miniflare: {
         bindings: {
-          SPARK_OCR_URL: inject("ocrUrl") as string,
+          SPARK_OCR_URL: (inject("ocrUrls") as string[]).join(","),
           // Small numbers so failure paths finish in a second, not minutes.
           OCR_TIMEOUT_MS: "1000",
           OCR_RETRY_BASE_MS: "50",

@@ -3,7 +3,9 @@
  * `POST /v1/chat/completions` answering in DeepSeek-OCR's grounded format, with blocks derived from
  * the image it received (ink bands become boxes on the 0..999 grid). It validates requests the way
  * vLLM does (400 on a missing or undecodable image), answers `GET /health`, and can be scripted
- * per page size to fail, hang or drop connections. `GET /_sim/stats` reports what it saw.
+ * per page size to fail, hang or drop connections. `GET /_sim/stats` reports what it saw. With
+ * `boxes`, several GPU boxes on their own ports share the scripts and counters; each goes down
+ * on its own (`POST /_sim/outage` on its port).
  *
  *   node dev/ocr-standin.ts [--port 8790] [--latency-ms 0]
  */
@@ -18,12 +20,14 @@ import { badRequest, contentParts, findImage, json, readBody, readChatRequest, t
 
 export interface OcrStandin {
   url: string;
+  /** Every box's URL (the first is `url`): several boxes share one script and one set of counters. */
+  urls: string[];
   server: Server;
   close(): Promise<void>;
 }
 
 
-export async function startOcrStandin(options: { port?: number; host?: string; latencyMs?: number } = {}): Promise<OcrStandin> {
+export async function startOcrStandin(options: { port?: number; host?: string; latencyMs?: number; boxes?: number } = {}): Promise<OcrStandin> {
   const rules = new Map<string, Rule & { served: number }>();
   const stats: Stats = { requests: 0, llmRequests: 0, completions: 0, concurrent: 0, maxConcurrent: 0, images: {}, sizes: {}, last: null };
   /**
@@ -32,20 +36,22 @@ export async function startOcrStandin(options: { port?: number; host?: string; l
    * so tests running side by side each script their own pages.
    */
   const llmScripts = new Map<string, string>();
-  /** Until this time the box is "down": /health says 503 and completions are cut off. */
-  let downUntil = 0;
   const hanging = new Set<ServerResponse>();
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) json(res, 500, { object: "error", message: String(error), type: "InternalServerError", code: 500 });
-      else res.destroy();
+  /** One box: its own port and its own outages (until `down.until` /health says 503 and completions are cut off). */
+  const box = () => {
+    const down = { until: 0 };
+    return createServer((req, res) => {
+      handle(req, res, down).catch((error: unknown) => {
+        if (!res.headersSent) json(res, 500, { object: "error", message: String(error), type: "InternalServerError", code: 500 });
+        else res.destroy();
+      });
     });
-  });
+  };
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, down: { until: number }): Promise<void> {
     const path = new URL(req.url ?? "/", "http://standin").pathname;
-    if (req.method === "GET" && path === "/health") return void res.writeHead(Date.now() < downUntil ? 503 : 200).end();
+    if (req.method === "GET" && path === "/health") return void res.writeHead(Date.now() < down.until ? 503 : 200).end();
     if (req.method === "GET" && path === "/v1/models") {
       return json(res, 200, { object: "list", data: [{ id: "deepseek-ai/DeepSeek-OCR", object: "model" }] });
     }
@@ -63,11 +69,11 @@ export async function startOcrStandin(options: { port?: number; host?: string; l
     }
     if (req.method === "POST" && path === "/_sim/outage") {
       const { ms } = JSON.parse((await readBody(req)).toString("utf8")) as { ms: number };
-      downUntil = Date.now() + ms;
-      return json(res, 201, { downUntil });
+      down.until = Date.now() + ms;
+      return json(res, 201, { downUntil: down.until });
     }
     if (req.method === "POST" && path === "/v1/chat/completions") {
-      if (Date.now() < downUntil) return void req.socket.destroy();
+      if (Date.now() < down.until) return void req.socket.destroy();
       stats.concurrent++;
       stats.maxConcurrent = Math.max(stats.maxConcurrent, stats.concurrent);
       res.on("close", () => stats.concurrent--);
@@ -147,18 +153,23 @@ export async function startOcrStandin(options: { port?: number; host?: string; l
     });
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const servers = Array.from({ length: options.boxes ?? 1 }, box);
+  const urls: string[] = [];
+  for (const [i, server] of servers.entries()) {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(i === 0 ? (options.port ?? 0) : 0, options.host ?? "127.0.0.1", () => resolve());
+    });
+    urls.push(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  }
   return {
-    url: `http://127.0.0.1:${port}`,
-    server,
+    url: urls[0],
+    urls,
+    server: servers[0],
     async close() {
       for (const res of hanging) res.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const server of servers) server.closeAllConnections();
+      await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
     },
   };
 }

@@ -12,7 +12,9 @@ const WAREHOUSE_TOKEN = "test-warehouse-token-7e1f";
 
 /** The outside systems the Worker under test talks to, each on a free loopback port. */
 export default async function setup(project: TestProject) {
-  const standin = await startOcrStandin({ latencyMs: 40 });
+  // Two GPU boxes behind the Worker (SPARK_OCR_URL lists both), so every test runs over the gate's
+  // placement as a deployment with two boxes does.
+  const standin = await startOcrStandin({ latencyMs: 40, boxes: 2 });
   // A second box, for tests of the gate that take their box down.
   const spare = await startOcrStandin({ latencyMs: 40 });
   const access = await startAccessStandin();
@@ -30,6 +32,7 @@ export default async function setup(project: TestProject) {
   });
   const { secret } = (await hook.json()) as { secret: string };
   project.provide("ocrUrl", standin.url);
+  project.provide("ocrUrls", standin.urls);
   project.provide("spareOcrUrl", spare.url);
   project.provide("accessTeamDomain", access.teamDomain);
   project.provide("accessPrivateJwk", JSON.stringify(access.privateJwk));

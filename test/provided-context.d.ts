@@ -3,7 +3,10 @@ import type {} from "vitest";
 
 declare module "vitest" {
   export interface ProvidedContext {
+    /** The OCR stand-in's first box: its scripts and counters are every box's. */
     ocrUrl: string;
+    /** Every box the Worker under test sends pages to. */
+    ocrUrls: string[];
     spareOcrUrl: string;
     accessTeamDomain: string;
     accessPrivateJwk: string;

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { llmRequest, locate } from "../../src/entities/llm";
 import { extractEntities, flagAlpha3, imoCheckDigitValid, isoDate, labelForHeader, mmsiCountry } from "../../src/entities/extract";
 import { parseGrounded } from "../../src/ocr/grounding";
@@ -152,7 +152,7 @@ describe("GET /api/documents/:id/entities", () => {
 
 describe("the optional language-model pass", () => {
   /** Scripts the model for pages whose text contains `match`: each test its own, so files can run side by side. */
-  const scriptLlm = (match: string, content: string) => fetch(`${env.SPARK_OCR_URL}/_sim/llm`, { method: "POST", body: JSON.stringify({ match, content }) });
+  const scriptLlm = (match: string, content: string) => fetch(`${inject("ocrUrl")}/_sim/llm`, { method: "POST", body: JSON.stringify({ match, content }) });
   const notice = (port: string) =>
     "<|ref|>text<|/ref|><|det|>[[0,0,999,999]]<|/det|>\nThe fishing vessel OCEAN PEARL (IMO 7910187), flying the flag of Canada, " +
     `was sighted by the patrol of the Fisheries Protection Agency off ${port}.`;

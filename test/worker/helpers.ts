@@ -115,12 +115,12 @@ export async function waitFor(
 /** Scripts the OCR stand-in for pages rendered at exactly `width` x `height` pixels. */
 export async function scriptOcr(width: number, height: number, script: Action[], then?: Action, latencyMs?: number): Promise<void> {
   const rule: Rule = { width, height, script, then, latencyMs };
-  const response = await fetch(`${env.SPARK_OCR_URL}/_sim/rules`, { method: "POST", body: JSON.stringify(rule) });
+  const response = await fetch(`${inject("ocrUrl")}/_sim/rules`, { method: "POST", body: JSON.stringify(rule) });
   expect(response.status).toBe(201);
 }
 
 export async function ocrStats(): Promise<Stats> {
-  return (await fetch(`${env.SPARK_OCR_URL}/_sim/stats`)).json();
+  return (await fetch(`${inject("ocrUrl")}/_sim/stats`)).json();
 }
 
 export async function pageDetail(doc: Doc, n: number): Promise<any> {

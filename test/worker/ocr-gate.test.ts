@@ -118,7 +118,7 @@ describe("the OCR gate over several boxes", () => {
   });
 
   it("places requests on every box, sends them elsewhere while one is down, and takes it back once healthy", async () => {
-    const other = env.SPARK_OCR_URL.replace(/\/+$/, "");
+    const other = inject("ocrUrl");
     const gate = env.OcrGate.getByName(`${spare}/,${other}`);
     const start = await gate.status();
     expect(start.boxes.map((box) => [box.endpoint, box.healthy])).toEqual([[spare.replace(/\/+$/, ""), true], [other, true]]);

@@ -4,15 +4,24 @@
  */
 import { env } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
-import { fetchDoc, healthOf, pageDetail, snapshot, textPdf, uploadPdf, waitFor } from "../helpers";
+import { fetchDoc, healthOf, pageDetail, scriptOcr, snapshot, textPdf, uploadPdf, waitFor } from "../helpers";
 
 const outage = (url: string, ms: number) => fetch(`${url}/_sim/outage`, { method: "POST", body: JSON.stringify({ ms }) });
+/** The Worker's GPU boxes (it has two in tests). */
+const [firstBox, secondBox] = inject("ocrUrls");
 
 describe("/api/health, with a dependency down", () => {
   it("answers 503 naming the dependency that is down, each in turn", async () => {
-    await outage(env.SPARK_OCR_URL, 1500);
+    // One box of two down: OCR still works (the gate sends pages to the other), and says which.
+    await outage(secondBox, 1500);
+    const half = await healthOf();
+    expect([half.status, half.body.checks.ocr.status]).toEqual([200, "ok"]);
+    expect(half.body.checks.ocr.detail?.down).toEqual([{ endpoint: secondBox, error: "OCR server's /health answered 503" }]);
+    // Both down: OCR is down, naming each box.
+    await outage(firstBox, 1500);
     const ocr = await healthOf();
-    expect([ocr.status, ocr.body.checks.ocr.status, ocr.body.checks.ocr.error]).toEqual([503, "down", "OCR server's /health answered 503"]);
+    expect([ocr.status, ocr.body.checks.ocr.status]).toEqual([503, "down"]);
+    expect(ocr.body.checks.ocr.error).toBe(`every OCR server is down: ${firstBox}: OCR server's /health answered 503; ${secondBox}: OCR server's /health answered 503`);
     expect(ocr.body.checks.storage.status).toBe("ok");
 
     await outage(inject("warehouseControlUrl"), 1500);
@@ -37,8 +46,21 @@ describe("/api/health, with a dependency down", () => {
 });
 
 describe("a document whose OCR backend goes down", () => {
+  it("sends its pages to the other box while one is down, without spending attempts or waiting", async () => {
+    const size: [number, number] = [393, 493];
+    await scriptOcr(size[0] * 2, size[1] * 2, [], { ok: true }, 200);
+    await outage(secondBox, 3000);
+    const doc = await uploadPdf(await textPdf(8, size));
+    const end = await waitFor(doc, undefined, 30_000);
+    expect(end.stage).toBe("done");
+    expect(end.stageMs.waiting).toBeUndefined();
+    for (let n = 1; n <= 8; n++) expect((await pageDetail(doc, n)).attempts).toBe(1);
+    const gate = (await env.OcrGate.getByName(env.SPARK_OCR_URL).status()).boxes;
+    expect(gate.map((box) => box.endpoint)).toEqual([firstBox, secondBox]);
+  });
+
   it("waits without burning attempts, shows it, and finishes by itself when the box is back", async () => {
-    await fetch(`${env.SPARK_OCR_URL}/_sim/outage`, { method: "POST", body: JSON.stringify({ ms: 1500 }) });
+    await Promise.all([firstBox, secondBox].map((box) => outage(box, 1500)));
     const doc = await uploadPdf(await textPdf(2, [391, 491]));
     const waiting = await waitFor(doc, (s) => s.stage === "waiting", 10_000);
     expect(waiting.error).toMatch(/unavailable/);
