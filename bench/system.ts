@@ -17,11 +17,17 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
-import { DatabaseSync } from "node:sqlite";
+import type { DatabaseSync as Database } from "node:sqlite";
 import { PDFDocument, StandardFonts } from "pdf-lib";
-import { freePort } from "../dev/free-port.ts";
 import { startGpuSimulator, type GpuSimulator, type SimulatorOptions } from "../dev/gpu-simulator.ts";
 import { startLocalSystem, type LocalSystem } from "../dev/local-system.ts";
+
+// node:sqlite (to read the objects' SQLite files) is still marked experimental in Node 22: say nothing of it.
+process.removeAllListeners("warning");
+process.on("warning", (warning) => {
+  if (warning.name !== "ExperimentalWarning") console.warn(warning);
+});
+const { DatabaseSync } = await import("node:sqlite");
 
 const SIM: SimulatorOptions = { slots: 16, baseMs: 500, alpha: 0.1, seed: 3 };
 const ONE_PAGE_LATENCY_MS = SIM.baseMs * (1 + SIM.alpha * (SIM.slots - 1));
@@ -132,7 +138,7 @@ async function withSystem<T>(
   rmSync(resolve(OUT, label), { recursive: true, force: true });
   const simulator = await startGpuSimulator(sim);
   const system = await startLocalSystem({
-    port: await freePort(),
+    port: 0,
     stateDir: resolve(OUT, label),
     ocrEngine: "standin",
     ocrUrl: simulator.url,
@@ -187,8 +193,8 @@ async function bigThenSmall(system: LocalSystem, simulator: GpuSimulator) {
   return { ratio: (subscriber.firstDoneAt! - small.acceptedAt) / ONE_PAGE_LATENCY_MS, bigFractionOfMax: 502 / bigSeconds / simulator.stats().maxPagesPerSecond };
 }
 
-/** The Document object's SQLite file of `id` in wrangler's local state. */
-function documentDatabase(label: string): DatabaseSync[] {
+/** Every Document object's SQLite file in wrangler's local state (this scenario has one document). */
+function documentDatabase(label: string): Database[] {
   const dir = resolve(OUT, label, "state/v3/do/vessel-docs-Document");
   return readdirSync(dir)
     .filter((file) => file.endsWith(".sqlite"))

@@ -8,6 +8,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { freePort } from "./free-port.ts";
 import { startArgillaStandin, type ArgillaStandin } from "./argilla-standin.ts";
 import { registerWebhook } from "./argilla-webhook.ts";
 import { startLocalOcr } from "./local-ocr.ts";
@@ -16,6 +17,7 @@ import { startOcrStandin } from "./ocr-standin.ts";
 import { startWarehouseStandin } from "./warehouse-standin.ts";
 
 export interface LocalSystemOptions {
+  /** 0: a free one. */
   port: number;
   /** wrangler's state, the warehouse file and local secrets live here. */
   stateDir: string;
@@ -45,7 +47,22 @@ export interface LocalSystem {
 
 const root = resolve(import.meta.dirname, "..");
 
+/**
+ * Starts the system; `port: 0` picks a free port, and another if something takes it between the
+ * choice and wrangler's bind (tests and benchmarks start several systems at once).
+ */
 export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
+  if (options.port !== 0) return startOnce(options);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce({ ...options, port: await freePort() });
+    } catch (error) {
+      if (attempt >= 3 || !/Address already in use/.test(String(error))) throw error;
+    }
+  }
+}
+
+async function startOnce(options: LocalSystemOptions): Promise<LocalSystem> {
   const log = options.log ?? (() => undefined);
   const base = `http://127.0.0.1:${options.port}`;
   mkdirSync(resolve(options.stateDir, "tmp"), { recursive: true });
@@ -104,7 +121,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     ["dev", "--ip", "127.0.0.1", "--port", String(options.port), "--env-file", envFile, "--persist-to", resolve(options.stateDir, "state"), "--show-interactive-dev-session=false"],
     {
       cwd: root,
-      stdio: options.stdio ?? "inherit",
+      // Kept quiet, its last words are still kept: they say why it stopped, if it does.
+      stdio: (options.stdio ?? "inherit") === "inherit" ? "inherit" : ["ignore", "pipe", "pipe"],
       env: {
         ...process.env,
         WRANGLER_SEND_METRICS: "false",
@@ -114,6 +132,10 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       },
     },
   );
+  let lastWords = "";
+  const keep = (chunk: Buffer) => (lastWords = (lastWords + chunk.toString()).slice(-4000));
+  wrangler.stdout?.on("data", keep);
+  wrangler.stderr?.on("data", keep);
   const close = async () => {
     wrangler.kill("SIGTERM");
     await Promise.allSettled([ocr?.close(), warehouse?.close(), argilla?.close()]);
@@ -121,7 +143,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   for (let i = 0; ; i++) {
     if (wrangler.exitCode !== null) {
       await close();
-      throw new Error(`wrangler dev exited (${wrangler.exitCode}) before it answered`);
+      throw new Error(`wrangler dev exited (${wrangler.exitCode}) before it answered${lastWords ? `:\n${lastWords.trim()}` : ""}`);
     }
     try {
       // The Worker answers its own health (200, or 503 while, say, the OCR model still loads).

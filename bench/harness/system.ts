@@ -5,7 +5,6 @@
  */
 import { createHash } from "node:crypto";
 import { resolve } from "node:path";
-import { freePort } from "../../dev/free-port.ts";
 import { startLocalSystem, type LocalSystem } from "../../dev/local-system.ts";
 
 export interface BenchSystem extends LocalSystem {
@@ -14,7 +13,7 @@ export interface BenchSystem extends LocalSystem {
 
 export async function startBenchSystem(out: string, key: string): Promise<BenchSystem> {
   const system = await startLocalSystem({
-    port: await freePort(),
+    port: 0,
     stateDir: resolve(out, "state"),
     ocrEngine: "tesseract",
     // More tesseract workers only make the run shorter; each page is read the same way.

@@ -14,7 +14,6 @@ import { PDFDocument } from "pdf-lib";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalSystem, type LocalSystem } from "../../dev/local-system.ts";
-import { freePort } from "../../dev/free-port.ts";
 
 const SCREENSHOTS = resolve(import.meta.dirname, "../../test-output/screenshots");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -34,7 +33,7 @@ let browser: Browser;
 beforeAll(async () => {
   stateDir = mkdtempSync(join(tmpdir(), "vessel-docs-browser-"));
   mkdirSync(SCREENSHOTS, { recursive: true });
-  system = await startLocalSystem({ port: await freePort(), stateDir, ocrEngine: "standin", ocrStandinLatencyMs: 100, stdio: "ignore" });
+  system = await startLocalSystem({ port: 0, stateDir, ocrEngine: "standin", ocrStandinLatencyMs: 100, stdio: "ignore" });
   proxy = await startProxy(Number(new URL(system.base).port));
   browser = await chromium.launch({
     executablePath: CHROMIUM,

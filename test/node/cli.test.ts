@@ -9,7 +9,6 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { PDFDocument, StandardFonts } from "pdf-lib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../dev/free-port.ts";
 import { startLocalSystem, type LocalSystem } from "../../dev/local-system.ts";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -18,7 +17,7 @@ let stateDir: string;
 
 beforeAll(async () => {
   stateDir = mkdtempSync(join(tmpdir(), "cli-"));
-  system = await startLocalSystem({ port: await freePort(), stateDir, ocrEngine: "standin", ocrStandinLatencyMs: 50, stdio: "ignore" });
+  system = await startLocalSystem({ port: 0, stateDir, ocrEngine: "standin", ocrStandinLatencyMs: 50, stdio: "ignore" });
 }, 180_000);
 
 afterAll(async () => {

@@ -11,14 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalSystem, type LocalSystem } from "../../dev/local-system.ts";
 import { scanPdf } from "../../dev/scanner.ts";
 import { LIST_ROWS, listPdf } from "../worker/text-layer-pdfs.ts";
-import { freePort } from "../../dev/free-port.ts";
 
 let system: LocalSystem;
 let stateDir: string;
 
 beforeAll(async () => {
   stateDir = mkdtempSync(join(tmpdir(), "lists-e2e-"));
-  system = await startLocalSystem({ port: await freePort(), stateDir, ocrEngine: "tesseract", stdio: "ignore" });
+  system = await startLocalSystem({ port: 0, stateDir, ocrEngine: "tesseract", stdio: "ignore" });
 }, 180_000);
 
 afterAll(async () => {
