@@ -53,7 +53,7 @@ class Gate {
     });
   }
 
-  async release(document: string, grant: Grant, latencyMs: number, ok: boolean): Promise<{ healthy: boolean }> {
+  async release(document: string, grant: Grant, latencyMs: number, ok: boolean): Promise<void> {
     const saturated = this.waiting.size > 0;
     grant.box.inFlight--;
     const held = this.holders.get(document)! - 1;
@@ -62,7 +62,6 @@ class Gate {
     if (ok) this.pool.record(grant.box, latencyMs, saturated);
     else await this.checkHealth(grant.box);
     this.pump();
-    return { healthy: grant.box.healthy };
   }
 
   close(): void {

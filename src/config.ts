@@ -10,6 +10,8 @@ const emptyToUndefined = (value: unknown) => (value === "" ? undefined : value);
 /** An optional secret; an empty value (as in a copied .dev.vars.example) counts as unset. */
 const optionalSecret = z.preprocess(emptyToUndefined, z.string().optional());
 
+const httpUrl = z.url({ protocol: /^https?$/ });
+
 const settingsSchema = z.object({
   // Where this Worker runs: "local" (npm start, tests) allows loopback services and open uploads;
   // "staging" and "production" refuse what a deployment must not run with (see deploymentIssues).
@@ -19,9 +21,13 @@ const settingsSchema = z.object({
   // The GPU box, or several separated by commas: one gate places pages over them all.
   SPARK_OCR_URL: z
     .string()
-    .refine((list) => ocrEndpoints(list).length > 0 && ocrEndpoints(list).every((url) => z.url({ protocol: /^https?$/ }).safeParse(url).success), {
-      message: "must be an http(s) URL, or several separated by commas",
-    }),
+    .refine(
+      (list) => {
+        const urls = ocrEndpoints(list);
+        return urls.length > 0 && urls.every((url) => httpUrl.safeParse(url).success);
+      },
+      { message: "must be an http(s) URL, or several separated by commas" },
+    ),
   OCR_MODEL: z.string().min(1).default("deepseek-ai/DeepSeek-OCR"),
   OCR_PROMPT: z.string().min(1).default("<|grounding|>Convert the document to markdown."),
   // The server's context (vLLM --max-model-len) and what a page's image and prompt take of it:
@@ -59,7 +65,7 @@ const settingsSchema = z.object({
   UPLOAD_IDLE_TIMEOUT_MS: positiveInt(30_000),
   UPLOAD_TIMEOUT_MS: positiveInt(15 * 60_000),
   UPLOAD_AUTH: z.enum(["public", "apikey", "access"]).default("public"),
-  ACCESS_TEAM_DOMAIN: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
+  ACCESS_TEAM_DOMAIN: z.preprocess(emptyToUndefined, httpUrl.optional()),
   ACCESS_AUD: z.preprocess(emptyToUndefined, z.string().optional()),
   CORS_ORIGINS: z
     .string()
@@ -67,7 +73,7 @@ const settingsSchema = z.object({
     .transform((list) => list.split(",").map((origin) => origin.trim()).filter(Boolean)),
   // The optional language-model pass over each page's text (OpenAI-compatible, e.g. Ollama): off
   // unless LLM_URL is set.
-  LLM_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
+  LLM_URL: z.preprocess(emptyToUndefined, httpUrl.optional()),
   LLM_MODEL: z.string().min(1).default("llama3.3:70b"),
   LLM_TIMEOUT_MS: positiveInt(60_000),
   LLM_API_TOKEN: optionalSecret,
@@ -81,7 +87,7 @@ const settingsSchema = z.object({
   WAREHOUSE_BATCH_ROWS: positiveInt(10_000),
   // Expert review in Argilla; empty ARGILLA_URL = off. The API key (an owner's or admin's) and the
   // webhook's signing secret are secrets.
-  ARGILLA_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
+  ARGILLA_URL: z.preprocess(emptyToUndefined, httpUrl.optional()),
   ARGILLA_API_KEY: optionalSecret,
   ARGILLA_WORKSPACE: z.string().min(1).default("vessel-docs"),
   ARGILLA_DATASET: z.string().regex(/^[A-Za-z0-9_-]+$/, "letters, digits, - and _ only").default("vessel-entities"),
@@ -90,7 +96,7 @@ const settingsSchema = z.object({
   ARGILLA_WEBHOOK_SECRET: optionalSecret,
   // Where experts' browsers reach this Worker (page images in Argilla link here), and the secret
   // that signs those links; without it records carry no image.
-  PUBLIC_URL: z.url({ protocol: /^https?$/ }).default("http://127.0.0.1:8787"),
+  PUBLIC_URL: httpUrl.default("http://127.0.0.1:8787"),
   REVIEW_LINK_SECRET: optionalSecret,
   REVIEW_LINK_TTL_S: positiveInt(30 * 24 * 3600),
   // Signs document ids so a guessed id is refused by the Worker before it reaches a Durable Object.

@@ -97,10 +97,10 @@ export class OcrGate extends DurableObject<Env> {
       const endpoints = ocrEndpoints(ctx.id.name ?? config.SPARK_OCR_URL);
       // Saved before there were several boxes: under the bare keys, for the one box there was.
       const saved = (url: string, key: string) => state[`${key}:${url}`] ?? (url === endpoints[0] ? state[key] : undefined);
-      this.pool = new BoxPool(endpoints, { initial: config.OCR_GATE_INITIAL_LIMIT, min: 1, max: config.OCR_GATE_MAX_LIMIT }, (url) => ({
-        limit: saved(url, "limit") ? (JSON.parse(saved(url, "limit")!) as LimitState) : undefined,
-        healthy: saved(url, "healthy") !== "false",
-      }));
+      this.pool = new BoxPool(endpoints, { initial: config.OCR_GATE_INITIAL_LIMIT, min: 1, max: config.OCR_GATE_MAX_LIMIT }, (url) => {
+        const limit = saved(url, "limit");
+        return { limit: limit ? (JSON.parse(limit) as LimitState) : undefined, healthy: saved(url, "healthy") !== "false" };
+      });
       for (const row of this.query<{ id: string; document_id: string; granted_at: number; endpoint: string | null }>`SELECT * FROM leases`) {
         const box = (row.endpoint && this.pool.box(row.endpoint)) || this.pool.boxes[0];
         box.inFlight++;

@@ -25,7 +25,13 @@ export interface PageDetail extends PageSummary {
   } | null;
 }
 
-export function pageSummary(row: Page): PageSummary {
+/** What a page's summary is made of. */
+export type SummaryFields = Pick<
+  Page,
+  "page" | "status" | "ocr_path" | "path_reason" | "entities" | "attempts" | "error" | "image_kind" | "render_ms" | "ocr_ms" | "review_record_id" | "updated_at"
+>;
+
+export function pageSummary(row: SummaryFields): PageSummary {
   return {
     page: row.page,
     status: row.status,

@@ -8,14 +8,11 @@ import { sameDigest } from "../../auth";
 import type { Entity } from "../../entities/extract";
 import type { DocumentRow, NewDocument, PageRow, Reader, Transition } from "../../domain/document";
 import type { DocumentSnapshot } from "../../domain/protocol";
-import { pageSummary, type PageDetail } from "./page-views";
+import { pageSummary, type PageDetail, type SummaryFields } from "./page-views";
 import { documentMigrations } from "./schema";
 import { columnsOf, decoded, pageOf, type Carry, type Page, type PagePatch } from "./page";
 import { canMoveDocument, canMovePage, hasResult, isFinalStage, pageStatuses, type DocumentStage, type PageStatus } from "../../domain/lifecycle";
 import { migrate, sqlOf, type Sql } from "../../lib/sql";
-
-
-
 
 /** The steps that retry with backoff, each with its count of failures in a row. */
 export type AttemptKind = "persist" | "review" | "unexpected";
@@ -275,7 +272,10 @@ export class DocumentStore {
       pageSelection: doc.page_selection,
       textLayer: doc.text_layer,
       pageCounts: this.pageCounts(),
-      pages: this.pages().map(pageSummary),
+      // Only the columns a summary shows: a big document has thousands of pages of text and blocks.
+      pages: this.query<Omit<SummaryFields, "entities"> & { entities_json: string | null }>`
+        SELECT page, status, ocr_path, path_reason, entities_json, attempts, error, image_kind, render_ms, ocr_ms, review_record_id, updated_at
+        FROM pages ORDER BY page`.map(({ entities_json, ...row }) => pageSummary({ ...row, entities: decoded(entities_json) })),
       run: doc.run_id,
       source: doc.source,
       persisted: { parquet: doc.parquet_run === doc.run_id, warehouse: doc.warehouse_run === doc.run_id, review: doc.review_run === doc.run_id },
