@@ -4,7 +4,8 @@
  * as vLLM, answering in DeepSeek-OCR's grounded format, tables as HTML included, as the GPU box
  * would: the scan is turned straight, its shading evened out and its ruling lines taken out
  * (./scan-geometry.ts, ./scan-rulings.ts), tesseract reads its words with boxes
- * (sparse-text mode, which reads table cells one by one), and the Worker's own layout module
+ * (sparse-text mode, which reads table cells one by one; ink it left unread is read again line by
+ * line, ./scan-gaps.ts), and the Worker's own layout module
  * (../src/layout) makes lines, tables and paragraphs of them. Requests queue, as they do on vLLM;
  * `/health` is 503 until the model is loaded.
  *
@@ -22,6 +23,7 @@ import type { Rect, Word } from "../src/layout/geometry.ts";
 import { groundedMarkdown } from "../src/layout/grounded.ts";
 import { layoutPage } from "../src/layout/page.ts";
 import { badRequest, findImage, json, readChatRequest } from "./openai-http.ts";
+import { capHeightOf, cropPgm, missedText, withReread } from "./scan-gaps.ts";
 import { toOriginalOf } from "./scan-geometry.ts";
 import type { Prepared, PrepareRequest } from "./scan-prepare.ts";
 
@@ -41,19 +43,27 @@ const DOUBTFUL_CONFIDENCE = 55;
 
 export async function startLocalOcr(options: { port?: number; workers?: number } = {}): Promise<LocalOcr> {
   const workers = options.workers ?? 1;
-  const scheduler = Tesseract.createScheduler();
+  // Sparse text: every run of words on its own, as table cells are; the layout module reads the
+  // lines. Places read again are read as one line each.
+  const pages = Tesseract.createScheduler();
+  const lines = Tesseract.createScheduler();
   const preparer = new Preparer(workers);
   let loaded = false;
   const ready = (async () => {
-    for (let i = 0; i < workers; i++) {
-      const worker = await Tesseract.createWorker("eng", Tesseract.OEM.LSTM_ONLY, { langPath, cacheMethod: "none", gzip: true });
-      // Sparse text: every run of words on its own, as table cells are; the layout module reads the lines.
-      await worker.setParameters({ tessedit_pageseg_mode: Tesseract.PSM.SPARSE_TEXT });
-      scheduler.addWorker(worker);
+    for (const [scheduler, mode] of [
+      [pages, Tesseract.PSM.SPARSE_TEXT],
+      [lines, Tesseract.PSM.SINGLE_LINE],
+    ] as const) {
+      for (let i = 0; i < workers; i++) {
+        const worker = await Tesseract.createWorker("eng", Tesseract.OEM.LSTM_ONLY, { langPath, cacheMethod: "none", gzip: true });
+        await worker.setParameters({ tessedit_pageseg_mode: mode });
+        scheduler.addWorker(worker);
+      }
     }
     loaded = true;
   })();
-  const recognise = (image: Uint8Array) => scheduler.addJob("recognize", Buffer.from(image), {}, { blocks: true }).then((r) => r.data.blocks ?? []);
+  const using = (scheduler: Tesseract.Scheduler) => (image: Uint8Array) => scheduler.addJob("recognize", Buffer.from(image), {}, { blocks: true }).then((r) => r.data.blocks ?? []);
+  const recognise = { page: using(pages), line: using(lines) };
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -94,7 +104,7 @@ export async function startLocalOcr(options: { port?: number; workers?: number }
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await ready.catch(() => undefined);
-      await Promise.all([scheduler.terminate(), preparer.close()]);
+      await Promise.all([pages.terminate(), lines.terminate(), preparer.close()]);
     },
   };
 }
@@ -143,33 +153,46 @@ class Preparer {
   }
 }
 
-type Recognise = (image: Uint8Array) => Promise<Tesseract.Block[]>;
+type Recognise = Record<"page" | "line", (image: Uint8Array) => Promise<Tesseract.Block[]>>;
 
 /**
- * A page image as DeepSeek-OCR's grounded markdown: straightened, read, laid out; a page that
- * tesseract reads with low confidence (upside down, or sideways the other way) is read turned.
- * Null when the bytes are no image.
+ * A page image as DeepSeek-OCR's grounded markdown: straightened, read, laid out. A page that
+ * tesseract reads with low confidence is read the other ways up, the opposite way first (upside
+ * down, or sideways the other way), then across: a dense table's aligned columns can make an
+ * upright page look sideways. Null when the bytes are no image.
  */
 export async function readPage(image: { mediaType: string; bytes: Uint8Array }, preparer: Preparer, recognise: Recognise): Promise<string | null> {
-  let best: { words: Word[]; rulings: Rect[]; confidence: number; prepared: Extract<Prepared, { ok: true }> } | null = null;
-  let turns: number | null = null;
-  for (let attempt = 0; attempt < 2; attempt++) {
+  let best: { page: Tesseract.Block[]; confidence: number; prepared: Extract<Prepared, { ok: true }> } | null = null;
+  let others: number[] = [];
+  for (let turns: number | null = null; ; turns = others.shift()!) {
     const prepared = await preparer.prepare({ mediaType: image.mediaType, bytes: image.bytes, quarterTurns: turns });
     if (!prepared.ok) return null;
-    const { words, confidence } = wordsOf(await recognise(prepared.pgm));
-    if (!best || confidence > best.confidence) best = { words, rulings: prepared.rulings, confidence, prepared };
-    if (confidence >= DOUBTFUL_CONFIDENCE) break;
-    turns = (prepared.geometry.quarterTurns + 2) % 4;
+    const page = await recognise.page(prepared.pgm);
+    const { confidence } = wordsOf(page);
+    if (!best || confidence > best.confidence) best = { page, confidence, prepared };
+    if (turns === null) others = [2, 1, 3].map((t) => (prepared.geometry.quarterTurns + t) % 4);
+    if (confidence >= DOUBTFUL_CONFIDENCE || !others.length) break;
   }
-  if (!best || !best.words.length) return "";
-  const toOriginal = toOriginalOf(best.prepared.geometry);
+  const { prepared } = best;
+  const { words } = wordsOf(await withMissedText(prepared, best.page, recognise));
+  if (!words.length) return "";
+  const toOriginal = toOriginalOf(prepared.geometry);
   const toImage = (rect: Rect): Rect => {
     const corners = [toOriginal(rect.x0, rect.y0), toOriginal(rect.x1, rect.y0), toOriginal(rect.x0, rect.y1), toOriginal(rect.x1, rect.y1)];
     const xs = corners.map(([x]) => x);
     const ys = corners.map(([, y]) => y);
     return { x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) };
   };
-  return groundedMarkdown(layoutPage({ words: best.words, rulings: best.rulings }), { imageWidth: best.prepared.width, imageHeight: best.prepared.height, toImage });
+  return groundedMarkdown(layoutPage({ words, rulings: prepared.rulings }), { imageWidth: prepared.width, imageHeight: prepared.height, toImage });
+}
+
+/** The page pass's words, and those of the places with ink it left unread, read again. */
+async function withMissedText(prepared: Extract<Prepared, { ok: true }>, page: Tesseract.Block[], recognise: Recognise): Promise<Tesseract.Block[]> {
+  const read = page.flatMap((b) => b.paragraphs.flatMap((p) => p.lines.flatMap((l) => l.words.map((w) => w.bbox))));
+  const image = { ...prepared.ready, pixels: prepared.pgm.subarray(prepared.pgm.length - prepared.ready.width * prepared.ready.height) };
+  const places = missedText(prepared.ink, read, capHeightOf(page));
+  const reread = await Promise.all(places.map(async (at) => ({ at, blocks: await recognise.line(cropPgm(image, at)) })));
+  return withReread(page, reread);
 }
 
 /**
@@ -177,7 +200,7 @@ export async function readPage(image: { mediaType: string; bytes: Uint8Array }, 
  * A word's ink box moves with its letters ("Lion" reaches higher than "CHN", "Zhejiang" lower),
  * so each word gets its line's height instead: from its baseline up by the page's cap height,
  * unless its line's type is clearly bigger or smaller (a title). That is what the PDF text layer
- * gives the layout too.
+ * gives the layout too. A mark read twice is read once.
  */
 export function wordsOf(blocks: readonly Tesseract.Block[]): { words: Word[]; confidence: number } {
   const lines = blocks.flatMap((block) => block.paragraphs.flatMap((paragraph) => paragraph.lines));
@@ -194,13 +217,30 @@ export function wordsOf(blocks: readonly Tesseract.Block[]): { words: Word[]; co
     const own = capOf(line);
     const cap = own > 1.4 * pageCap || own < 0.6 * pageCap ? own : pageCap;
     for (const w of line.words) {
-      const text = w.text.trim();
+      const text = barsAsLetters(w.text.trim());
       if (!text || w.confidence < MIN_WORD_CONFIDENCE || (!/[\p{L}\p{N}]/u.test(text) && w.confidence < 60)) continue;
       const baseline = baselineAt(line, (w.bbox.x0 + w.bbox.x1) / 2);
       words.push({ text, x0: w.bbox.x0, x1: w.bbox.x1, y0: baseline - cap, y1: baseline + 0.3 * cap });
     }
   }
-  return { words, confidence };
+  return { words: words.filter((w) => !readTwice(w, words, pageCap)), confidence };
+}
+
+/** A comma or full stop tesseract read twice: once ending a word ("Korea,"), once alone just after it. */
+function readTwice(mark: Word, words: readonly Word[], cap: number): boolean {
+  if (!/^[,.;:]$/.test(mark.text)) return false;
+  return words.some((w) => w !== mark && w.text.length > 1 && w.text.endsWith(mark.text) && Math.abs(mark.x0 - w.x1) < 0.3 * cap && mark.y0 < w.y1 && mark.y1 > w.y0);
+}
+
+/**
+ * Tesseract reads a capital I alone as a bar ("CAROLINE |", "G B | CHATHURANGI") and a J in a word
+ * of capitals as a bracket ("GM]" for GMJ, "SURAN]JI" with the J read twice). A ruled table's bars
+ * are taken out of the image before it reads, so a bar it reads is a letter.
+ */
+export function barsAsLetters(text: string): string {
+  if (text === "|") return "I";
+  if (!/[|\]]/.test(text) || !/[A-Z]/.test(text) || /[a-z]/.test(text)) return text;
+  return text.replace(/\]J|J\]/g, "J").replace(/\]/g, "J").replace(/\|/g, "I");
 }
 
 function medianOf(values: readonly number[]): number {

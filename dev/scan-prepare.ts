@@ -2,12 +2,14 @@
  * A scan made ready for tesseract, in a worker thread (seconds of pixel work per page would
  * otherwise stall the engine's HTTP server and everything else on its thread): decoded, turned
  * upright and straight, enlarged, its shading evened out and its ruling lines taken out. Returns
- * the image as a PGM, the rulings found, and how the image lies over the original.
+ * the image as a PGM, where it has ink (./scan-gaps.ts), the rulings found, and how the image lies
+ * over the original.
  */
 import { parentPort } from "node:worker_threads";
 import type { Rect } from "../src/layout/geometry.ts";
 import { decodeImage } from "./image.ts";
 import { flattenBackground, measureOrientation, straighten, type Geometry } from "./scan-geometry.ts";
+import { inkMask, type InkMask } from "./scan-gaps.ts";
 import { removeRulings } from "./scan-rulings.ts";
 
 export interface PrepareRequest {
@@ -19,7 +21,20 @@ export interface PrepareRequest {
 }
 
 export type Prepared =
-  | { id: number; ok: true; pgm: Uint8Array; rulings: Rect[]; geometry: Geometry; sideways: boolean; width: number; height: number }
+  | {
+      id: number;
+      ok: true;
+      /** The image made ready, as a PGM file, and its pixels' size. */
+      pgm: Uint8Array;
+      ready: { width: number; height: number };
+      ink: InkMask;
+      rulings: Rect[];
+      geometry: Geometry;
+      sideways: boolean;
+      /** The original image's size. */
+      width: number;
+      height: number;
+    }
   | { id: number; ok: false; error: string };
 
 export function prepare({ id, mediaType, bytes, quarterTurns }: PrepareRequest): Prepared {
@@ -34,7 +49,8 @@ export function prepare({ id, mediaType, bytes, quarterTurns }: PrepareRequest):
     const pgm = new Uint8Array(header.length + image.pixels.length);
     pgm.set(header);
     pgm.set(image.pixels, header.length);
-    return { id, ok: true, pgm, rulings, geometry, sideways: orientation.sideways, width: gray.width, height: gray.height };
+    const ready = { width: image.width, height: image.height };
+    return { id, ok: true, pgm, ready, ink: inkMask(image), rulings, geometry, sideways: orientation.sideways, width: gray.width, height: gray.height };
   } catch (error) {
     return { id, ok: false, error: error instanceof Error ? error.message : String(error) };
   }
@@ -42,5 +58,5 @@ export function prepare({ id, mediaType, bytes, quarterTurns }: PrepareRequest):
 
 parentPort?.on("message", (request: PrepareRequest) => {
   const result = prepare(request);
-  parentPort!.postMessage(result, result.ok ? [result.pgm.buffer as ArrayBuffer] : []);
+  parentPort!.postMessage(result, result.ok ? [result.pgm.buffer as ArrayBuffer, result.ink.dark.buffer as ArrayBuffer] : []);
 });

@@ -7,7 +7,11 @@
 import type { Rect } from "../src/layout/geometry.ts";
 import type { GrayImage } from "./image.ts";
 
-const DARK = 140;
+/**
+ * Darker than this is ink. A 1 px rule scanned at 200-300 dpi and blurred is often two pixel columns
+ * of light gray (160-185 on paper at 245): a text threshold (140) missed a table's right-hand edge.
+ */
+const DARK = 200;
 /** Gaps a line may have (noise, JPEG blocks) and still be one line. */
 const GAP = 3;
 /** Thicker than this is a filled shape, not a line. */

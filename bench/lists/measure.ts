@@ -14,7 +14,7 @@ const require = createRequire(import.meta.url);
 countries.registerLocale(require("i18n-iso-countries/langs/en.json"));
 
 /** Flags by which the extractor says a value failed its own check: such an entity is not a fact. */
-const failedCheckFlags = new Set(["imo_check_digit_failed", "mmsi_mid_unknown", "ircs_series_unknown", "flag_unknown"]);
+const failedCheckFlags = new Set(["imo_check_digit_failed", "mmsi_mid_unknown", "ircs_series_unknown", "ircs_not_upper_case", "flag_unknown"]);
 
 export const LABELS: readonly TruthLabel[] = ["IMO_NUMBER", "IRCS_CALL_SIGN", "FLAG_STATE", "MMSI", "VESSEL_NAME", "OWNER_NAME"];
 
@@ -97,7 +97,8 @@ export interface FoundEntity {
  * from the extractor's own normalisation on purpose: the evaluation must not share its mistakes.
  */
 function truthValue(label: TruthLabel, cell: string): string | null {
-  if (!cell || /^(n\/?a|na|ne|none|not available|-+|0)$/i.test(cell)) return null;
+  // Placeholders lists write where a vessel has no value ("PENDING": its call sign not yet issued).
+  if (!cell || /^(n\/?a|na|ne|none|nil|pending|unknown|not available|-+|0)$/i.test(cell)) return null;
   switch (label) {
     case "IMO_NUMBER": {
       if (!/^\d{7}$/.test(cell)) return null;

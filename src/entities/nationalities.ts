@@ -68,10 +68,13 @@ for (const alpha2 of Object.keys(countries.getAlpha2Codes())) {
   if (!alpha3) continue;
   const add = (form: string | undefined) => form && !table.has(fold(form)) && table.set(fold(form), alpha3);
   add(nationality.getName(alpha2, "en"));
-  for (const form of frenchForms(nationality.getName(alpha2, "fr") ?? "")) add(form);
-  for (const form of spanishForms(nationality.getName(alpha2, "es") ?? "")) add(form);
+  // A country with no French or Spanish adjective has no forms: the endings alone ("e", "s",
+  // "es") made American Samoa of the plural "s" in "flag States".
+  const french = nationality.getName(alpha2, "fr");
+  const spanish = nationality.getName(alpha2, "es");
+  if (french) for (const form of frenchForms(french)) add(form);
+  if (spanish) for (const form of spanishForms(spanish)) add(form);
 }
-table.delete("");
 
 /** The flag a nationality adjective names, as ISO alpha-3, or null. */
 export function nationalityAlpha3(adjective: string): string | null {

@@ -145,7 +145,7 @@ export function proseRules(text: string): Candidate[] {
     else emit("OWNER_NAME", companyAt(text, end));
   });
   // "bearing the flag of", "de nacionalidad panameña", "matriculado en Panamá", "immatriculé au Panama".
-  each(/\b(?:bearing|bears|bore|carrying|carries|hoisting)\s+the\s+flag\s+of|\bflag\s+State\s*(?:is|was|being|,)?|\bState\s+of\s+(?:the\s+)?(?:flag|registry|registration)\s*(?:is|was|:|,)?|\bde\s+nacionalidad|\bde\s+nationalité|\bnationality\s*(?:is|was|:)?|\bnationality\s+of\s+the\s+(?:vessel|ship)\s*(?:is|was|:)?|\b(?:matriculad[oa]|abanderad[oa]|inscrit[oa]?)\s+en|\bimmatricul[ée]e?s?\s+(?:en|au|aux|à)|\benregistr[ée]e?s?\s+(?:en|au|aux|à)/giu, (m, end) => {
+  each(/\b(?:bearing|bears|bore|carrying|carries|hoisting)\s+the\s+flag\s+of|\bflag\s+State\b\s*(?:is|was|being|,)?|\bState\s+of\s+(?:the\s+)?(?:flag|registry|registration)\s*(?:is|was|:|,)?|\bde\s+nacionalidad|\bde\s+nationalité|\bnationality\s*(?:is|was|:)?|\bnationality\s+of\s+the\s+(?:vessel|ship)\s*(?:is|was|:)?|\b(?:matriculad[oa]|abanderad[oa]|inscrit[oa]?)\s+en|\bimmatricul[ée]e?s?\s+(?:en|au|aux|à)|\benregistr[ée]e?s?\s+(?:en|au|aux|à)/giu, (m, end) => {
     // A person's nationality ("the master, of Chinese nationality", "capitán de nacionalidad china") is not the vessel's.
     if (/nationali|nacionalidad/i.test(m[0]) && PERSON.test(text.slice(Math.max(0, m.index! - 40), m.index!))) return;
     emit(previousContext(text, m.index!) ? "PREVIOUS_FLAG" : "FLAG_STATE", flagAt(text, end));

@@ -2,7 +2,8 @@ import { PDFiumLibrary } from "@hyzyla/pdfium";
 import { encode } from "fast-png";
 import { PDFDocument, StandardFonts } from "pdf-lib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalOcr, type LocalOcr } from "../../dev/local-ocr.ts";
+import type Tesseract from "tesseract.js";
+import { barsAsLetters, startLocalOcr, wordsOf, type LocalOcr } from "../../dev/local-ocr.ts";
 import { parseGrounded } from "../../src/ocr/grounding.ts";
 
 const LINES = [
@@ -86,5 +87,30 @@ describe("the local OCR engine (tesseract)", () => {
       body: JSON.stringify({ messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "data:application/pdf;base64,JVBERi0=" } }] }] }),
     });
     expect(response.status).toBe(400);
+  });
+});
+
+const word = (text: string, x0: number, x1: number, confidence = 90, y0 = 100, y1 = 124): Tesseract.Word => ({ text, confidence, bbox: { x0, y0, x1, y1 } }) as Tesseract.Word;
+
+describe("bars and brackets tesseract reads for letters (dev/local-ocr.ts)", () => {
+  it("reads a lone bar as I and a bracket in a word of capitals as J, and leaves other words alone", () => {
+    expect(barsAsLetters("|")).toBe("I");
+    expect(barsAsLetters("GM]")).toBe("GMJ");
+    expect(barsAsLetters("SURAN]JI")).toBe("SURANJI");
+    expect(barsAsLetters("MENTAR|")).toBe("MENTARI");
+    expect(barsAsLetters("[1]")).toBe("[1]");
+    expect(barsAsLetters("Fishi|")).toBe("Fishi|");
+    expect(barsAsLetters("SEATRADER")).toBe("SEATRADER");
+  });
+});
+
+describe("tesseract's words for the layout (dev/local-ocr.ts)", () => {
+  it("reads a comma read twice (once ending a word, once alone just after it) once", () => {
+    const line = (words: Tesseract.Word[]) => ({ words, bbox: { x0: words[0].bbox.x0, y0: 100, x1: words.at(-1)!.bbox.x1, y1: 124 }, baseline: { x0: 0, y0: 124, x1: 1000, y1: 124 } });
+    const blocks = [
+      { paragraphs: [{ lines: [line([word("Korea,", 442, 498)]), line([word(",", 499, 502, 88, 118, 124), word("Republic", 511, 595)])] }] },
+      { paragraphs: [{ lines: [line([word("Co.", 700, 740), word(",", 760, 764, 90, 118, 124)])] }] },
+    ] as unknown as Tesseract.Block[];
+    expect(wordsOf(blocks).words.map((w) => w.text)).toEqual(["Korea,", "Republic", "Co.", ","]);
   });
 });

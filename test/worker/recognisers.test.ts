@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { callSignCountries, callSignFitsFlag } from "../../src/entities/call-signs";
 import { extractEntities } from "../../src/entities/extract";
 import { isscfgCategory, isscfgCodes } from "../../src/entities/gears";
+import { nationalityAlpha3 } from "../../src/entities/nationalities";
 import { speciesCodeKnown, speciesCodes, speciesInText } from "../../src/entities/species";
 import { callSignShape, validate } from "../../src/entities/values";
 import { parseGrounded } from "../../src/ocr/grounding";
@@ -82,6 +83,11 @@ describe("flags in running text", () => {
     expect(read(text, ["FLAG_STATE"])).toEqual([["FLAG_STATE", span, alpha3]]);
   });
 
+  it("knows adjectives, never their endings alone", () => {
+    expect([nationalityAlpha3("panameña"), nationalityAlpha3("togolais"), nationalityAlpha3("Chinese")]).toEqual(["PAN", "TGO", "CHN"]);
+    expect(["s", "e", "es", "a"].map(nationalityAlpha3)).toEqual([null, null, null, null]);
+  });
+
   it("reads the flags it had before as previous flags", () => {
     expect(read("Il bat pavillon togolais après avoir été immatriculé en Nouvelle-Zélande.", FLAGS)).toEqual([
       ["FLAG_STATE", "togolais", "TGO"],
@@ -97,6 +103,7 @@ describe("flags in running text", () => {
     ["The master, of Chinese nationality, was fined", "a person's nationality"],
     ["The vessel was escorted to Darwin, Australia, by the Australian Border Force", "a port and an authority"],
     ["an inspection by Mauritius in Port Louis", "the port State"],
+    ["Information is provided by flag States and has not been verified", "flag States in general (the plural s is no adjective)"],
   ])("finds no flag in %s (%s)", (text) => {
     expect(read(text, ["FLAG_STATE"])).toEqual([]);
   });
