@@ -128,8 +128,8 @@ function byValues(body: readonly TableCell[][], labels: Array<string | null>, na
 
 /**
  * Entities of the page's tables. `inherited`: the labels of the table that ends the previous page,
- * for a table here that continues it without a header. Returns them and the labels of this page's
- * last table (for the next page).
+ * for a table here that continues it without a header (as a table continues the one above it on
+ * the page). Returns them and the labels of this page's last table (for the next page).
  */
 export function tableEntities(
   blocks: readonly Block[],
@@ -142,9 +142,10 @@ export function tableEntities(
   blocks.forEach((block, blockIndex) => {
     const table = block.table;
     if (!table || !table.rows.length) return;
-    // Only the page's first table can continue the previous page's.
+    // A table without a header continues the one before it: on this page (a list the layout
+    // split in two at a row it could not place), or the previous page's for the page's first.
     if (!last && inherited && continues(table, inherited)) inheritedUsed = true;
-    const labels = columnLabels(table, last ? null : inherited);
+    const labels = columnLabels(table, last ?? inherited);
     last = labels;
     table.rows.slice(headerRowsOf(table)).forEach((row, rowIndex) => {
       const record = `p${page}-b${blockIndex}-r${rowIndex + 1}`;

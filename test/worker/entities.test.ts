@@ -317,6 +317,18 @@ describe("a table that runs over pages", () => {
     expect(relink(settled)).toEqual([]);
   });
 
+  it("reads a table without a header by the table above it on the same page, when it has its columns", () => {
+    const raw = table(header + rows(["SEIN 1", "SEIN 2"])) + "\n\n" + table(rows(["SEIN 3"])) + "\n\n" + table("<tr><td>A</td><td>B</td></tr><tr><td>1</td><td>2</td></tr>");
+    const parsed = parseGrounded(raw, page);
+    const read = readPage(parsed.text, parsed.blocks, 1, [], null);
+    expect(read.entities.filter((e) => e.label === "VESSEL_NAME").map((e) => [e.value, e.record])).toEqual([
+      ["SEIN 1", "p1-b0-r1"],
+      ["SEIN 2", "p1-b0-r2"],
+      ["SEIN 3", "p1-b1-r1"],
+    ]);
+    expect(read.entities.filter((e) => e.label === "OWNER_NAME")).toHaveLength(3);
+  });
+
   it("does not carry a header over a page that has its own, or to a table of another shape", () => {
     const own = row(2, table(header + rows(["SEIN 5"])), { inherited: null, last: null });
     const other = row(3, table("<tr><td>A</td><td>B</td></tr><tr><td>1</td><td>2</td></tr>"), { inherited: null, last: null });
