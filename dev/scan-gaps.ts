@@ -39,6 +39,7 @@ export function missedText(mask: InkMask, read: readonly Rect[], cap: number): R
   const { width, height } = mask;
   const inked = new Uint8Array(width * height);
   for (let i = 0; i < inked.length; i++) inked[i] = mask.dark[i] >= INKED ? 1 : 0;
+  // A square round each word read, so its blurred edges are not taken for ink it missed.
   const margin = 1;
   for (const r of read) {
     const [x0, x1] = [Math.max(0, Math.floor(r.x0 / CELL) - margin), Math.min(width - 1, Math.ceil(r.x1 / CELL) + margin)];
@@ -90,8 +91,16 @@ export function missedText(mask: InkMask, read: readonly Rect[], cap: number): R
     return false;
   };
   const widen = (b: (typeof boxes)[number]) => {
-    for (let blank = 0; b.x0 > 0 && blank <= join; ) inkAt(b.x0 - 1 - blank, b.y0, b.y1) ? ((b.x0 -= blank + 1), (blank = 0)) : blank++;
-    for (let blank = 0; b.x1 < width - 1 && blank <= join; ) inkAt(b.x1 + 1 + blank, b.y0, b.y1) ? ((b.x1 += blank + 1), (blank = 0)) : blank++;
+    let blank = 0;
+    while (b.x0 - blank - 1 >= 0 && blank <= join) {
+      if (inkAt(b.x0 - blank - 1, b.y0, b.y1)) [b.x0, blank] = [b.x0 - blank - 1, 0];
+      else blank++;
+    }
+    blank = 0;
+    while (b.x1 + blank + 1 < width && blank <= join) {
+      if (inkAt(b.x1 + blank + 1, b.y0, b.y1)) [b.x1, blank] = [b.x1 + blank + 1, 0];
+      else blank++;
+    }
     return b;
   };
   return boxes
