@@ -44,6 +44,9 @@ function wholeField(text: string, start: number, value: string, label: string, s
   return { start, end: start + field.length };
 }
 
+/** A form's own words where a name would go ("OWNER LAST NAME | FIRST NAME"): a label, not a name. */
+const FIELD_WORDS = /^(?:(?:last|first|middle|given|family|full|business|company)\s+)?(?:names?|surname|address|suffix)$/i;
+
 /** Labels whose values are names of things rather than checkable codes. */
 const NAMED = new Set(["VESSEL_NAME", "OWNER_NAME", "OPERATOR_NAME", "PREVIOUS_NAME", "CHARTER_COMPANY", "BENEFICIAL_OWNER", "REGISTRATION_PORT"]);
 
@@ -214,6 +217,7 @@ function valueOf(text: string, at: number, value: string, label: string, strict:
   const checked = validate(label, raw);
   if (!checked || (strict && checked.flags.some((f) => failedCheckFlags.has(f) || UNKNOWN_VALUE.has(f)))) return null;
   if (strict && NAMED.has(label) && (!/^[\p{Lu}\d“"«]/u.test(raw) || /^(?:OF|THE|AND|DE|DU|DEL|ET|Y)\b/.test(raw))) return null;
+  if (NAMED.has(label) && FIELD_WORDS.test(raw.trim())) return null;
   if (strict && (label === "VESSEL_NAME" || label === "PREVIOUS_NAME") && notAName(raw)) return null;
   const restStart = span.end - at;
   const rest = restStart < value.length ? { start: span.end, text: value.slice(restStart) } : null;

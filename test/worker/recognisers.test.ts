@@ -155,6 +155,10 @@ describe("forms", () => {
     ]);
   });
 
+  it("takes no name from the form's own words where the name would be written", () => {
+    expect(read("MANAGING OWNER LAST NAME | FIRST NAME | MIDDLE | SUFFIX\nOwner: Sein Fishing Ltd", COMPANIES)).toEqual([["OWNER_NAME", "Sein Fishing Ltd", "Sein Fishing Ltd"]]);
+  });
+
   it("takes a value on the line after its label, and a yes-answer", () => {
     expect(read("Flag State:\nPanama\nRADIO CALL SIGN (Indicate whether one has been assigned)\n□ No\n□ Yes: 4DET2", ["FLAG_STATE", "IRCS_CALL_SIGN"])).toEqual([
       ["FLAG_STATE", "Panama", "PAN"],
