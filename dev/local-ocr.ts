@@ -23,7 +23,7 @@ import type { Rect, Word } from "../src/layout/geometry.ts";
 import { groundedMarkdown } from "../src/layout/grounded.ts";
 import { layoutPage } from "../src/layout/page.ts";
 import { badRequest, findImage, json, readChatRequest } from "./openai-http.ts";
-import { capHeightOf, cropPgm, missedText, withReread } from "./scan-gaps.ts";
+import { capHeightOf, cropPgm, linesOf, missedText, withReread } from "./scan-gaps.ts";
 import { toOriginalOf } from "./scan-geometry.ts";
 import type { Prepared, PrepareRequest } from "./scan-prepare.ts";
 
@@ -188,7 +188,7 @@ export async function readPage(image: { mediaType: string; bytes: Uint8Array }, 
 
 /** The page pass's words, and those of the places with ink it left unread, read again. */
 async function withMissedText(prepared: Extract<Prepared, { ok: true }>, page: Tesseract.Block[], recognise: Recognise): Promise<Tesseract.Block[]> {
-  const read = page.flatMap((b) => b.paragraphs.flatMap((p) => p.lines.flatMap((l) => l.words.map((w) => w.bbox))));
+  const read = linesOf(page).flatMap((l) => l.words.map((w) => w.bbox));
   const image = { ...prepared.ready, pixels: prepared.pgm.subarray(prepared.pgm.length - prepared.ready.width * prepared.ready.height) };
   const places = missedText(prepared.ink, read, capHeightOf(page));
   const reread = await Promise.all(places.map(async (at) => ({ at, blocks: await recognise.line(cropPgm(image, at)) })));
@@ -203,7 +203,7 @@ async function withMissedText(prepared: Extract<Prepared, { ok: true }>, page: T
  * gives the layout too. A mark read twice is read once.
  */
 export function wordsOf(blocks: readonly Tesseract.Block[]): { words: Word[]; confidence: number } {
-  const lines = blocks.flatMap((block) => block.paragraphs.flatMap((paragraph) => paragraph.lines));
+  const lines = linesOf(blocks);
   const all = lines.flatMap((line) => line.words);
   const confidence = all.length ? all.reduce((sum, w) => sum + w.confidence, 0) / all.length : 0;
   const baselineAt = (line: Tesseract.Line, x: number) => {

@@ -126,9 +126,12 @@ export function cropPgm(image: GrayImage, rect: Rect): Uint8Array {
   return out;
 }
 
+/** Tesseract's lines, out of its blocks and paragraphs. */
+export const linesOf = (blocks: readonly Tesseract.Block[]): Tesseract.Line[] => blocks.flatMap((b) => b.paragraphs.flatMap((p) => p.lines));
+
 /** The height of the page's capitals, from its lines' baselines: the unit the places are sized in. */
 export function capHeightOf(blocks: readonly Tesseract.Block[]): number {
-  const heights = blocks.flatMap((b) => b.paragraphs.flatMap((p) => p.lines.map((l) => l.baseline.y0 - l.bbox.y0))).filter((h) => h > 0);
+  const heights = linesOf(blocks).map((l) => l.baseline.y0 - l.bbox.y0).filter((h) => h > 0);
   heights.sort((a, b) => a - b);
   return heights[heights.length >> 1] ?? 20;
 }
@@ -142,13 +145,13 @@ const MIN_REREAD_CONFIDENCE = 30;
  * letters they missed: "Lo" and "line" for "Longline"); otherwise the page pass's words stand.
  */
 export function withReread(page: readonly Tesseract.Block[], reread: ReadonlyArray<{ at: Rect; blocks: Tesseract.Block[] }>): Tesseract.Block[] {
-  const read = page.flatMap((b) => b.paragraphs.flatMap((p) => p.lines.flatMap((l) => l.words)));
+  const read = linesOf(page).flatMap((l) => l.words);
   const replaced = new Set<Tesseract.Word>();
   const added: Tesseract.Block[] = [];
   for (const { at, blocks } of reread) {
     const [dx, dy] = [Math.max(0, Math.floor(at.x0)), Math.max(0, Math.floor(at.y0))];
     for (const block of blocks) {
-      for (const line of block.paragraphs.flatMap((p) => p.lines)) {
+      for (const line of linesOf([block])) {
         for (const box of [line.bbox, line.baseline, ...line.words.map((w) => w.bbox)]) Object.assign(box, { x0: box.x0 + dx, x1: box.x1 + dx, y0: box.y0 + dy, y1: box.y1 + dy });
         line.words = line.words.filter((word) => {
           if (word.confidence < MIN_REREAD_CONFIDENCE) return false;

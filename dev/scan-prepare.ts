@@ -30,7 +30,6 @@ export type Prepared =
       ink: InkMask;
       rulings: Rect[];
       geometry: Geometry;
-      sideways: boolean;
       /** The original image's size. */
       width: number;
       height: number;
@@ -50,7 +49,7 @@ export function prepare({ id, mediaType, bytes, quarterTurns }: PrepareRequest):
     pgm.set(header);
     pgm.set(image.pixels, header.length);
     const ready = { width: image.width, height: image.height };
-    return { id, ok: true, pgm, ready, ink: inkMask(image), rulings, geometry, sideways: orientation.sideways, width: gray.width, height: gray.height };
+    return { id, ok: true, pgm, ready, ink: inkMask(image), rulings, geometry, width: gray.width, height: gray.height };
   } catch (error) {
     return { id, ok: false, error: error instanceof Error ? error.message : String(error) };
   }
