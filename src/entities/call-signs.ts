@@ -17,11 +17,12 @@ export function callSignCountries(callSign: string): string[] {
 }
 
 /**
- * Territories that use their parent state's series: the Faroes and Greenland Denmark's (OW, OX,
+ * Territories and the state whose series they use: the Faroes and Greenland Denmark's (OW, OX,
  * OY), French overseas collectivities France's, Taiwan China's (ITU allocates B to China). A call
- * sign from the parent's series on such a flag is expected, not a disagreement.
+ * sign from the parent's series on such a flag is expected, not a disagreement; an adjective the
+ * two share is the state's (./nationalities.ts).
  */
-const PARENT_SERIES: Record<string, string> = {
+export const PARENT_STATE: Readonly<Record<string, string>> = {
   FRO: "DNK", GRL: "DNK",
   SPM: "FRA", PYF: "FRA", NCL: "FRA", WLF: "FRA", REU: "FRA", MYT: "FRA", GLP: "FRA", MTQ: "FRA", GUF: "FRA", BLM: "FRA", MAF: "FRA", ATF: "FRA",
   TWN: "CHN", HKG: "CHN", MAC: "CHN",
@@ -30,13 +31,13 @@ const PARENT_SERIES: Record<string, string> = {
   ABW: "NLD", CUW: "NLD", SXM: "NLD", BES: "NLD",
   COK: "NZL", NIU: "NZL", TKL: "NZL",
   NFK: "AUS", CXR: "AUS", CCK: "AUS", HMD: "AUS",
-  SJM: "NOR", ALA: "FIN",
+  SJM: "NOR", BVT: "NOR", ALA: "FIN",
 };
 
 /** Whether a call sign fits a flag: its series is the flag's, or the parent state's of a territory. */
 export function callSignFitsFlag(callSign: string, flag: string): boolean {
   const allocated = callSignCountries(callSign);
-  return !allocated.length || allocated.includes(flag) || (PARENT_SERIES[flag] !== undefined && allocated.includes(PARENT_SERIES[flag]));
+  return !allocated.length || allocated.includes(flag) || (PARENT_STATE[flag] !== undefined && allocated.includes(PARENT_STATE[flag]));
 }
 
 /** Whether the call sign begins with a series ITU has allocated to a state. */

@@ -12,9 +12,10 @@ import type { Entity } from "../domain/protocol";
 import { callSignFitsFlag } from "./call-signs";
 import { checkableLabels } from "./labels";
 import type { LocatedSpan } from "./llm";
-import { ENUMERATION } from "./forms";
+import { ENUMERATION, startsWithLabel } from "./forms";
 import { textRules } from "./rules";
 import { tableEntities, type Candidate, type ColumnLabels } from "./tables";
+import { textTables } from "./text-tables";
 import { mmsiCountry, validate } from "./values";
 
 /** An entity as the API and the live events carry it (label, span in units and code points, ...). */
@@ -36,9 +37,11 @@ export interface PageEntities {
  * `inherited`: the labels of the previous page's last table.
  */
 export function readEntities(text: string, blocks: readonly Block[], page: number, llmSpans: readonly LocatedSpan[] = [], inherited: ColumnLabels | null = null): PageEntities {
-  const { candidates, last, inheritedUsed } = tableEntities(blocks, page, inherited);
+  // Tables written as text ("Vessel Name | Flag | IMO" over its rows) are read as the tables they are.
+  const withTextTables = [...blocks, ...textTables(text, blocks)];
+  const { candidates, last, inheritedUsed } = tableEntities(withTextTables, page, inherited);
   // Inside a table, its headers say what a cell is; free-text rules would read "IRCS<tab>IMO" as a call sign.
-  const tables = blocks.filter((block) => block.table);
+  const tables = withTextTables.filter((block) => block.table);
   const inTable = (c: Candidate) => tables.some((block) => c.start >= block.start && c.end <= block.end);
   candidates.push(...textRules(unwrapped(text)).filter((c) => !inTable(c)));
   candidates.push(...fromModel(text, llmSpans, candidates));
@@ -66,6 +69,7 @@ export function unwrapped(text: string): string {
       !/[.:;!?。]["”»)]?\s*$/.test(line) &&
       next.trim() !== "" &&
       !ENUMERATION.test(next) &&
+      !startsWithLabel(next) &&
       !/^\s*(?:\p{Lu}[\p{Lu}\s/]{3,}\s|\p{Lu}[\p{L}'’]*(?:\s[\p{L}'’()]+){0,5}\s*[:;|])/u.test(next);
     out += wraps ? " " : "\n";
   });

@@ -9,7 +9,7 @@
  */
 import { labelForHeader } from "./headers";
 import { companyAt, countryAt, LEGAL_FORM, nameAt, type Span } from "./phrases";
-import { notAName } from "./prose";
+import { notAName } from "./vessel-names";
 import type { Candidate } from "./tables";
 import { failedCheckFlags, validate } from "./values";
 
@@ -18,10 +18,10 @@ export const ENUMERATION = /^[ \t]*(?:[-−–•□☐*]+|\(?[A-Za-z]\)|\([A-Za
 /** What separates a label from its value when something does. */
 const SEPARATOR = /[ \t]*(?::|;|\*|[/|](?=[ \t])|\t|[ \t]{2,}|[ \t]-[ \t])[ \t]*/g;
 /** Parts of a label that qualify it without changing what it asks for. */
-const QUALIFIER = /\((?:if any|if known|if available|if applicable|s|es)\)|,?[ \t]*(?:if (?:any|known|available|applicable)|si (?:está|esta) disponible|si procede|le cas échéant|si disponible)\b|\*/gi;
+const QUALIFIER = /\((?:if any|if known|if available|if applicable|s|es|les|x)\)|,?[ \t]*(?:if (?:any|known|available|applicable)|si (?:está|esta) disponible|si procede|le cas échéant|si disponible)\b|\*/gi;
 const PREVIOUS_IN_BRACKETS = /\((?:previous|former|ancien|anterior)[^)]*\)/i;
 /** "Name and address of the owner", "Nom et adresse du propriétaire": the value starts with the owner's name. */
-const NAME_AND_MORE = /^(?:the\s+)?(?:full\s+)?(?:names?|noms?|nombres?)\s+(?:and|et|y|&)\s+(?:(?:full\s+)?(?:address(?:es)?|adresses?|direcci[oó]n(?:es)?|domicilios?|age|âge|edad)\s+)(?:of\s+(?:the\s+)?(?:vessel['’]s\s+)?|du\s+|de\s+la\s+|de\s+l['’]\s*|des\s+|del\s+|de\s+los\s+|de\s+)/i;
+const NAME_AND_MORE = /^(?:the\s+|le\s+|el\s+)?(?:full\s+)?(?:names?|noms?|nombres?)\s+(?:and|et|y|&)\s+(?:l['’]\s*|las?\s+|the\s+)?(?:(?:full\s+|official\s+|registered\s+)?(?:address(?:es)?|adresses?|direcci[oó]n(?:es)?|domicilios?|age|âge|edad)\s+(?:(?:officielles?|officiels?|oficial(?:es)?)\s+)?)(?:of\s+(?:the\s+)?(?:vessel['’]s\s+)?|du\s+|de\s+la\s+|de\s+l['’]\s*|des\s+|del\s+|de\s+los\s+|de\s+)/i;
 /** An answer on the line after a question-like label: "□ Yes: 4DET2", "Oui : V7HB9". */
 const YES_ANSWER = /^[ \t]*(?:[□☐☒✓xX]|\[[ xX]\])?[ \t]*(?:Yes|Oui|S[ií])[ \t]*[:\-–][ \t]*/;
 /** Words that lengthen a label without starting its value: "VESSEL NAME", "RADIO CALL SIGN", "IMO No.". */
@@ -46,6 +46,9 @@ function wholeField(text: string, start: number, value: string, label: string, s
 
 /** A form's own words where a name would go ("OWNER LAST NAME | FIRST NAME"): a label, not a name. */
 const FIELD_WORDS = /^(?:(?:last|first|middle|given|family|full|business|company)\s+)?(?:names?|surname|address|suffix)$/i;
+
+/** The same words before a value: "BUSINESS NAME KOREA SHIPMANAGERS CO., LTD". */
+const FIELD_WORDS_BEFORE = /^\s*(?:(?:(?:last|first|full|business|company|legal|trading)\s+)?names?\s*[:/|]?\s+(?=\S))?/i;
 
 /** Labels whose values are names of things rather than checkable codes. */
 const NAMED = new Set(["VESSEL_NAME", "OWNER_NAME", "OPERATOR_NAME", "PREVIOUS_NAME", "CHARTER_COMPANY", "BENEFICIAL_OWNER", "REGISTRATION_PORT"]);
@@ -97,10 +100,38 @@ function labelAlone(line: string): Waiting | null {
   return labels.length ? { labels, label, lines: 0 } : null;
 }
 
+/**
+ * Where another label with its colon starts inside a value: a known one, or one in capitals marked
+ * "*" or set apart by spaces (which ends the value though it names nothing we read).
+ */
+function nextLabel(value: string): { at: number; known: boolean } | null {
+  for (const m of value.matchAll(/(?<=\S)([ \t]*\*[ \t]*|[ \t]{2,}|\t|[ \t])((?:[\p{L}'’./#]+[ \t]){0,5}[\p{L}'’./#]+)[ \t]*:(?=[ \t])/gu)) {
+    const marked = m[1].trim() === "*" || m[1].length >= 2 || m[1] === "\t";
+    if (marked) {
+      if (labelsOf(m[2]).length || !/\p{Ll}/u.test(m[2])) return { at: m.index! + (m[1].includes("*") ? m[1].indexOf("*") : m[1].length), known: labelsOf(m[2]).length > 0 };
+      continue;
+    }
+    // "Name: OCEAN STAR Flag: Panama": the label is the words before the colon that labels are made of.
+    const words = m[2].split(/[ \t]+/);
+    let first = words.length - 1;
+    while (first > 0 && LABEL_WORDS.has(words[first - 1].toLowerCase())) first--;
+    const label = words.slice(first).join(" ");
+    if (labelsOf(label).length) return { at: m.index! + m[0].lastIndexOf(label, m[0].indexOf(":")), known: true };
+  }
+  return null;
+}
+
 function fieldsOf(text: string, at: number, line: string): Candidate[] {
   const enumeration = ENUMERATION.exec(line)?.[0].length ?? 0;
   const body = line.slice(enumeration);
   const base = at + enumeration;
+  // A row of a form laid out as a table: "Vessel name | Name of the vessel | OCEAN PEARL".
+  const cells = [...body.matchAll(/[^|]+/g)].filter((cell) => cell[0].trim());
+  if (cells.length >= 3 && /\|/.test(body)) {
+    const fields = labelsOf(cells[0][0].trim());
+    const last = cells.at(-1)!;
+    if (fields.length === 1 && !labelsOf(last[0].trim()).length) return valuesFor(text, base + last.index!, last[0], fields, cells[0][0]);
+  }
   // With a separator: the label is everything before the first one.
   SEPARATOR.lastIndex = 0;
   for (const separator of body.matchAll(SEPARATOR)) {
@@ -108,7 +139,19 @@ function fieldsOf(text: string, at: number, line: string): Candidate[] {
     if (!label.trim() || label.length > 200) break;
     const fields = labelsOf(label);
     if (!fields.length) continue;
-    return valuesFor(text, base + separator.index! + separator[0].length, body.slice(separator.index! + separator[0].length), fields, label);
+    const valueAt = separator.index! + separator[0].length;
+    const value = body.slice(valueAt);
+    // "*VESSEL NAME: OCEAN PEARL *VESSEL OFFICIAL NO: 1234": the value ends where the next label begins.
+    const next = nextLabel(value);
+    const found = valuesFor(text, base + valueAt, next === null ? value : value.slice(0, next.at), fields, label);
+    if (next === null) return found;
+    const rest = value.slice(next.at);
+    const restAt = base + valueAt + next.at;
+    if (next.known) return [...found, ...fieldsOf(text, restAt, rest)];
+    // An unknown label: what follows its colon is its value; the line may go on with a known one.
+    const colon = rest.indexOf(":") + 1;
+    const after = nextLabel(rest.slice(colon));
+    return after?.known ? [...found, ...fieldsOf(text, restAt + colon + after.at, rest.slice(colon + after.at))] : found;
   }
   // Without one: the shortest run of words that is a label and leaves a value that fits it,
   // lengthened by words that belong to labels ("VESSEL" -> "VESSEL NAME").
@@ -128,6 +171,14 @@ function fieldsOf(text: string, at: number, line: string): Candidate[] {
     if (/^[\p{Lu}\d]/u.test(words[k][0]) && !LABEL_WORDS.has(words[k][0].toLowerCase())) break;
   }
   return [];
+}
+
+/** Whether a line begins with a label ("Nom des autres navires ...", "Flag State ..."): a form's next field. */
+export function startsWithLabel(line: string): boolean {
+  const words = line.trim().split(/\s+/).slice(0, 6);
+  if (!/^\p{Lu}/u.test(words[0] ?? "")) return false;
+  for (let n = 1; n <= words.length; n++) if (labelsOf(words.slice(0, n).join(" ")).length) return true;
+  return false;
 }
 
 /** The labels a label names, in order ("Name of vessel, register number" -> two). */
@@ -184,6 +235,11 @@ function valuesFor(text: string, at: number, value: string, labels: string[], la
   return out;
 }
 
+function trimEnd(text: string, start: number, end: number): number {
+  while (end > start && /[\s*,;/|]/.test(text[end - 1])) end--;
+  return end;
+}
+
 function splitAt(field: string, separator: string): Array<{ start: number; text: string }> {
   const out: Array<{ start: number; text: string }> = [];
   let start = 0;
@@ -199,7 +255,8 @@ function splitAt(field: string, separator: string): Array<{ start: number; text:
 
 /** One field's value: the name, company, country or code at `at`, checked; with what follows it. */
 function valueOf(text: string, at: number, value: string, label: string, strict: boolean): { candidate: Candidate; rest: { start: number; text: string } | null } | null {
-  const lead = value.length - value.trimStart().length;
+  // "PERMIT HOLDER / BUSINESS NAME KOREA SHIPMANAGERS": the form's own words for the field come first.
+  const lead = NAMED.has(label) ? (FIELD_WORDS_BEFORE.exec(value)?.[0].length ?? 0) : value.length - value.trimStart().length;
   const start = at + lead;
   let span: Span | null;
   if (label === "FLAG_STATE" || label === "PREVIOUS_FLAG") span = countryAt(text, start);
@@ -209,10 +266,16 @@ function valueOf(text: string, at: number, value: string, label: string, strict:
     // Gear, species, a vessel's type, a date in words: the field up to its end.
   } else {
     // One token; a call sign may be written in two ("3B 2924") when its first part is short.
-    const token = /^[^\s,;()/|]{1,4}[ -][A-Z0-9]{1,5}(?=[\s,;()/|]|$)|^[^\s,;()/|]+/.exec(value.trimStart());
-    span = token ? { start, end: start + token[0].length } : null;
+    // A token in quotes ("mmsi": "412345678") is read inside them.
+    const quote = /^["'“]/.test(value.trimStart()) ? 1 : 0;
+    const token = /^[^\s,;()/|"'”]{1,4}[ -][A-Z0-9]{1,5}(?=[\s,;()/|"'”]|$)|^[^\s,;()/|"'”]+/.exec(value.trimStart().slice(quote));
+    span = token ? { start: start + quote, end: start + quote + token[0].length } : null;
   }
   if (!span) return null;
+  // The value given is the field's: a name does not run on into the next label on the line.
+  const fieldEnd = at + value.trimEnd().length;
+  if (span.end > fieldEnd) span = { ...span, end: trimEnd(text, span.start, fieldEnd) };
+  if (span.end <= span.start) return null;
   const raw = text.slice(span.start, span.end);
   const checked = validate(label, raw);
   if (!checked || (strict && checked.flags.some((f) => failedCheckFlags.has(f) || UNKNOWN_VALUE.has(f)))) return null;

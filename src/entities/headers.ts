@@ -39,9 +39,11 @@ const rules: Rule[] = [
   [/\b(master|captain|capitaine|capitan|patron|skipper)\b/, null],
   [/\b(beneficial)\b/, "BENEFICIAL_OWNER"],
   // Identifiers.
-  [/\bmmsi\b/, "MMSI"],
-  [/\b(imo|omi|lloyds?|lr)\b/, "IMO_NUMBER"],
-  [/\b(ircs|call ?signs?|callsign|radio call|indicatif|distintivo|indicativo|senal (distintiva|de llamada)|signal distinctif)\b/, "IRCS_CALL_SIGN"],
+  [/\b(mmsi|ssvid|maritime mobile service identit\w*|identite du service mobile maritime|identidad del servicio movil maritimo)\b/, "MMSI"],
+  [/\b(imo|omi|lloyds?|lr|uvi|unique vessel identifier)\b/, "IMO_NUMBER"],
+  // SOLAS's ship identification number is the IMO number (its check digit decides).
+  [/\b(ship|vessel) identification (number|no)\b|\bnumero d identification du navire\b|\b(numero de identificacion|identificador( unico)?) del buque\b/, "IMO_NUMBER"],
+  [/\b(ircs|call ?signs?|callsign|radio call|indicatif|distintivo|indicativo|senal (distintiva|de llamada)|signal distinctif|signal letters|call letters|lettres d appel|letras de llamada)\b/, "IRCS_CALL_SIGN"],
   [/\bcfr\b/, "EU_CFR_NUMBER"],
   // Where it is registered, and under which numbers.
   [/\b(port of regist\w*|home port|registration port|port d (attache|immatriculation)|puerto (de )?(matricula|registro|base))\b/, "REGISTRATION_PORT"],
@@ -53,8 +55,8 @@ const rules: Rule[] = [
   [/\b(flag|flags|pavillon|bandera|pabellon|abanderamiento|countryid|country id|country code|flag country)\b/, "FLAG_STATE"],
   [/^(country|pays|pais|state|etat|estado)( code| name)?$/, "FLAG_STATE"],
   // Who owns and runs it.
-  [/\b(owner|owners|proprietaire|proprietaires|propietario|propietarios|armateur|armador|armadora|shipowner|owning company)\b/, "OWNER_NAME"],
-  [/\b(operator|operating company|exploitant|operador|armement)\b/, "OPERATOR_NAME"],
+  [/\b(owner|owners|proprietaire|proprietaires|propietario|propietarios|armateur|armador|armadora|shipowner|owning company|naviera|titular|titulaire|razon social|(licen[cs]e|permit|authori[sz]ation) holder|holder of (the )?(licen[cs]e|permit|authori[sz]ation))\b/, "OWNER_NAME"],
+  [/\b(operator|operating company|exploitant|operador|explotador|armement|manager|ship manager|management company|managing company|gestionnaire|gestor)\b/, "OPERATOR_NAME"],
   [/\b(charterer|affreteur|fletador)\b/, "CHARTER_COMPANY"],
   [/^registrant( name)?$/, "OPERATOR_NAME"],
   // What it fishes.
@@ -62,7 +64,7 @@ const rules: Rule[] = [
   [/\b(target species|authori[sz]ed species|especes? (cibles?|autorisees?)|especies (objetivo|autorizadas))\b/, "AUTHORIZED_SPECIES"],
   [/^(species|espece|especes|especies|species name|nom de l espece|nombre de la especie)$/, "SPECIES_NAME"],
   // What it is.
-  [/\b(gears?|fishing method|method of fishing|engins?|arte|artes|metier)\b/, "FISHING_GEAR_TYPE"],
+  [/\b(gears?|geartype|fishing method|method of fishing|engins?|arte|artes|metier)\b/, "FISHING_GEAR_TYPE"],
   [/\b(vessel (type|kind)|type of vessel|ship type|type de navire|tipo de (buque|barco)|vessel kind name)\b/, "VESSEL_TYPE"],
   [/^(type|type name|tipo)$/, "VESSEL_TYPE"],
   [/\b(gt|grt|gross tonnage|gross register|gross weight|tonnage|jauge|arqueo|tonelaje)\b/, "TONNAGE"],
@@ -71,9 +73,9 @@ const rules: Rule[] = [
   [/\b(year (of )?(built|build|construction)|built in year|build year|annee de construction|ano de construccion)\b/, "BUILD_YEAR"],
   [/\b(valid|validity|validite|validez|starts?|ends?|expiry|expiration|from|to|until|desde|hasta)\b/, "VALIDITY_PERIOD"],
   // The vessel's name comes last: "Owner name" and "Port name" were taken above.
-  [/\b(vessel|vessels|ship|ships|navire|navires|buque|buques|barco|embarcacion|bateau)\b.*\b(name|nom|nombre)\b/, "VESSEL_NAME"],
-  [/\b(name|nom|nombre)\b.*\b(vessel|ship|navire|buque|barco|embarcacion|bateau)\b/, "VESSEL_NAME"],
-  [/^(vessel|vessel name|name|nom|nombre|navire|buque|ship|ship name|denominacion|denomination)$/, "VESSEL_NAME"],
+  [/\b(vessel|vessels|ship|ships|boat|navire|navires|buque|buques|barco|nave|navio|pesquero|embarcacion|embarcation|bateau)\b.*\b(name|nom|nombre|denominacion|designation)\b/, "VESSEL_NAME"],
+  [/\b(name|nom|nombre|denominacion|designation)\b.*\b(vessel|ship|boat|navire|buque|barco|nave|navio|pesquero|embarcacion|embarcation|bateau)\b/, "VESSEL_NAME"],
+  [/^(vessel|vessel name|vesselname|name|nom|nombre|navire|buque|ship|ship name|shipname|denominacion|denomination)$/, "VESSEL_NAME"],
 ];
 
 /** The label a column's header gives its cells, or null. */

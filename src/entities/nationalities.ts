@@ -4,6 +4,7 @@
  * alpha-3, with the French and Spanish feminine and plural forms the sentence's noun asks for.
  */
 import countries from "i18n-iso-countries";
+import { PARENT_STATE } from "./call-signs";
 import nationality from "i18n-nationality";
 import english from "i18n-nationality/langs/en.json";
 import spanish from "i18n-nationality/langs/es.json";
@@ -13,10 +14,10 @@ for (const locale of [english, french, spanish]) nationality.registerLocale(loca
 
 const fold = (text: string) => text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().replace(/[\s-]+/g, " ").trim();
 
-/** French feminine and plural forms: panaméen, panaméenne, panaméens, panaméennes. */
+/** French feminine and plural forms: panaméen, panaméenne, panaméens, panaméennes; grec, grecque; turc, turque; letton, lettonne. */
 function frenchForms(masculine: string): string[] {
   const m = masculine.toLowerCase();
-  const feminine = /(ien|een|éen)$/.test(m) ? `${m}ne` : /e$/.test(m) ? m : `${m}e`;
+  const feminine = /(en|on)$/.test(m) ? `${m}ne` : /ec$/.test(m) ? `${m}que` : /c$/.test(m) ? `${m.slice(0, -1)}que` : /e$/.test(m) ? m : `${m}e`;
   const plural = /[sx]$/.test(m) ? m : `${m}s`;
   return [m, feminine, plural, `${feminine}s`];
 }
@@ -52,6 +53,27 @@ const aliases: Record<string, string> = {
   vanuatuan: "VUT",
   "ni vanuatu": "VUT",
   american: "USA",
+  "american samoan": "ASM",
+  liberien: "LBR",
+  jamaicain: "JAM",
+  salomonien: "SLB",
+  tuvaluan: "TUV",
+  palaois: "PLW",
+  paluan: "PLW",
+  "cap verdien": "CPV",
+  "cape verdean": "CPV",
+  caymanian: "CYM",
+  bermudian: "BMU",
+  "cook islander": "COK",
+  "saint lucian": "LCA",
+  "saint lucien": "LCA",
+  vincentian: "VCT",
+  "saint vincentian": "VCT",
+  "saint vincentais": "VCT",
+  kittitian: "KNA",
+  "saudi arabian": "SAU",
+  slovak: "SVK",
+  bosnian: "BIH",
   "us flagged": "USA",
   british: "GBR",
   russian: "RUS",
@@ -62,18 +84,30 @@ const aliases: Record<string, string> = {
   "chinese taipei": "TWN",
 };
 
+/** The adjectives an entry holds: "Trinidadien ou Tobagonien" two, "Dominicain (Dominique)" one, without its note. */
+function adjectivesOf(entry: string | undefined): string[] {
+  if (!entry) return [];
+  return entry
+    .replace(/\s*\([^)]*\)/g, "")
+    .split(/\s+(?:or|ou|o|and|et|y)\s+/i)
+    .map((form) => form.replace(/^Afro-/i, "").trim())
+    .filter(Boolean);
+}
+
 const table = new Map<string, string>(Object.entries(aliases));
-for (const alpha2 of Object.keys(countries.getAlpha2Codes())) {
+// States first: a territory that shares its state's adjective ("islandés" for Iceland and Bouvet
+// Island, "French" for the French Southern Territories) does not take it from the state.
+const alpha2s = Object.keys(countries.getAlpha2Codes());
+const territory = (alpha2: string) => PARENT_STATE[countries.alpha2ToAlpha3(alpha2) ?? ""] !== undefined;
+for (const alpha2 of [...alpha2s.filter((a) => !territory(a)), ...alpha2s.filter(territory)]) {
   const alpha3 = countries.alpha2ToAlpha3(alpha2);
   if (!alpha3) continue;
   const add = (form: string | undefined) => form && !table.has(fold(form)) && table.set(fold(form), alpha3);
-  add(nationality.getName(alpha2, "en"));
+  for (const english of adjectivesOf(nationality.getName(alpha2, "en"))) add(english);
   // A country with no French or Spanish adjective has no forms: the endings alone ("e", "s",
   // "es") made American Samoa of the plural "s" in "flag States".
-  const french = nationality.getName(alpha2, "fr");
-  const spanish = nationality.getName(alpha2, "es");
-  if (french) for (const form of frenchForms(french)) add(form);
-  if (spanish) for (const form of spanishForms(spanish)) add(form);
+  for (const french of adjectivesOf(nationality.getName(alpha2, "fr"))) for (const form of frenchForms(french)) add(form);
+  for (const spanish of adjectivesOf(nationality.getName(alpha2, "es"))) for (const form of spanishForms(spanish)) add(form);
 }
 
 /** The flag a nationality adjective names, as ISO alpha-3, or null. */

@@ -67,7 +67,7 @@ export function nameAt(text: string, at: number): Span | null {
   const article = /^(?:the|le|la|el|l['’])[ \t]*(?=[“"«\p{Lu}\d][^\s]*)/u.exec(text.slice(i, i + 6));
   if (article && /^[“"«]|^[\p{Lu}\d][^\p{Ll}\s]*(?:\s|$|[,.;])/u.test(text.slice(i + article[0].length, i + article[0].length + 40))) i += article[0].length;
   // "FV SAJO POTENTIA": the prefix says what it is, not what it is called.
-  const prefix = /^(?:F\/V|M\/V|F\.V\.|M\.V\.|FV|MV)[ \t]+(?=\p{Lu})/u.exec(text.slice(i, i + 6));
+  const prefix = /^(?:F\/V|M\/V|B\/P|F\.V\.|M\.V\.|B\.P\.|FV|MV)[ \t]+(?=\p{Lu})/u.exec(text.slice(i, i + 6));
   if (prefix) i += prefix[0].length;
   const open = i;
   while (text[i] === " " || text[i] === "“" || text[i] === '"' || text[i] === "«" || text[i] === "‘" || text[i] === "'") i++;
@@ -133,19 +133,27 @@ export function companyAt(text: string, at: number): Span | null {
   if (!words.length || !capitalised(words[0][0]) || STOP.has(words[0][0])) return null;
   let end = -1;
   let legal = -1;
+  let named = false;
   for (let k = 0; k < words.length; k++) {
     const raw = words[k][0];
     const word = raw.replace(/[,;:]+$/, "");
     const isLegal = endsCompany(word) || endsCompany(word.replace(/[()]/g, ""));
     if (k > 0 && STOP.has(word)) break;
-    const fits = capitalised(word) || isLegal || /^[(&]/.test(word) || ["de", "del", "du", "and", "y", "et", "of"].includes(word);
+    // "BLFEA FERNANDO, Address: 12 Main Street": a word with a colon is the next field's label.
+    if (k > 0 && /:$/.test(raw)) break;
+    const joiner = word === "&" || ["de", "del", "du", "and", "y", "et", "of"].includes(word);
+    const fits = capitalised(word) || isLegal || /^\([\p{Lu}\d]/u.test(word) || joiner;
     if (!fits) break;
-    end = words[k].index! + word.length;
-    if (isLegal) legal = end;
+    // A joiner belongs to the name only when a word of the name follows: "Mohamed Hameed and operated" ends before "and".
+    if (!joiner) end = words[k].index! + word.length;
+    // A legal form before the name ("PT BINTANG HARAPAN", "KABUSHIKI KAISHA KANESHIMEICHI") does not end it.
+    if (isLegal && named) legal = end;
+    if (!isLegal && !joiner) named = true;
     // A clause ends at a semicolon, or at a comma that no capitalised word or legal form follows.
     if (/;$/.test(raw)) break;
     const next = words[k + 1]?.[0] ?? "";
-    if (/,$/.test(raw) && !(capitalised(next) || LEGAL_FORM.test(next.replace(/[,;.()]+$/, "")))) break;
+    // ("Armement Dhellemmes, 12 rue X": a number after the comma starts the address.)
+    if (/,$/.test(raw) && !(/^\p{Lu}/u.test(next) || LEGAL_FORM.test(next.replace(/[,;.()]+$/, "")))) break;
   }
   const stop = legal >= 0 ? legal : end;
   if (stop <= 0) return null;
@@ -157,14 +165,18 @@ export function companyAt(text: string, at: number): Span | null {
 }
 
 /** Articles before a country's name: "the Philippines", "la France", "l'Espagne", "los Estados Unidos". */
-const ARTICLE = /^(?:the|la|le|les|l['’]|el|los|las)\s*/i;
+const ARTICLE = /^(?:(?:the|la|le|les|el|los|las)\s+|l['’]\s*)/i;
 
 /** A country at `at` (its longest name of up to six words, or an ISO code), with its alpha-3. */
 export function countryAt(text: string, at: number): Span | null {
   let i = at;
   while (text[i] === " ") i++;
   const article = ARTICLE.exec(text.slice(i, i + 5));
-  if (article) i += article[0].length;
+  // "la France", "the Philippines"; but "El Salvador", "The Gambia" keep theirs.
+  return (article && countryFrom(text, i + article[0].length)) || countryFrom(text, i);
+}
+
+function countryFrom(text: string, i: number): Span | null {
   const tokens = tokensFrom(text, i, 6);
   if (!tokens.length || !capitalised(tokens[0].text)) return null;
   for (let n = tokens.length; n >= 1; n--) {
@@ -206,4 +218,35 @@ export function wordBefore(text: string, at: number, words = 1): Span | null {
     if (count < words && start > 0 && text[start - 1] === " ") start--;
   }
   return start < end ? { start, end } : null;
+}
+
+/** Several names in a row: "A, B and C", "–el X, el Y y el Z–", up to `max`. */
+export function namesAt(text: string, at: number, max: number): Span[] {
+  const out: Span[] = [];
+  let i = at;
+  while (out.length < max) {
+    const dash = /^[ \t]*[–—:,-][ \t]*/.exec(text.slice(i, i + 4));
+    const name = nameAt(text, dash && out.length === 0 ? i + dash[0].length : i);
+    if (!name) break;
+    out.push(name);
+    const joiner = /^\s*(?:[”"»])?\s*(?:,\s*(?:and|et|y)?|and|et|y)\s+/.exec(text.slice(name.end, name.end + 10));
+    if (!joiner) break;
+    i = name.end + joiner[0].length;
+  }
+  return out;
+}
+
+/** Countries in a row: "Kosovo", "Belize, Togo and Panama". */
+export function countriesAt(text: string, at: number): Span[] {
+  const out: Span[] = [];
+  let i = at;
+  for (let k = 0; k < 6; k++) {
+    const country = countryAt(text, i);
+    if (!country) break;
+    out.push(country);
+    const joiner = /^\s*(?:,\s*(?:and|et|y)?|and|et|y)\s+/.exec(text.slice(country.end, country.end + 8));
+    if (!joiner) break;
+    i = country.end + joiner[0].length;
+  }
+  return out;
 }

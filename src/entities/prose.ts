@@ -8,11 +8,12 @@
  * its owner and operator ("owned by", "a company called", "appartiendrait à", "propiedad de").
  * A country that is only mentioned (a port State, an inspecting authority) is none of these.
  */
-import { adjectiveAt, companyAt, countryAt, flagAt, LEGAL_FORM, nameAt, wordBefore, type Span } from "./phrases";
+import { adjectiveAt, companyAt, countriesAt, countryAt, flagAt, LEGAL_FORM, nameAt, namesAt, wordBefore, type Span } from "./phrases";
 import { ENUMERATION } from "./forms";
 import { nationalityAlpha3 } from "./nationalities";
 import type { Candidate } from "./tables";
 import { flagAlpha3, validate } from "./values";
+import { capitalName, headingWord, notAName } from "./vessel-names";
 
 /** Words for a vessel, by kind, in three languages; the name often follows one. */
 const VESSEL_NOUNS = [
@@ -33,6 +34,13 @@ const VESSEL_NOUNS = [
   "jigger",
   "gillnetter",
   "tanker",
+  "dragger",
+  "drifter",
+  "mothership",
+  "mother ship",
+  "factory ship",
+  "fish carrier",
+  "motor vessel",
   "navire de pêche",
   "navire",
   "bateau de pêche",
@@ -45,6 +53,7 @@ const VESSEL_NOUNS = [
   "coquiller",
   "caseyeur",
   "voilier",
+  "embarcation",
   "buque pesquero",
   "buque",
   "barco pesquero",
@@ -63,7 +72,13 @@ const VESSEL_NOUNS = [
 const NOUN = VESSEL_NOUNS.map((noun) => noun.replace(/[- ]/g, "[- ]")).join("|");
 
 /** What may follow a vessel's name after "le"/"el": its flag, or what it is ("le X, un palangrier"). */
-const NAME_THEN_FLAG = new RegExp(`^[»"”]?\\s*,?\\s*(?:un\\s+|une\\s+)?(?:battant|qui\\s+bat|bat)\\s+pavillon|^[»"”]?\\s*,\\s*(?:(?:un|una|le|el)\\s+)?(?:${NOUN})|^[»"”]?\\s+(?:est|es|était|era|fue|a\\s+été)\\s+(?:un|una)\\s+(?:${NOUN})|^[»"”]?\\s*,?\\s*(?:de|con)\\s+(?:bandera|pabellón)|^[»"”]?\\s*\\((?:IMO|OMI)`, "iu");
+const NAME_THEN_FLAG = new RegExp(`^[»"”]?\\s*,?\\s*(?:un\\s+|une\\s+)?(?:battant|qui\\s+bat|bat)\\s+pavillon|^[»"”]?\\s*,\\s*(?:(?:un|una|le|el|the|a|an)\\s+)?(?:[\\p{L}-]+\\s+){0,2}?(?:${NOUN})|^[»"”]?\\s+(?:est|es|était|era|fue|a\\s+été)\\s+(?:un|una)\\s+(?:${NOUN})|^[»"”]?\\s*,?\\s*(?:de|con)\\s+(?:bandera|pabellón)|^[»"”]?\\s*\\((?:IMO|OMI)`, "iu");
+/** A vessel's noun in apposition after a name: ", a Panamanian-flagged longliner", " (un palangrier)". */
+const APPOSITION = new RegExp(`^[»"”]?\\s*[,(]\\s*(?:a|an|un|une|una)\\s+(?:[\\p{L}-]+\\s+){0,3}?(?:${NOUN})(?![\\p{L}])`, "iu");
+/** A name's other names after it: ", also known as", " (ex-", ", formerly". */
+const ALIAS_AFTER = /^[ \t]*(?:,[ \t]*(?:also|previously|formerly)[ \t]+(?:known|named|called)|,[ \t]*formerly\b|\([ \t]*ex[- ]|,[ \t]*ex[- ])/i;
+/** A verb after a sentence's subject: "OCEAN STAR was detained", "le X a été arraisonné", "el X fue". */
+const SUBJECT_VERB = /^[ \t]+(?:was|is|has|had|were|fue|era|ha|había|est|était|a[ \t]+été|avait)[ \t]+\p{Ll}/u;
 /** The words before a vessel noun that make it no suspect: "the patrol vessel", "le patrouilleur". */
 const NOT_THE_VESSEL = /\b(?:patrol|coast\s+guard|naval|navy|research|survey|inspection|patrouille\w*|guardacostas|patrulla|armada)\s*$/iu;
 
@@ -85,73 +100,79 @@ export function proseRules(text: string): Candidate[] {
   };
 
   // "the Panamanian-flagged OCEAN PEARL", "the Panama-flagged fishing vessel SEIN 11", "Maldivan flagged".
-  each(new RegExp(`[- ](?:flagged|registered)\\s+(?:(?:fishing|refrigerated|cargo|tuna|fish|reefer)\\s+)*(?:(?:${NOUN})\\s+)?`, "giu"), (m, end) => {
+  each(new RegExp(`[- ](?:flagged|registered)(?:\\s+|(?=[.,;)]|$))(?:(?:fishing|refrigerated|cargo|tuna|fish|reefer)\\s+)*(?:(?:${NOUN})\\s+)?`, "giu"), (m, end) => {
     const before = m.index!;
     emit(previousContext(text, before) ? "PREVIOUS_FLAG" : "FLAG_STATE", flagBefore(text, before));
     emit("VESSEL_NAME", nameAt(text, end));
   });
   // "the fishing vessel OCEAN PEARL", "the Spanish trawler X", "le palangrier X", "el buque pesquero X",
   // "the fishing vessels A, B and C", "le SEA WEALTH, palangrier panaméen".
-  each(new RegExp(`(?<![\\p{L}-])(${NOUN})(s|es)?(?![\\p{L}])(?:[ \\t]+(?:pesquero|de[ \\t]+pêche))?(?:[ \\t]+(?:called|named|known[ \\t]+as|de[ \\t]+nombre|nommé|llamado|denominado|identified[ \\t]+as|identificado[ \\t]+como))?[ \\t]*`, "giu"), (m, end) => {
+  each(new RegExp(`(?<![\\p{L}-])(${NOUN})(s|es)?(?![\\p{L}])(?:[ \\t]+(?:pesquer[oa]|de[ \\t]+pêche|de[ \\t]+pesca|frigor[ií]fic[oa]|frigorifique|factor[ií]a|congelador|congélateur|usine|pélagique|pel[aá]gic[oa]|hauturier|industriel))?(?:[ \\t]+(?:called|named|known[ \\t]+as|de[ \\t]+nombre|nommé|llamado|denominado|identified[ \\t]+as|identificado[ \\t]+como))?[ \\t]*`, "giu"), (m, end) => {
     // "VESSEL INFORMATION", "VESSEL NAME": a noun in capitals is a form's label, not prose.
     if (!/\p{Ll}/u.test(m[1]) || NOT_THE_VESSEL.test(text.slice(Math.max(0, m.index! - 20), m.index!))) return;
-    const adjective = adjectiveAt(text, end);
+    // "le palangrier panaméen": an adjective after the noun is in lower case; "the longliner MICRONESIA 103" is a name.
+    const after = adjectiveAt(text, end);
+    const adjective = after && /\p{Ll}/u.test(text.slice(after.start, after.end)) ? after : null;
     if (adjective) emit("FLAG_STATE", adjective);
     // "the Spanish trawler X", "The Chinese vessel", "the South Korean tuna purse seiner": the adjective before the noun names the flag.
     // ("the Panama-flagged reefer X": the rule for "-flagged" reads that flag.)
-    const before = /[- ](?:flagged|registered)\s+(?:\S+\s+){0,3}$/i.test(text.slice(Math.max(0, m.index! - 40), m.index!)) ? null : adjectiveBefore(text, m.index!);
+    // "16 Indonesian fishing vessels", "two Spanish trawlers": vessels counted are others, not the one the text is about.
+    const counted = /(?:(?<![\d.,])\d{1,3}|two|three|four|five|several|many|other|deux|trois|plusieurs|autres|dos|tres|varios|varias|otros|otras)\s+(?:\S+\s+){1,3}$/i.test(text.slice(Math.max(0, m.index! - 50), m.index!));
+    const before = counted || /[- ](?:flagged|registered)\s+(?:\S+\s+){0,3}$/i.test(text.slice(Math.max(0, m.index! - 40), m.index!)) ? null : adjectiveBefore(text, m.index!);
     if (!adjective && before) emit("FLAG_STATE", before);
     const plural = Boolean(m[2]);
-    const names = namesAt(text, adjective ? adjective.end : end, plural ? 6 : 1).filter((name) => !titleCaseOnForm(text, name) && !notAName(text.slice(name.start, name.end)));
+    // "la embarcación menor “LIBAS”": words that describe the vessel before its name in quotes.
+    const described = /^(?:\p{Ll}+[ \t]+){1,2}(?=[“"«])/u.exec(text.slice(end, end + 40));
+    const names = namesAt(text, adjective ? adjective.end : end + (described?.[0].length ?? 0), plural ? 6 : 1).filter((name) => !titleCaseOnForm(text, name) && !notAName(text.slice(name.start, name.end)));
     const known = /known\s+as/i.test(m[0]) && /also|previously|formerly/i.test(text.slice(Math.max(0, m.index! - 30), m.index!));
     for (const name of names) emit(known ? "PREVIOUS_NAME" : "VESSEL_NAME", name);
   });
   // "F/V OCEAN PEARL", "FV Jumanji", "M/V X".
-  each(/\b(?:F\/V|M\/V|FV|MV|F\.V\.|M\.V\.)\s+/g, (_m, end) => emit("VESSEL_NAME", nameAt(text, end)));
+  each(/\b(?:F\/V|M\/V|B\/P|FV|MV|F\.V\.|M\.V\.|B\.P\.|KM\.|KMN\.?)[ \t]+|\((?:F\/V|M\/V)\)[ \t]+/g, (_m, end) => emit("VESSEL_NAME", nameAt(text, end)));
   // "de nombre “X”", "bajo el nombre de X", "sous le nom de X".
   each(/\b(?:de nombre|(?:con|bajo) el nombre de|sous le nom de|under the name(?: of)?|nommée?|baptisée?|bautizad[oa])\s+/giu, (m, end) => emit(previousContext(text, m.index!) ? "PREVIOUS_NAME" : "VESSEL_NAME", nameAt(text, end)));
   // "aboard the OCEAN STAR", "à bord du X", "a bordo del X", "operating as the BOOTES", "a vessel named X".
-  each(/\b(?:aboard|on\s+board|à\s+bord\s+d[ue]|a\s+bordo\s+del?|operating\s+as|operates\s+as|sailing\s+as|(?:currently|now)\s+(?:named|called|known\s+as)|named|called|llamad[oa]|denominad[oa])[ \t]+(?:the[ \t]+|le[ \t]+|el[ \t]+)?/giu, (m, end) => {
+  each(/\b(?:aboard|on\s+board|à\s+bord\s+(?:d[ue]|de\s+l['’])|a\s+bordo\s+del?|operating\s+as|operates\s+as|sailing\s+as|(?:currently|now)\s+(?:named|called|known\s+as)|named|called|llamad[oa]|denominad[oa])[ \t]+(?:the[ \t]+|le[ \t]+|el[ \t]+)?/giu, (m, end) => {
     const name = nameAt(text, end);
     if (name && !notAName(text.slice(name.start, name.end)) && (capitalName(text.slice(name.start, name.end)) || /[“"«]/.test(text.slice(end, name.start)))) emit(previousContext(text, m.index!) ? "PREVIOUS_NAME" : "VESSEL_NAME", name);
   });
   // "le X, battant pavillon", "el X, de bandera": the name before the flag's cue; "le SCORPION 70",
   // "Se trata del FONNES", "the HARENGUS": a name in capitals after an article.
-  each(/(?<![\p{L}])(?:le|du|el|del|al|the|The|Le|El)[ \t]+(?=[«"“\p{Lu}\d])/gu, (_m, end) => {
+  each(/(?<![\p{L}])(?:(?:le|du|el|del|al|the|The|Le|El)[ \t]+|[lL]['’])(?=[«"“\p{Lu}\d])/gu, (_m, end) => {
     const name = nameAt(text, end);
     if (!name) return;
     if ((NAME_THEN_FLAG.test(text.slice(name.end, name.end + 40)) || capitalName(text.slice(name.start, name.end))) && !notAName(text.slice(name.start, name.end))) emit("VESSEL_NAME", name);
   });
   // "Il s'appelle le X", "ahora se llama X", "identified as the X", "el navío fue identificado como el X".
-  each(/(?:s['’]appelle|se\s+(?:llama|denomina)|identified\s+as|identificad[oa]\s+como|identifié\s+comme|now\s+(?:named|called))[ \t]+/giu, (_m, end) => emit("VESSEL_NAME", nameAt(text, end)));
-  // A name before its IMO number or call sign: "OCEAN PEARL (IMO 7910187)".
-  each(/\b([\p{Lu}\d][\p{Lu}\d .'’-]{1,40}?)\s*\((?:IMO|OMI|IRCS|call sign)\b/gu, (m) => {
+  each(/(?:(?:vessel|ship)['’]s\s+name\s+(?:is|was)|name\s+of\s+the\s+(?:vessel|ship)\s+(?:is|was)|s['’]appelle|se\s+(?:llama|denomina)|identified\s+as|identificad[oa]\s+como|identifié\s+comme|now\s+(?:named|called))[ \t]+/giu, (_m, end) => emit("VESSEL_NAME", nameAt(text, end)));
+  // A name before its IMO number or call sign: "OCEAN PEARL (IMO 7910187)", "SEA WIND, IMO 8604735".
+  each(/\b([\p{Lu}\d][\p{Lu}\d .'’-]{1,40}?)\s*(?:\(|,|[–—-])\s*(?:IMO|OMI|IRCS|MMSI|call\s+sign|indicatif|distintivo)\b/gu, (m) => {
     const name = nameAt(text, m.index!);
-    if (name && /\p{L}/u.test(text.slice(name.start, name.end))) emit("VESSEL_NAME", name);
+    if (name && /\p{L}/u.test(text.slice(name.start, name.end)) && !notAName(text.slice(name.start, name.end))) emit("VESSEL_NAME", name);
   });
 
   // Flags said outright.
-  each(/\b(?:flagged\s+(?:to|in|by)|reflagged\s+(?:to|in)|(?:flying|flies|flew|fly)\s+the\s+flag\s+of|under\s+the\s+flag\s+of|sailing\s+under\s+the\s+flag\s+of|registered\s+(?:in|under|with)|flag\s+state\s+(?:is|was)?|flag\s*:|flag\s+of\s+the\s+vessel)\s*/giu, (m, end) => {
+  each(/\b(?:flagged\s+(?:to|in|by|under|with)|reflagged\s+(?:to|in)|(?:flying|flies|flew|fly)\s+the\s+flag\s+of|under\s+the\s+flag\s+of|sailing\s+under\s+the\s+flag\s+of|registered\s+(?:in|under|with)|flag\s+state\s+(?:is|was)?|flag\s*:|flag\s+of\s+the\s+vessel|flag\s+of)\s*/giu, (m, end) => {
     const previous = previousContext(text, m.index!) || /\bnot\s+(?:been\s+)?(?:be\s+)?$/i.test(text.slice(Math.max(0, m.index! - 20), m.index!));
     emit(previous ? "PREVIOUS_FLAG" : "FLAG_STATE", countryAt(text, end));
   });
-  each(/\b(?:battant|bat(?:tait)?|arborant|sous)\s+(?:le\s+)?pavillon\s+(?:de\s+(?:la\s+|l['’]\s*|les\s+)?|du\s+|des\s+)?/giu, (m, end) => emit(previousContext(text, m.index!) ? "PREVIOUS_FLAG" : "FLAG_STATE", flagAt(text, end)));
-  each(/\b(?:de|con|bajo|con\s+el|bajo\s+el)\s+(?:bandera|pabellón|pabellon)\s+(?:de\s+(?:la\s+|los\s+|las\s+)?|del\s+)?/giu, (m, end) => emit(previousContext(text, m.index!) ? "PREVIOUS_FLAG" : "FLAG_STATE", flagAt(text, end)));
+  each(/\b(?:batt?\w*|arbor\w*|sous|de)\s+(?:\p{L}+ment\s+)?(?:le\s+)?pavillon\s+(?:de\s+(?:la\s+|l['’]\s*|les\s+)?|du\s+|des\s+)?/giu, (m, end) => emit(previousContext(text, m.index!) ? "PREVIOUS_FLAG" : "FLAG_STATE", flagAt(text, end)));
+  each(/\b(?:(?:(?:de|con|bajo|enarbol\w*|izando|tiene|ten[ií]a|lleva\w*)(?:\s+(?:el|la|su))?\s+)?(?:bandera|pabellón|pabellon)|(?:de|con)\s+matr[ií]cula)\s+(?:de\s+(?:la\s+|los\s+|las\s+)?|del\s+)?/giu, (m, end) => emit(previousContext(text, m.index!) ? "PREVIOUS_FLAG" : "FLAG_STATE", flagAt(text, end)));
   each(/\b(?:enseña)\s+(?:la\s+)?/giu, (_m, end) => emit("FLAG_STATE", flagAt(text, end)));
   // "perteneciente a la China" is its flag; "belonging to Sein Fishing Ltd" its owner.
-  each(/\b(?:perteneciente\s+a|belonging\s+to|appartenant\s+à|que\s+pertenece\s+a)\s+(?:la\s+(?:empresa\s+|sociedad\s+|société\s+)?|the\s+(?:company\s+)?|el\s+|le\s+|l['’]\s*)?/giu, (_m, end) => {
+  each(/\b(?:perteneciente\s+a|belong(?:s|ed|ing)?\s+to|appartenant\s+à|(?:que\s+)?pertenec\w*\s+a)\s+/giu, (_m, end) => {
     const flag = flagAt(text, end);
     if (flag) emit("FLAG_STATE", flag);
-    else emit("OWNER_NAME", companyAt(text, end));
+    else emit("OWNER_NAME", companyAfter(text, end));
   });
   // "bearing the flag of", "de nacionalidad panameña", "matriculado en Panamá", "immatriculé au Panama".
-  each(/\b(?:bearing|bears|bore|carrying|carries|hoisting)\s+the\s+flag\s+of|\bflag\s+State\b\s*(?:is|was|being|,)?|\bState\s+of\s+(?:the\s+)?(?:flag|registry|registration)\s*(?:is|was|:|,)?|\bde\s+nacionalidad|\bde\s+nationalité|\bnationality\s*(?:is|was|:)?|\bnationality\s+of\s+the\s+(?:vessel|ship)\s*(?:is|was|:)?|\b(?:matriculad[oa]|abanderad[oa]|inscrit[oa]?)\s+en|\bimmatricul[ée]e?s?\s+(?:en|au|aux|à)|\benregistr[ée]e?s?\s+(?:en|au|aux|à)/giu, (m, end) => {
+  each(/\b(?:bearing|bears|bore|carrying|carries|hoisting)\s+the\s+flag\s+of|\bflag\s+State\b\s*(?:is|was|being|,)?\s*\(?|(?:flag|pavillon|bandera|pabellón)(?:\s+(?:of\s+the\s+(?:vessel|ship)|du\s+navire|del\s+(?:buque|barco)))?\s+(?:is|was|est|était|es|era)\s+|\bof\s+(?=\p{Lu}\p{L}+(?:\s\p{Lu}\p{L}+)?\s+regist(?:ry|er)\b)|\bState\s+of\s+(?:the\s+)?(?:flag|registry|registration)\s*(?:is|was|:|,)?|\bde\s+nacionalidad|\bde\s+nationalité|\bnationality\s*(?:is|was|:)?|\bnationality\s+of\s+the\s+(?:vessel|ship)\s*(?:is|was|:)?|\b(?:matriculad[oa]|abanderad[oa]|inscrit[oa]?|registrad[oa])\s+en|\bimmatricul[ée]e?s?\s+(?:en|au|aux|à)|\benregistr[ée]e?s?\s+(?:en|au|aux|à)/giu, (m, end) => {
     // A person's nationality ("the master, of Chinese nationality", "capitán de nacionalidad china") is not the vessel's.
     if (/nationali|nacionalidad/i.test(m[0]) && PERSON.test(text.slice(Math.max(0, m.index! - 40), m.index!))) return;
     emit(previousContext(text, m.index!) ? "PREVIOUS_FLAG" : "FLAG_STATE", flagAt(text, end));
   });
   // "under the Togolese flag", "flying a Panamanian flag", "a Belize-registered vessel".
-  each(/\b(?:the|a|an|its|under|flying|with)\s+(?=[\p{Lu}][\p{L}. -]{1,40}?\s+flag\b)/gu, (m, end) => {
+  each(/(?:\b(?:the|a|an|its|under|flying|with)\s+|\()(?=[\p{Lu}][\p{L}. -]{1,40}?\s+flag\b)/gu, (m, end) => {
     const flagWord = text.slice(end).search(/\s+flag\b/);
     const at = end + flagWord;
     const span = flagBefore(text, at);
@@ -168,7 +189,12 @@ export function proseRules(text: string): Candidate[] {
   // "SERENE reflagged to X and was renamed BALUCH": the name before the renaming is the one it had.
   each(/(?:^|[.;!?]\s+|\n)(?=[\p{Lu}\d])/gu, (_m, end) => {
     const name = nameAt(text, end);
-    if (name && /^\s+(?:(?:reflagged|was\s+reflagged)\b[^.\n]{0,60}?\band\s+)?(?:was|has\s+been|had\s+been)\s+renamed\b/.test(text.slice(name.end, name.end + 90)) && capitalName(text.slice(name.start, name.end))) emit("PREVIOUS_NAME", name);
+    if (!name || !capitalName(text.slice(name.start, name.end)) || notAName(text.slice(name.start, name.end))) return;
+    const after = text.slice(name.end, name.end + 90);
+    if (/^\s+(?:(?:reflagged|was\s+reflagged)\b[^.\n]{0,60}?\band\s+)?(?:was|has\s+been|had\s+been)\s+renamed\b/.test(after)) emit("PREVIOUS_NAME", name);
+    // "OCEAN PEARL, a Panamanian-flagged longliner, ...": a name that a vessel's noun describes;
+    // "HAI LUNG, also known as KILY"; "OCEAN STAR was detained": a name in capitals that a sentence is about.
+    else if (APPOSITION.test(after) || ALIAS_AFTER.test(after) || (SUBJECT_VERB.test(after) && !flagAlpha3(text.slice(name.start, name.end)))) emit("VESSEL_NAME", name);
   });
 
   // Names it had before.
@@ -184,17 +210,53 @@ export function proseRules(text: string): Candidate[] {
       at = name.end + joiner[0].length;
     }
   });
+  // "TAISHAN (ex-KUNLUN)", "SEA WIND, ex-KILY": the name it had.
+  each(/(?:\(|,[ \t]*)ex[- ][ \t]*(?=[«"“\p{Lu}\d])/gu, (_m, end) => emit("PREVIOUS_NAME", nameAt(text, end)));
   each(/\b(?:renamed|rebaptisé|rebautizado)\s+(?:as\s+|en\s+|como\s+)?/giu, (_m, end) => emit("VESSEL_NAME", nameAt(text, end)));
 
   // Who owns and runs it.
-  each(/\b(?:(?:owned|owned\s+and\s+operated)\s+by|(?:registered\s+|ship\s*)?owner(?:s)?(?:\s+(?:is|was|are|were)|\s*[:,])|(?:its|the|their)\s+owner,?|(?:a\s+)?company\s+(?:called|named)|appartien\w*\s+à|propriété\s+de|propri[ée]taire\s*(?:est|:|,)?|propiedad\s+de|propietari[oa]\s*(?:es|:|,)?|cuyo\s+armador\s+es|la\s+(?:empresa|société|compañía|sociedad)|the\s+company|armateur\s*(?:est|:|,)?|armador(?:es)?\s*(?:es|:|,)?)\s+(?:la\s+(?:société\s+)?|l['’]\s*|le\s+|el\s+|the\s+)?/giu, (_m, end) => emit("OWNER_NAME", companyAt(text, end)));
+  each(/\b(?:(?:owned|owned\s+and\s+operated)\s+by|(?:registered\s+|ship\s*)?owner(?:s)?(?:\s+(?:is|was|are|were)|\s*[:,])|(?:(?:its|the|their)\s+)?owner\s+of\s+(?:the\s+|this\s+)?(?:vessel|ship|boat)\s+(?:is|was)|(?:the\s+)?(?:company|firm)\s+that\s+owns\s+(?:it|the\s+(?:vessel|ship|boat))\s*,?|(?:its|the|their)\s+owner,?|(?:a\s+)?company\s+(?:called|named)|appartien\w*\s+à|propriété\s+de|propri[ée]taire\s*(?:est|:|,)?|propiedad\s+de|propietari[oa]\s*(?:es|:|,)?|cuyo\s+armador\s+es|la\s+(?:empresa|société|compañía|sociedad|naviera|armadora|firma)|the\s+(?:company|firm)|armateur\s*(?:est|:|,)?|armador[ae]?s?\s*(?:es|:|,)?)\s+/giu, (m, end) => {
+    // "Vidal Armadores S.A.": a capitalised cue after a capitalised word is part of a name.
+    const before = wordBefore(text, m.index!);
+    if (!(/^\p{Lu}/u.test(m[0]) && before && /^\p{Lu}/u.test(text.slice(before.start, before.end)) && /^[ \t]+$/.test(text.slice(before.end, m.index!)))) emit("OWNER_NAME", companyAfter(text, end));
+  });
+  // "the shipowner Pesquera Landes SA", "owner Sein Fishing Ltd": a company straight after the word, not a form's next label.
+  each(/\b(?:ship\s*)?owners?[ \t]+(?=\p{Lu})/gu, (_m, end) => {
+    const company = companyAt(text, end);
+    if (company && !headingWord(text.slice(company.start, company.end).split(/[\s,:]/)[0])) emit("OWNER_NAME", company);
+  });
+  // "the vessel is registered to Sein Fishing Ltd" (a country there is its flag, read above).
+  each(/\bregistered\s+to\s+/giu, (_m, end) => {
+    if (!flagAt(text, end)) emit("OWNER_NAME", companyAfter(text, end));
+  });
   // "autorízase a FARIDA, para sustituir la nave": the holder a resolution authorises.
   each(/\b(?:autor[ií]zase|se\s+autoriza|autoriza)\s+a\s+(?:la\s+(?:empresa\s+|sociedad\s+)?)?/giu, (_m, end) => emit("OWNER_NAME", companyAt(text, end)));
   // "the Sajo Seafood Co. Ltd’ FV SAJO POTENTIA": a company's vessel.
   each(/['’]s?\s+(?:F\/V|FV|M\/V|MV)\s/gu, (m) => emit("OWNER_NAME", companyBefore(text, m.index!)));
-  each(/\b(?:operated\s+by|managed\s+by|operator\s*(?:is|was|:|,)|exploité\s+par|géré\s+par|operado\s+por|gestionado\s+por|operador\s*(?:es|:|,))\s+(?:the\s+|la\s+|le\s+|el\s+)?/giu, (_m, end) => emit("OPERATOR_NAME", companyAt(text, end)));
+  each(/\b(?:operated\s+by|managed\s+by|operator\s*(?:is|was|:|,)|exploité\s+par|géré\s+par|operado\s+por|gestionado\s+por|explotado\s+por|operador\s*(?:es|:|,))\s+/giu, (_m, end) => emit("OPERATOR_NAME", companyAfter(text, end)));
 
   return found;
+}
+
+/** Articles and nouns before a company's own name: "the company", "la société", "l'armateur", "la naviera". */
+const COMPANY_NOUN = /^(?:(?:the|la|le|el|l['’]|a|an|une?)[ \t]*)?(?:[\p{L}-]+-based[ \t]+)?(?:(?:company|firm|société|compagnie|entreprise|armateur|empresa|compañía|sociedad|naviera|armadora|firma)[ \t]+)?/u;
+
+/**
+ * A company after a cue, past an article and a noun for a company in lower case ("owned by the
+ * company X") and the nationality that qualifies it ("la société espagnole X", "the Spanish company X").
+ */
+function companyAfter(text: string, at: number): Span | null {
+  let i = at;
+  for (let k = 0; k < 2; k++) {
+    i += COMPANY_NOUN.exec(text.slice(i, i + 40))![0].length;
+    const adjective = adjectiveAt(text, i);
+    if (!adjective) break;
+    const after = /^\p{Ll}/u.test(text.slice(adjective.start, adjective.end)) || /^[ \t]+(?:company|firm|shipowner|owner)\b/.test(text.slice(adjective.end, adjective.end + 12));
+    if (!after) break;
+    i = adjective.end;
+    while (text[i] === " " || text[i] === "\t") i++;
+  }
+  return companyAt(text, i);
 }
 
 /** Whether the words before `at` speak of the past: "previously", "formerly", "after being", "aunque". */
@@ -211,7 +273,7 @@ function flagBefore(text: string, at: number): Span | null {
     const alpha3 = /^[\p{Lu}]/u.test(name) ? flagAlpha3(name) : null;
     if (alpha3 && (name.length > 3 || /^[A-Z]{2,3}$/.test(name))) return { start, end: at, alpha3 };
   }
-  for (const words of [2, 1]) {
+  for (const words of [3, 2, 1]) {
     const span = wordBefore(text, at, words);
     const alpha3 = span && nationalityAlpha3(text.slice(span.start, span.end));
     if (span && alpha3) return { ...span, alpha3 };
@@ -223,7 +285,7 @@ function flagBefore(text: string, at: number): Span | null {
 function adjectiveBefore(text: string, at: number): Span | null {
   let end = at;
   for (let k = 0; k < 3; k++) {
-    for (const words of [2, 1]) {
+    for (const words of [3, 2, 1]) {
       const span = wordBefore(text, end, words);
       const alpha3 = span && nationalityAlpha3(text.slice(span.start, span.end).replace(/[- ]flagged$/i, ""));
       if (span && alpha3) return { ...span, alpha3 };
@@ -235,53 +297,12 @@ function adjectiveBefore(text: string, at: number): Span | null {
   return null;
 }
 
-/** Several names in a row: "A, B and C", "–el X, el Y y el Z–", up to `max`. */
-function namesAt(text: string, at: number, max: number): Span[] {
-  const out: Span[] = [];
-  let i = at;
-  while (out.length < max) {
-    const dash = /^[ \t]*[–—:,-][ \t]*/.exec(text.slice(i, i + 4));
-    const name = nameAt(text, dash && out.length === 0 ? i + dash[0].length : i);
-    if (!name) break;
-    out.push(name);
-    const joiner = /^\s*(?:[”"»])?\s*(?:,\s*(?:and|et|y)?|and|et|y)\s+/.exec(text.slice(name.end, name.end + 10));
-    if (!joiner) break;
-    i = name.end + joiner[0].length;
-  }
-  return out;
-}
-
-/** Organisations and terms of the field written in capitals, which an article precedes as it would a name. */
-const ACRONYMS = new Set("INDNR INN NCB IUU IOTC ICCAT WCPFC IATTC CCAMLR CCRVMA CCSBT NAFO NEAFC NPFC SPRFMO SIOFA GFCM FFA PNA EU UE EEZ ZEE FAO UN ONU VMS AIS SLB RFMO ORGP OROP NGO ONG USA UK MCS CMM IMO OMI MMSI IRCS GT TRB TRG PSMA CITES WWF TMT AFMA NOAA USCG EMSA".split(" "));
-
-/** Whether a run after an article is a name written in capitals, not an organisation: "SCORPION 70", "FONNES"; not "IOTC", "EU". */
-function capitalName(name: string): boolean {
-  const words = name.split(/\s+/);
-  if (!/\p{Lu}/u.test(name) || /\p{Ll}/u.test(name) || words.some((w) => ACRONYMS.has(w.replace(/[.,]$/, "")))) return false;
-  return words.length > 1 || /\d/.test(name) || name.length >= 5;
-}
-
 /** A name in title case on an enumerated form line ("17. Dimensiones del buque Eslora 51.8") is the next field's label. */
 function titleCaseOnForm(text: string, name: Span): boolean {
   const value = text.slice(name.start, name.end);
   if (!/\p{Ll}/u.test(value) || /^[“"«]/.test(text[name.start - 1] ?? "")) return false;
   const lineStart = text.lastIndexOf("\n", name.start - 1) + 1;
   return ENUMERATION.test(text.slice(lineStart, name.start)) && /^[ \t]*(?:[0-9]{1,3}[.°)]|[a-z][.)]|[-−–•□])/.test(text.slice(lineStart, name.start));
-}
-
-/** Countries in a row: "Kosovo", "Belize, Togo and Panama". */
-function countriesAt(text: string, at: number): Span[] {
-  const out: Span[] = [];
-  let i = at;
-  for (let k = 0; k < 6; k++) {
-    const country = countryAt(text, i);
-    if (!country) break;
-    out.push(country);
-    const joiner = /^\s*(?:,\s*(?:and|et|y)?|and|et|y)\s+/.exec(text.slice(country.end, country.end + 8));
-    if (!joiner) break;
-    i = country.end + joiner[0].length;
-  }
-  return out;
 }
 
 /** A company that ends just before `at` ("the Sajo Seafood Co. Ltd’ FV ..."), with a legal form. */
@@ -294,16 +315,4 @@ function companyBefore(text: string, at: number): Span | null {
     if (company && company.end === at && LEGAL_FORM.test(text.slice(company.start, company.end).split(/\s+/).at(-1)!.replace(/[.,]+$/, ""))) return company;
   }
   return null;
-}
-
-/** Words that follow a vessel's noun in headings and forms, not names: "Vessel List", "vessel Details". */
-const HEADING_WORDS = new Set("Last First Middle Surname Given Family List Lists Register Registry Record Records Details Information Name Names Type Types Owner Owners Operator Operators Master Flag Flags Monitoring Identification Identifier Number Licence License Licensing Authorization Authorisation Authorizations Data Position Dimensions Registration Database ID Photo Photos Status Capacity Category Class Length Tonnage Sightings Inspection Inspections Report Reports Characteristics Profile Section Form Application".split(" "));
-
-/** Whether a run read as a name is a heading word, an organisation or a company instead. */
-export function notAName(name: string): boolean {
-  const words = name.split(/[\s-]+/).map((w) => w.replace(/[.,]+$/, ""));
-  const first = words[0] ?? "";
-  if (HEADING_WORDS.has(first) || HEADING_WORDS.has(first.charAt(0) + first.slice(1).toLowerCase())) return true;
-  if (words.some((w) => /^(?:CO|LTD|INC|CORP|LLC|LIMITED|S\.A|PTE)$/i.test(w)) && words.length > 1) return true;
-  return words.every((w) => ACRONYMS.has(w) || (/^[\p{Lu}]{1,3}$/u.test(w) && words.length > 1));
 }

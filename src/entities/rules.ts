@@ -58,7 +58,7 @@ export function textRules(text: string): Candidate[] {
     const checked = validate(label, value);
     if (checked) found.push({ label, start, end, source: "rule", record: null, ...checked });
   };
-  for (const m of text.matchAll(/\b(?:IMO|OMI|Lloyd['’]?s)(?:[ \t]*(?:\/[ \t]*(?:LR|IMO)|No\.?|Nº|N°|Nr\.?|Number|number|#|ship\s+(?:ID|identification\s+number)|n[úu]mero|num[ée]ro))*[ \t]*[:.]?[ \t]*(\d{7})\b/dgi)) add("IMO_NUMBER", m, 1);
+  for (const m of text.matchAll(/\b(?:IMO|OMI|Lloyd['’]?s)(?:[ \t]*(?:\/[ \t]*(?:LR|IMO)|No\.?|Nº|N°|Nr\.?|Number|number|#|ship\s+(?:ID|identification\s+number)|n[úu]mero|num[ée]ro))*[ \t]*[-:.]?[ \t]*(\d{7})\b/dgi)) add("IMO_NUMBER", m, 1);
   for (const m of text.matchAll(/\b(\d{7})\s*\((?:IMO|OMI)\)/dgi)) add("IMO_NUMBER", m, 1);
   // A number with IMO's check digit after a word for a number ("ID number 8584911"): one in ten
   // seven-digit numbers passes by chance, so only where a label says it is an identifier.

@@ -84,8 +84,8 @@ export function callSignShape(text: string): string | null {
   return /^[A-Z0-9]{3,8}$/.test(compact) && /[A-Z]/.test(compact) && text.trim().length <= 10 ? compact : null;
 }
 
-/** What lists write where a vessel has no call sign: "PENDING" would otherwise read as a Dutch one (PEA-PIZ), "NONE" as American. */
-const CALL_SIGN_PLACEHOLDERS = new Set(["NONE", "PENDING", "NIL", "NULL", "UNKNOWN", "APPLIED", "TBA", "TBC", "TBD", "NOTAVAILABLE", "NOTAPPLICABLE", "NOTSTATED", "AWAITING", "VOID", "NOCALLSIGN", "NOIRCS", "NAN"]);
+/** What lists write where a vessel has no call sign ("PENDING" would otherwise read as a Dutch one (PEA-PIZ), "NONE" as American), and labels' words. */
+const CALL_SIGN_PLACEHOLDERS = new Set(["IRCS", "CALLSIGN", "SIGN", "FLAG", "NAME", "MMSI", "OMI", "IMO", "NONE", "PENDING", "NIL", "NULL", "UNKNOWN", "APPLIED", "TBA", "TBC", "TBD", "NOTAVAILABLE", "NOTAPPLICABLE", "NOTSTATED", "AWAITING", "VOID", "NOCALLSIGN", "NOIRCS", "NAN"]);
 
 /** Checks and normalises one value of a label; null when the text is not that kind of value. */
 export function validate(label: string, text: string): Checked | null {
@@ -149,6 +149,11 @@ export function validate(label: string, text: string): Checked | null {
       const match = /^([A-Z]{3})(\d{9})$/.exec(text.replace(/\s/g, ""));
       return match && countries.alpha3ToAlpha2(match[1]) ? { value: match[0], flags: [], confidence: 0.95 } : null;
     }
+    case "NATIONAL_REGISTRY_NUMBER":
+    case "AUTHORIZATION_NUMBER":
+    case "LICENSE_NUMBER":
+      // A number holds a digit: "de matrícula panameña" names a flag, "N/A" no number.
+      return /\d/.test(text) ? { value: text.trim().replace(/\s+/g, " "), flags: [], confidence: 0.85 } : null;
     default:
       return text.trim() ? { value: text.trim().replace(/\s+/g, " "), flags: [], confidence: 0.85 } : null;
   }

@@ -30,6 +30,9 @@ describe("vessel names in running text", () => {
     ["el buque pesquero “HONGYANG 88” fue avistado", "HONGYANG 88"],
     ["Se trata del FONNES. Al menos ese era su nombre", "FONNES"],
     ["OCEAN PEARL (IMO 7910187) was listed", "OCEAN PEARL"],
+    ["The inspectors boarded SEA WIND, IMO 8604735, at anchor", "SEA WIND"],
+    ["OCEAN PEARL, a Panamanian-flagged longliner, was denied entry", "OCEAN PEARL"],
+    ["el buque de pesca ALBATUN TRES fue inspeccionado", "ALBATUN TRES"],
   ])("%s", (text, name) => {
     expect(read(text, ["VESSEL_NAME"])).toContainEqual(["VESSEL_NAME", name, name]);
   });
@@ -79,6 +82,19 @@ describe("flags in running text", () => {
     ["un buque pesquero perteneciente a la China", "China", "CHN"],
     ["los colores de la enseña noruega.", "noruega", "NOR"],
     ["de bandera Panamá", "Panamá", "PAN"],
+    ["el buque enarbolaba el pabellón de Panamá", "Panamá", "PAN"],
+    ["navegaba bajo la bandera de Belice", "Belice", "BLZ"],
+    ["un pesquero de matrícula panameña", "panameña", "PAN"],
+    ["registrado en Vanuatu desde 2012", "Vanuatu", "VUT"],
+    ["un navire de pavillon panaméen", "panaméen", "PAN"],
+    ["des navires battent pavillon togolais", "togolais", "TGO"],
+    ["the vessel was flagged under Togo", "Togo", "TGO"],
+    ["The vessel is flagged to Latvia.", "Latvia", "LVA"],
+    ["registered in El Salvador", "El Salvador", "SLV"],
+    ["battant pavillon de la France", "France", "FRA"],
+    ["Le F/V SEA WIND battant provisoirement pavillon libérien", "libérien", "LBR"],
+    ["el buque de bandera islandesa", "islandesa", "ISL"],
+    ["un chalutier battant pavillon turque", "turque", "TUR"],
   ])("%s", (text, span, alpha3) => {
     expect(read(text, ["FLAG_STATE"])).toEqual([["FLAG_STATE", span, alpha3]]);
   });
@@ -101,6 +117,7 @@ describe("flags in running text", () => {
 
   it.each([
     ["The master, of Chinese nationality, was fined", "a person's nationality"],
+    ["one foreign vessel and 16 Indonesian fishing vessels were stopped", "vessels counted, not the one in question"],
     ["The vessel was escorted to Darwin, Australia, by the Australian Border Force", "a port and an authority"],
     ["an inspection by Mauritius in Port Louis", "the port State"],
     ["Information is provided by flag States and has not been verified", "flag States in general (the plural s is no adjective)"],
@@ -117,12 +134,23 @@ describe("owners and operators", () => {
     ["es propiedad de COMPAGNIE FRANCAISE DU THON OCEANIQUE.", "COMPAGNIE FRANCAISE DU THON OCEANIQUE"],
     ["autorízase a FARIDA, para sustituir la nave", "FARIDA"],
     ["the Sajo Seafood Co. Ltd’ FV SAJO POTENTIA", "Sajo Seafood Co. Ltd"],
+    ["owned by the company Sein Fishing Ltd, which", "Sein Fishing Ltd"],
+    ["The shipowner Pesquera Landes SA said", "Pesquera Landes SA"],
+    ["the vessel is registered to Kiritimati Island Fish Ltd", "Kiritimati Island Fish Ltd"],
+    ["según la naviera Vidal Armadores S.A., el buque", "Vidal Armadores S.A."],
+    ["owned by the Spanish company Pesquera Landes SA, which", "Pesquera Landes SA"],
+    ["The owner of the vessel is BLFEA FERNANDO.", "BLFEA FERNANDO"],
+    ["the ship belongs to Fujian-based firm Zhejiang Ocean Family Co., Ltd.", "Zhejiang Ocean Family Co., Ltd."],
+    ["owned by PT BINTANG HARAPAN JAYA and operated by others", "PT BINTANG HARAPAN JAYA"],
+    ["owned by Mohamed Hameed (see annex)", "Mohamed Hameed"],
   ])("%s", (text, owner) => {
     expect(read(text, ["OWNER_NAME"])).toEqual([["OWNER_NAME", owner, owner]]);
   });
 
   it("ends a company at its address", () => {
     expect(read("Name and address of owner: DA YANG GLOBAL SEAFOOD INC., P.O. Box 1234", COMPANIES)).toEqual([["OWNER_NAME", "DA YANG GLOBAL SEAFOOD INC.", "DA YANG GLOBAL SEAFOOD INC."]]);
+    expect(read("Owner: BLFEA FERNANDO, Address: 12 Main Street, Colombo", COMPANIES)).toEqual([["OWNER_NAME", "BLFEA FERNANDO", "BLFEA FERNANDO"]]);
+    expect(read("Propriétaire : Armement Dhellemmes, 12 rue du Port, Concarneau", COMPANIES)).toEqual([["OWNER_NAME", "Armement Dhellemmes", "Armement Dhellemmes"]]);
   });
 });
 
@@ -153,6 +181,61 @@ describe("forms", () => {
       ["PREVIOUS_FLAG", "Cambodia", "KHM"],
       ["OPERATOR_NAME", "FCF CO., LTD", "FCF CO., LTD"],
     ]);
+  });
+
+  it("knows the labels of licences and registries in their own words", () => {
+    const form = [
+      "Maritime Mobile Service Identity (MMSI): 412345678",
+      "Nombre de la nave: DON JULIO",
+      "Titular de la licencia: Pesquera Landes SA",
+      "Ship manager: Tone Shipping Co., Ltd",
+      "Signal letters: V7HB9",
+    ].join("\n");
+    expect(read(form, ["MMSI", "VESSEL_NAME", "OWNER_NAME", "OPERATOR_NAME", "IRCS_CALL_SIGN"])).toEqual([
+      ["MMSI", "412345678", "412345678"],
+      ["VESSEL_NAME", "DON JULIO", "DON JULIO"],
+      ["OWNER_NAME", "Pesquera Landes SA", "Pesquera Landes SA"],
+      ["OPERATOR_NAME", "Tone Shipping Co., Ltd", "Tone Shipping Co., Ltd"],
+      ["IRCS_CALL_SIGN", "V7HB9", "V7HB9"],
+    ]);
+  });
+
+  it("reads several fields on one line, and a form laid out as a table", () => {
+    expect(read("*VESSEL NAME: ZHONG RONG 13 *VESSEL OFFICIAL NO: 1234 RADIO CALL SIGN: BZXD6", ["VESSEL_NAME", "IRCS_CALL_SIGN"])).toEqual([
+      ["VESSEL_NAME", "ZHONG RONG 13", "ZHONG RONG 13"],
+      ["IRCS_CALL_SIGN", "BZXD6", "BZXD6"],
+    ]);
+    expect(read("Name: OCEAN STAR Flag: Panama", ["VESSEL_NAME", "FLAG_STATE"])).toEqual([
+      ["VESSEL_NAME", "OCEAN STAR", "OCEAN STAR"],
+      ["FLAG_STATE", "Panama", "PAN"],
+    ]);
+    const rows = ["Information required | Remarks |", "Vessel name | Name of the vessel | SHEN GANG FA 719", "Radio call sign | International radio call sign of the vessel | BZXD6"].join("\n");
+    expect(read(rows, ["VESSEL_NAME", "IRCS_CALL_SIGN"])).toEqual([
+      ["VESSEL_NAME", "SHEN GANG FA 719", "SHEN GANG FA 719"],
+      ["IRCS_CALL_SIGN", "BZXD6", "BZXD6"],
+    ]);
+  });
+
+  it("reads a table written as text, one vessel to a row", () => {
+    const parsed = parseGrounded(`<|ref|>text<|/ref|><|det|>[[50, 50, 950, 950]]<|/det|>\n| shipname | flag | imo | callsign |\n|---|---|---|---|\n| OCEAN STAR | PAN | 9074729 | 3FAB5 |\n| SEA WIND | Belize | 8604735 | V3AB7 |`, { width: 1000, height: 1000 });
+    const entities = extractEntities(parsed.text, parsed.blocks, 1);
+    expect(entities.map((e) => [e.record, e.label, e.value])).toEqual([
+      ["p1-b1-r1", "VESSEL_NAME", "OCEAN STAR"],
+      ["p1-b1-r1", "FLAG_STATE", "PAN"],
+      ["p1-b1-r1", "IMO_NUMBER", "9074729"],
+      ["p1-b1-r1", "IRCS_CALL_SIGN", "3FAB5"],
+      ["p1-b1-r2", "VESSEL_NAME", "SEA WIND"],
+      ["p1-b1-r2", "FLAG_STATE", "BLZ"],
+      ["p1-b1-r2", "IMO_NUMBER", "8604735"],
+      ["p1-b1-r2", "IRCS_CALL_SIGN", "V3AB7"],
+    ]);
+  });
+
+  it("skips the form's own words before a value, and takes no word for a number", () => {
+    expect(read("PERMIT HOLDER / BUSINESS NAME KOREA SHIPMANAGERS CO., LTD", COMPANIES)).toEqual([["OWNER_NAME", "KOREA SHIPMANAGERS CO., LTD", "KOREA SHIPMANAGERS CO., LTD"]]);
+    expect(read("Número de matrícula: no indicado", ["NATIONAL_REGISTRY_NUMBER"])).toEqual([]);
+    expect(read("Call sign (IRCS) 3FAB5", ["IRCS_CALL_SIGN"])).toEqual([["IRCS_CALL_SIGN", "3FAB5", "3FAB5"]]);
+    expect(read('"mmsi": "412345678",', ["MMSI"])).toEqual([["MMSI", "412345678", "412345678"]]);
   });
 
   it("takes no name from the form's own words where the name would be written", () => {
