@@ -23,8 +23,11 @@ export type Kind = "notice" | "certificate" | "inspection";
 export type Language = "en" | "fr" | "es";
 export const MEASURED = ["IMO_NUMBER", "MMSI", "IRCS_CALL_SIGN", "FLAG_STATE", "VESSEL_NAME", "OWNER_NAME", "OPERATOR_NAME", "PREVIOUS_NAME", "PREVIOUS_FLAG"] as const;
 
-/** Values compared without the full stop or spaces a list row may end with ("LGHR PATHMASILI ."). */
-export const comparable = (value: string) => value.replace(/[\s.]+$/, "").replace(/\s+/g, " ");
+/**
+ * Values compared without the full stop or spaces a list row may end with ("LGHR PATHMASILI ."),
+ * and without the type prefix some lists write into the name ("M/V SOHOH", "FV QUEEN MARILOU-777").
+ */
+export const comparable = (value: string) => value.replace(/^(?:F\/V|M\/V|FV|MV|B\/P)\s+/, "").replace(/[\s.]+$/, "").replace(/\s+/g, " ");
 
 export interface Phrasing {
   id: string;

@@ -12,7 +12,7 @@ import type { Entity } from "../domain/protocol";
 import { callSignFitsFlag } from "./call-signs";
 import { checkableLabels } from "./labels";
 import type { LocatedSpan } from "./llm";
-import { ENUMERATION, startsWithLabel } from "./forms";
+import { ENUMERATION, startsWithLabel } from "./form-labels";
 import { textRules } from "./rules";
 import { tableEntities, type Candidate, type ColumnLabels } from "./tables";
 import { textTables } from "./text-tables";

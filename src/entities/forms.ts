@@ -3,30 +3,22 @@
  * inspection reports write them, in their many wordings and three languages ("Name of the vessel
  * OCEAN PEARL", "7. Flag State: Panama", "Nom du navire ; OCEAN PEARL", "Pavillon * Panama",
  * "Identificador OMI del buque, si está disponible 9074729", "d / Lloyds IMO Number, if available /
- * 9074729 /"). The label is read by the same words as table headers (./headers.ts); a label naming
+ * 9074729 /"). The label is read by ./form-labels.ts, in the words of table headers; a label naming
  * several fields ("Name of vessel, register number") takes as many values, in order; a value's
  * bracket holds the previous one when the label says so ("Current Flag (previous flag/s, if any)").
  */
-import { labelForHeader } from "./headers";
-import { companyAt, countryAt, LEGAL_FORM, nameAt, type Span } from "./phrases";
+import { ENUMERATION, fieldLines, LABEL_WORDS, labelsOf, nextLabel, PREVIOUS_IN_BRACKETS, startsWithLabel } from "./form-labels";
+import { companyAt, countryAt, flagAt, LEGAL_FORM, nameAt, type Span } from "./phrases";
 import { notAName } from "./vessel-names";
 import type { Candidate } from "./tables";
 import { failedCheckFlags, validate } from "./values";
 
-/** An enumeration before a label: "1.", "6°", "a /", "(A)", "a)", "-", "•", "□". */
-export const ENUMERATION = /^[ \t]*(?:[-−–•□☐*]+|\(?[A-Za-z]\)|\([A-Za-z0-9]{1,3}\)|[0-9]{1,3}[.°)]|[a-z][.)]|[a-z][ \t]*[/|])[ \t]*/;
 /** What separates a label from its value when something does. */
 const SEPARATOR = /[ \t]*(?::|;|\*|[/|](?=[ \t])|\t|[ \t]{2,}|[ \t]-[ \t])[ \t]*/g;
-/** Parts of a label that qualify it without changing what it asks for. */
-const QUALIFIER = /\((?:if any|if known|if available|if applicable|s|es|les|x)\)|,?[ \t]*(?:if (?:any|known|available|applicable)|si (?:está|esta) disponible|si procede|le cas échéant|si disponible)\b|\*/gi;
-const PREVIOUS_IN_BRACKETS = /\((?:previous|former|ancien|anterior)[^)]*\)/i;
-/** "Name and address of the owner", "Nom et adresse du propriétaire": the value starts with the owner's name. */
-const NAME_AND_MORE = /^(?:the\s+|le\s+|el\s+)?(?:full\s+)?(?:names?|noms?|nombres?)\s+(?:and|et|y|&)\s+(?:l['’]\s*|las?\s+|the\s+)?(?:(?:full\s+|official\s+|registered\s+)?(?:address(?:es)?|adresses?|direcci[oó]n(?:es)?|domicilios?|age|âge|edad)\s+(?:(?:officielles?|officiels?|oficial(?:es)?)\s+)?)(?:of\s+(?:the\s+)?(?:vessel['’]s\s+)?|du\s+|de\s+la\s+|de\s+l['’]\s*|des\s+|del\s+|de\s+los\s+|de\s+)/i;
+/** A separator further on the line. */
+const SEPARATOR_AHEAD = /[ \t]*(?::|;|[/|](?=[ \t])|\t)[ \t]*/;
 /** An answer on the line after a question-like label: "□ Yes: 4DET2", "Oui : V7HB9". */
 const YES_ANSWER = /^[ \t]*(?:[□☐☒✓xX]|\[[ xX]\])?[ \t]*(?:Yes|Oui|S[ií])[ \t]*[:\-–][ \t]*/;
-/** Words that lengthen a label without starting its value: "VESSEL NAME", "RADIO CALL SIGN", "IMO No.". */
-const LABEL_WORDS = new Set("name names nom nombre number numbers no no. nº n° of the vessel vessel's vessels ship du de del navire buque sign call radio international state code flag registry register registration port owner owners operator operators company address id identification".split(" "));
-
 /** Words of a sentence, which no label holds. */
 const SENTENCE_WORDS = /(?:^|\s)(?:il|elle|it|was|were|is|are|has|had|been|est|était|a été|bat|es|fue|era|ha|which|who|qui|que|que|cuyo)(?=\s|$)/i;
 
@@ -55,10 +47,9 @@ const NAMED = new Set(["VESSEL_NAME", "OWNER_NAME", "OPERATOR_NAME", "PREVIOUS_N
 
 export function formFields(text: string): Candidate[] {
   const out: Candidate[] = [];
-  let lineStart = 0;
   // A label alone on its line ("RADIO CALL SIGN (Indicate whether ...)") waits for a "Yes: ..." answer.
   let waiting: Waiting | null = null;
-  for (const line of text.split("\n")) {
+  for (const { line, lineStart } of fieldLines(text)) {
     const fields = fieldsOf(text, lineStart, line);
     out.push(...fields);
     const answer = YES_ANSWER.exec(line);
@@ -71,15 +62,26 @@ export function formFields(text: string): Candidate[] {
       out.push(...found);
       if (found.length) {
         waiting = null;
-        lineStart += line.length + 1;
         continue;
       }
     }
     waiting = fields.length || answer ? null : (alone ?? older(waiting));
-    lineStart += line.length + 1;
   }
-  return out;
+  return armadorAsOperator(text, out);
 }
+
+/**
+ * "Armador" and "armateur" name the owner, unless the form asks for the owner apart ("nombre del
+ * propietario ...; nombre del armador ..."): then they name the one who operates the vessel.
+ */
+function armadorAsOperator(text: string, found: Candidate[]): Candidate[] {
+  const labelOf = (c: Candidate) => text.slice(text.lastIndexOf("\n", c.start - 1) + 1, c.start);
+  const owners = found.filter((c) => c.label === "OWNER_NAME");
+  const byOperatorWord = owners.filter((c) => /armador|armateur/i.test(labelOf(c)) && !OWNER_WORD.test(labelOf(c)));
+  if (!byOperatorWord.length || !owners.some((c) => OWNER_WORD.test(labelOf(c)))) return found;
+  return found.map((c) => (byOperatorWord.includes(c) ? { ...c, label: "OPERATOR_NAME" } : c));
+}
+const OWNER_WORD = /propietari|propri[ée]taire|\bowners?\b/i;
 
 interface Waiting {
   labels: string[];
@@ -100,27 +102,6 @@ function labelAlone(line: string): Waiting | null {
   return labels.length ? { labels, label, lines: 0 } : null;
 }
 
-/**
- * Where another label with its colon starts inside a value: a known one, or one in capitals marked
- * "*" or set apart by spaces (which ends the value though it names nothing we read).
- */
-function nextLabel(value: string): { at: number; known: boolean } | null {
-  for (const m of value.matchAll(/(?<=\S)([ \t]*\*[ \t]*|[ \t]{2,}|\t|[ \t])((?:[\p{L}'’./#]+[ \t]){0,5}[\p{L}'’./#]+)[ \t]*:(?=[ \t])/gu)) {
-    const marked = m[1].trim() === "*" || m[1].length >= 2 || m[1] === "\t";
-    if (marked) {
-      if (labelsOf(m[2]).length || !/\p{Ll}/u.test(m[2])) return { at: m.index! + (m[1].includes("*") ? m[1].indexOf("*") : m[1].length), known: labelsOf(m[2]).length > 0 };
-      continue;
-    }
-    // "Name: OCEAN STAR Flag: Panama": the label is the words before the colon that labels are made of.
-    const words = m[2].split(/[ \t]+/);
-    let first = words.length - 1;
-    while (first > 0 && LABEL_WORDS.has(words[first - 1].toLowerCase())) first--;
-    const label = words.slice(first).join(" ");
-    if (labelsOf(label).length) return { at: m.index! + m[0].lastIndexOf(label, m[0].indexOf(":")), known: true };
-  }
-  return null;
-}
-
 function fieldsOf(text: string, at: number, line: string): Candidate[] {
   const enumeration = ENUMERATION.exec(line)?.[0].length ?? 0;
   const body = line.slice(enumeration);
@@ -136,11 +117,14 @@ function fieldsOf(text: string, at: number, line: string): Candidate[] {
   SEPARATOR.lastIndex = 0;
   for (const separator of body.matchAll(SEPARATOR)) {
     const label = body.slice(0, separator.index);
-    if (!label.trim() || label.length > 200) break;
+    if (!label.trim() || label.length > 400) break;
     const fields = labelsOf(label);
     if (!fields.length) continue;
     const valueAt = separator.index! + separator[0].length;
     const value = body.slice(valueAt);
+    // "Name of vessel / Nom du navire: X", "IMO No. / Call Sign: 9074729 / 3FAB5": the label goes on
+    // past a slash to another label (in another language, or a second field).
+    if (/[/|]/.test(separator[0]) && SEPARATOR_AHEAD.test(value) && labelsOf(value.split(SEPARATOR_AHEAD)[0]).length) continue;
     // "*VESSEL NAME: OCEAN PEARL *VESSEL OFFICIAL NO: 1234": the value ends where the next label begins.
     const next = nextLabel(value);
     const found = valuesFor(text, base + valueAt, next === null ? value : value.slice(0, next.at), fields, label);
@@ -166,34 +150,16 @@ function fieldsOf(text: string, at: number, line: string): Candidate[] {
     while (k + 1 < words.length && LABEL_WORDS.has(words[k][0].toLowerCase()) && labelsOf(labelOf(k + 1)).join() === fields.join()) k++;
     const valueAt = words[k].index!;
     const found = valuesFor(text, base + valueAt, body.slice(valueAt), fields, labelOf(k), true);
-    if (found.length) return found;
+    if (found.length) {
+      // "... HAKKO MARU NO.2 MATRICULA JP-3014": the line goes on with the next field.
+      const end = Math.max(...found.map((c) => c.end)) - base;
+      const rest = body.slice(end);
+      return startsWithLabel(rest) ? [...found, ...fieldsOf(text, base + end + (rest.length - rest.trimStart().length), rest.trimStart())] : found;
+    }
     // A label followed by what starts like a value, and that value did not fit: the label does not run on into it.
     if (/^[\p{Lu}\d]/u.test(words[k][0]) && !LABEL_WORDS.has(words[k][0].toLowerCase())) break;
   }
   return [];
-}
-
-/** Whether a line begins with a label ("Nom des autres navires ...", "Flag State ..."): a form's next field. */
-export function startsWithLabel(line: string): boolean {
-  const words = line.trim().split(/\s+/).slice(0, 6);
-  if (!/^\p{Lu}/u.test(words[0] ?? "")) return false;
-  for (let n = 1; n <= words.length; n++) if (labelsOf(words.slice(0, n).join(" ")).length) return true;
-  return false;
-}
-
-/** The labels a label names, in order ("Name of vessel, register number" -> two). */
-function labelsOf(label: string): string[] {
-  const clean = label.replace(QUALIFIER, " ").replace(/\((?:previous|former|ancien|anterior|précédent)[^)]*\)?/gi, " ").replace(NAME_AND_MORE, "").replace(/\s+/g, " ").trim();
-  if (!clean || /\d{3,}/.test(clean)) return [];
-  const whole = labelForHeader(clean);
-  const parts = clean.split(/,|;|\s+(?:and|et|y|or|ou|o)\s+(?=(?:the\s+)?(?:name|flag|imo|ircs|call|owner|operator|register|previous|port|nom|pavillon|nombre|bandera|master|captain|address|age)\b)/i).map((p) => p.trim()).filter(Boolean);
-  if (parts.length > 1) {
-    // "PREVIOUS VESSEL NAMES, VESSEL FLAGS, EFFECTIVE DATES": the first part's "previous" is every part's.
-    const previous = /^(?:previous|former|ancien\w*|anterior\w*)\b/i.test(parts[0]);
-    const labels = parts.map((part, i) => labelForHeader(previous && i > 0 ? `previous ${part}` : part) ?? "");
-    if (labels.filter(Boolean).length >= 1 && labels.length <= 6) return labels;
-  }
-  return whole ? [whole] : [];
 }
 
 /**
@@ -214,8 +180,10 @@ function valuesFor(text: string, at: number, value: string, labels: string[], la
       }
     }
   }
+  // "Immatriculation ou indicatif radio du navire ; EI7573": one value for either field, the one it checks out as.
+  const fields = labels.length > 1 && parts.length === 1 && /\s(?:or|ou|o)\s/i.test(label) ? [alternativeFor(text, at, field, labels, strict)] : labels;
   const out: Candidate[] = [];
-  labels.forEach((name, i) => {
+  fields.forEach((name, i) => {
     const part = parts[i];
     if (!name || !part) return;
     const found = valueOf(text, at + part.start, part.text, name, strict);
@@ -230,9 +198,34 @@ function valuesFor(text: string, at: number, value: string, labels: string[], la
         const checked = validate(previous, bracket[1]);
         if (checked) out.push({ label: previous, start, end: start + bracket[1].trim().length, source: "rule", record: null, ...checked });
       }
+    } else if (name === "VESSEL_NAME" && found.rest) {
+      // "Vessel: OCEAN STAR (Panama)": a country in brackets after the name is its flag.
+      const bracket = /^[ \t]*\(/.exec(found.rest.text);
+      const country = bracket && countryAt(text, found.rest.start + bracket[0].length);
+      if (country && text[country.end] === ")") out.push({ label: "FLAG_STATE", start: country.start, end: country.end, source: "rule", record: null, value: country.alpha3!, flags: [], confidence: 0.9 });
     }
   });
   return out;
+}
+
+/** The end of a name before a label inside it that a value follows ("... NO.2 MATRICULA JP-3014"). */
+function beforeNextLabel(text: string, span: Span): number {
+  const words = [...text.slice(span.start, span.end).matchAll(/\S+/g)];
+  for (let k = 1; k < words.length - 1; k++) {
+    if (!/^\p{L}{3,}$/u.test(words[k][0])) continue;
+    if (labelsOf(words[k][0]).length || (k + 2 < words.length && /^\p{L}+$/u.test(words[k + 1][0]) && labelsOf(`${words[k][0]} ${words[k + 1][0]}`).length)) return trimEnd(text, span.start, span.start + words[k].index!);
+  }
+  return span.end;
+}
+
+/** Of labels that are alternatives, the one a value checks out as best: an identifier's check first. */
+function alternativeFor(text: string, at: number, value: string, labels: string[], strict: boolean): string {
+  const checks = ["IMO_NUMBER", "MMSI", "IRCS_CALL_SIGN"];
+  const fits = (label: string) => {
+    const found = valueOf(text, at, value, label, strict);
+    return found !== null && !found.candidate.flags.length && (!checks.includes(label) || found.rest === null || !found.rest.text.trim());
+  };
+  return checks.find((label) => labels.includes(label) && fits(label)) ?? labels.find((label) => label && fits(label)) ?? labels[0];
 }
 
 function trimEnd(text: string, start: number, end: number): number {
@@ -255,11 +248,13 @@ function splitAt(field: string, separator: string): Array<{ start: number; text:
 
 /** One field's value: the name, company, country or code at `at`, checked; with what follows it. */
 function valueOf(text: string, at: number, value: string, label: string, strict: boolean): { candidate: Candidate; rest: { start: number; text: string } | null } | null {
-  // "PERMIT HOLDER / BUSINESS NAME KOREA SHIPMANAGERS": the form's own words for the field come first.
-  const lead = NAMED.has(label) ? (FIELD_WORDS_BEFORE.exec(value)?.[0].length ?? 0) : value.length - value.trimStart().length;
+  // "PERMIT HOLDER / BUSINESS NAME KOREA SHIPMANAGERS": the form's own words for the field come
+  // first; "____OCEAN STAR____", "[OCEAN STAR]": the blank's marks; "; and France": the list's "and".
+  const blank = /^[\s_[]*(?:(?:and|et|y)[ \t]+(?=\p{Lu}))?/u.exec(value)![0].length;
+  const lead = blank + (NAMED.has(label) ? (FIELD_WORDS_BEFORE.exec(value.slice(blank))?.[0].length ?? 0) : 0);
   const start = at + lead;
   let span: Span | null;
-  if (label === "FLAG_STATE" || label === "PREVIOUS_FLAG") span = countryAt(text, start);
+  if (label === "FLAG_STATE" || label === "PREVIOUS_FLAG") span = flagAt(text, start);
   else if (label === "OWNER_NAME" || label === "OPERATOR_NAME" || label === "CHARTER_COMPANY" || label === "BENEFICIAL_OWNER") span = companyAt(text, start);
   else if (label === "VESSEL_NAME" || label === "PREVIOUS_NAME") span = nameAt(text, start);
   else if (!TOKEN_LABELS.has(label) && (span = wholeField(text, start, value.trimStart(), label, strict))) {
@@ -272,6 +267,8 @@ function valueOf(text: string, at: number, value: string, label: string, strict:
     span = token ? { start: start + quote, end: start + quote + token[0].length } : null;
   }
   if (!span) return null;
+  // "NOMBRE DE LA EMBARCACION HAKKO MARU NO.2 MATRICULA JP-3014": in capitals, with no separator, a name ends where the next label begins.
+  if (strict && NAMED.has(label)) span = { ...span, end: beforeNextLabel(text, span) };
   // The value given is the field's: a name does not run on into the next label on the line.
   const fieldEnd = at + value.trimEnd().length;
   if (span.end > fieldEnd) span = { ...span, end: trimEnd(text, span.start, fieldEnd) };

@@ -25,8 +25,8 @@ type Rule = [pattern: RegExp, label: string | null];
 const rules: Rule[] = [
   // Columns about something else than the vessel's own identity.
   [/\b(last|first|middle|given|family) names?\b/, null],
-  [/\b(previous|former|old|last|ancien\w*|precedent\w*|anterior\w*)\b.*\b(name|nom|nombre)s?\b/, "PREVIOUS_NAME"],
-  [/\b(previous|former|old|last|ancien\w*|precedent\w*|anterior\w*)\b.*\b(flag|pavillon|bandera|pabellon)s?\b/, "PREVIOUS_FLAG"],
+  [/\b(previous|former|old|last|ancien\w*|precedent\w*|anterior\w*)\b.*\b(name|nom|nombre)s?\b|\b(nom|nombre)s? (anterior\w*|precedent\w*|ancien\w*)\b/, "PREVIOUS_NAME"],
+  [/\b(previous|former|old|last|ancien\w*|precedent\w*|anterior\w*)\b.*\b(flag|pavillon|bandera|pabellon)s?\b|\b(pavillon|bandera|pabellon)s? (anterior\w*|precedent\w*|ancien\w*)\b/, "PREVIOUS_FLAG"],
   [/\b(previous|former|old|last|ancien\w*|precedent\w*|anterior\w*)\b/, null],
   [/\bbeneficial\b.*\b(address|adresse|direccion)\b/, null],
   [/\b(owner|owners|proprietaire|propietario|armador)\b.*\b(address|adresse|direccion)\b|\b(address|adresse|direccion)\b.*\b(owner|proprietaire|propietario)\b/, "OWNER_ADDRESS"],
@@ -39,11 +39,11 @@ const rules: Rule[] = [
   [/\b(master|captain|capitaine|capitan|patron|skipper)\b/, null],
   [/\b(beneficial)\b/, "BENEFICIAL_OWNER"],
   // Identifiers.
-  [/\b(mmsi|ssvid|maritime mobile service identit\w*|identite du service mobile maritime|identidad del servicio movil maritimo)\b/, "MMSI"],
+  [/\b(mmsi|ssvid|maritime mobile service identit\w*|identite (du|dans le) service mobile maritime|identidad del servicio movil maritimo)\b/, "MMSI"],
   [/\b(imo|omi|lloyds?|lr|uvi|unique vessel identifier)\b/, "IMO_NUMBER"],
   // SOLAS's ship identification number is the IMO number (its check digit decides).
   [/\b(ship|vessel) identification (number|no)\b|\bnumero d identification du navire\b|\b(numero de identificacion|identificador( unico)?) del buque\b/, "IMO_NUMBER"],
-  [/\b(ircs|call ?signs?|callsign|radio call|indicatif|distintivo|indicativo|senal (distintiva|de llamada)|signal distinctif|signal letters|call letters|lettres d appel|letras de llamada)\b/, "IRCS_CALL_SIGN"],
+  [/\b(ircs|call ?signs?|callsign|radio call|indicatif|distintivo|indicativo|senal (distintiva|de llamada)|signal distinctif|signal d appel|signal letters|call letters|lettres d appel|letras de llamada)\b/, "IRCS_CALL_SIGN"],
   [/\bcfr\b/, "EU_CFR_NUMBER"],
   // Where it is registered, and under which numbers.
   [/\b(port of regist\w*|home port|registration port|port d (attache|immatriculation)|puerto (de )?(matricula|registro|base))\b/, "REGISTRATION_PORT"],
@@ -73,8 +73,8 @@ const rules: Rule[] = [
   [/\b(year (of )?(built|build|construction)|built in year|build year|annee de construction|ano de construccion)\b/, "BUILD_YEAR"],
   [/\b(valid|validity|validite|validez|starts?|ends?|expiry|expiration|from|to|until|desde|hasta)\b/, "VALIDITY_PERIOD"],
   // The vessel's name comes last: "Owner name" and "Port name" were taken above.
-  [/\b(vessel|vessels|ship|ships|boat|navire|navires|buque|buques|barco|nave|navio|pesquero|embarcacion|embarcation|bateau)\b.*\b(name|nom|nombre|denominacion|designation)\b/, "VESSEL_NAME"],
-  [/\b(name|nom|nombre|denominacion|designation)\b.*\b(vessel|ship|boat|navire|buque|barco|nave|navio|pesquero|embarcacion|embarcation|bateau)\b/, "VESSEL_NAME"],
+  [/\b(vessel|vessels|ship|ships|boat|navire|navires|batiment|buque|buques|barco|nave|navio|pesquero|embarcacion|embarcation|bateau)\b.*\b(name|nom|nombre|denominacion|designation)\b/, "VESSEL_NAME"],
+  [/\b(name|nom|nombre|denominacion|designation)\b.*\b(vessel|ship|boat|navire|batiment|buque|barco|nave|navio|pesquero|embarcacion|embarcation|bateau)\b/, "VESSEL_NAME"],
   [/^(vessel|vessel name|vesselname|name|nom|nombre|navire|buque|ship|ship name|shipname|denominacion|denomination)$/, "VESSEL_NAME"],
 ];
 

@@ -51,7 +51,7 @@ function tokensFrom(text: string, at: number, max = 10): Token[] {
 const upper = (word: string) => /\p{Lu}/u.test(word) && !/\p{Ll}/u.test(word);
 const capitalised = (word: string) => /^[\p{Lu}\d]/u.test(word);
 const trimEnd = (token: Token): Token => {
-  const stripped = token.text.replace(/[.'’–—-]+$/, "");
+  const stripped = token.text.replace(/[.'’–—_-]+$/, "");
   return NUMBER_SIGN.test(token.text) || /\b(?:No|Co|Ltd|Inc|Corp|S\.A|S\.L)\.$/i.test(token.text) ? token : { ...token, text: stripped, end: token.start + stripped.length };
 };
 
@@ -67,7 +67,7 @@ export function nameAt(text: string, at: number): Span | null {
   const article = /^(?:the|le|la|el|l['’])[ \t]*(?=[“"«\p{Lu}\d][^\s]*)/u.exec(text.slice(i, i + 6));
   if (article && /^[“"«]|^[\p{Lu}\d][^\p{Ll}\s]*(?:\s|$|[,.;])/u.test(text.slice(i + article[0].length, i + article[0].length + 40))) i += article[0].length;
   // "FV SAJO POTENTIA": the prefix says what it is, not what it is called.
-  const prefix = /^(?:F\/V|M\/V|B\/P|F\.V\.|M\.V\.|B\.P\.|FV|MV)[ \t]+(?=\p{Lu})/u.exec(text.slice(i, i + 6));
+  const prefix = /^(?:F\/V|M\/V|B\/P|F\.V\.|M\.V\.|B\.P\.|FV|MV|BP)[ \t]+(?=\p{Lu})/u.exec(text.slice(i, i + 6));
   if (prefix) i += prefix[0].length;
   const open = i;
   while (text[i] === " " || text[i] === "“" || text[i] === '"' || text[i] === "«" || text[i] === "‘" || text[i] === "'") i++;
@@ -84,6 +84,8 @@ export function nameAt(text: string, at: number): Span | null {
   let last = -1;
   for (let k = 0; k < tokens.length; k++) {
     const word = tokens[k].text.replace(/[.'’]+$/, "");
+    // "BP IMULA0863KLT IMO 8467802": an identifier's label ends the name.
+    if (k > 0 && /^(?:IMO|OMI|IRCS|MMSI|GT|TRB|LOA)$/.test(word)) break;
     const isNumber = /^\d[\d\-/.]*$/.test(word) || NUMBER_SIGN.test(tokens[k].text) || /^(?:No|NO|Nº|N°)\.?\d+$/.test(word);
     const fits = isNumber || (allCaps ? upper(word) || /^[IVX]+$/.test(word) : capitalised(word) && !STOP.has(word));
     const joiner = NAME_JOINERS.has(word.toLowerCase()) && k + 1 < tokens.length && capitalised(tokens[k + 1].text) && (allCaps ? word === word.toUpperCase() || word === "de" : !upper(tokens[k + 1].text));

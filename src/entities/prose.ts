@@ -9,67 +9,12 @@
  * A country that is only mentioned (a port State, an inspecting authority) is none of these.
  */
 import { adjectiveAt, companyAt, countriesAt, countryAt, flagAt, LEGAL_FORM, nameAt, namesAt, wordBefore, type Span } from "./phrases";
-import { ENUMERATION } from "./forms";
+import { ENUMERATION } from "./form-labels";
 import { nationalityAlpha3 } from "./nationalities";
 import type { Candidate } from "./tables";
 import { flagAlpha3, validate } from "./values";
-import { capitalName, headingWord, notAName } from "./vessel-names";
+import { capitalName, headingWord, NOUN, notAName } from "./vessel-names";
 
-/** Words for a vessel, by kind, in three languages; the name often follows one. */
-const VESSEL_NOUNS = [
-  "fishing vessel",
-  "vessel",
-  "ship",
-  "boat",
-  "trawler",
-  "longliner",
-  "long-liner",
-  "long liner",
-  "purse seiner",
-  "seiner",
-  "reefer",
-  "cargo vessel",
-  "carrier",
-  "squid jigger",
-  "jigger",
-  "gillnetter",
-  "tanker",
-  "dragger",
-  "drifter",
-  "mothership",
-  "mother ship",
-  "factory ship",
-  "fish carrier",
-  "motor vessel",
-  "navire de pêche",
-  "navire",
-  "bateau de pêche",
-  "bateau",
-  "palangrier",
-  "chalutier",
-  "thonier",
-  "senneur",
-  "ligneur",
-  "coquiller",
-  "caseyeur",
-  "voilier",
-  "embarcation",
-  "buque pesquero",
-  "buque",
-  "barco pesquero",
-  "barco",
-  "pesquero",
-  "navío",
-  "embarcación",
-  "nave",
-  "arrastrero",
-  "palangrero",
-  "potero",
-  "calamarero",
-  "atunero",
-  "cerquero",
-];
-const NOUN = VESSEL_NOUNS.map((noun) => noun.replace(/[- ]/g, "[- ]")).join("|");
 
 /** What may follow a vessel's name after "le"/"el": its flag, or what it is ("le X, un palangrier"). */
 const NAME_THEN_FLAG = new RegExp(`^[»"”]?\\s*,?\\s*(?:un\\s+|une\\s+)?(?:battant|qui\\s+bat|bat)\\s+pavillon|^[»"”]?\\s*,\\s*(?:(?:un|una|le|el|the|a|an)\\s+)?(?:[\\p{L}-]+\\s+){0,2}?(?:${NOUN})|^[»"”]?\\s+(?:est|es|était|era|fue|a\\s+été)\\s+(?:un|una)\\s+(?:${NOUN})|^[»"”]?\\s*,?\\s*(?:de|con)\\s+(?:bandera|pabellón)|^[»"”]?\\s*\\((?:IMO|OMI)`, "iu");
@@ -98,6 +43,13 @@ export function proseRules(text: string): Candidate[] {
   const each = (pattern: RegExp, handle: (m: RegExpMatchArray, end: number) => void) => {
     for (const m of text.matchAll(pattern)) handle(m, m.index! + m[0].length);
   };
+  // A flag said after the noun, then the name: "del buque pesquero de bandera china, LU RONG YUAN YU 317,".
+  const flagThenName = (at: number, flag: Span | null) => {
+    emit(previousContext(text, at) ? "PREVIOUS_FLAG" : "FLAG_STATE", flag);
+    const comma = flag && /^,[ \t]*/.exec(text.slice(flag.end, flag.end + 3));
+    const name = comma ? nameAt(text, flag!.end + comma[0].length) : null;
+    if (name && capitalName(text.slice(name.start, name.end)) && !notAName(text.slice(name.start, name.end))) emit("VESSEL_NAME", name);
+  };
 
   // "the Panamanian-flagged OCEAN PEARL", "the Panama-flagged fishing vessel SEIN 11", "Maldivan flagged".
   each(new RegExp(`[- ](?:flagged|registered)(?:\\s+|(?=[.,;)]|$))(?:(?:fishing|refrigerated|cargo|tuna|fish|reefer)\\s+)*(?:(?:${NOUN})\\s+)?`, "giu"), (m, end) => {
@@ -107,9 +59,10 @@ export function proseRules(text: string): Candidate[] {
   });
   // "the fishing vessel OCEAN PEARL", "the Spanish trawler X", "le palangrier X", "el buque pesquero X",
   // "the fishing vessels A, B and C", "le SEA WEALTH, palangrier panaméen".
-  each(new RegExp(`(?<![\\p{L}-])(${NOUN})(s|es)?(?![\\p{L}])(?:[ \\t]+(?:pesquer[oa]|de[ \\t]+pêche|de[ \\t]+pesca|frigor[ií]fic[oa]|frigorifique|factor[ií]a|congelador|congélateur|usine|pélagique|pel[aá]gic[oa]|hauturier|industriel))?(?:[ \\t]+(?:called|named|known[ \\t]+as|de[ \\t]+nombre|nommé|llamado|denominado|identified[ \\t]+as|identificado[ \\t]+como))?[ \\t]*`, "giu"), (m, end) => {
+  each(new RegExp(`(?<![\\p{L}-])(${NOUN})(s|es)?(?![\\p{L}])(?:[ \\t]+(?:potero|palangrero|arrastrero|atunero|cerquero|calamarero|palangrier|chalutier|thonier|senneur|ligneur|pesquer[oa]|de[ \\t]+pêche|de[ \\t]+pesca|frigor[ií]fic[oa]|frigorifique|factor[ií]a|congelador|congélateur|usine|pélagique|pel[aá]gic[oa]|hauturier|industriel))?(?:[ \\t]+(?:called|named|known[ \\t]+as|de[ \\t]+nombre|nommé|llamado|denominado|identified[ \\t]+as|identificado[ \\t]+como))?[ \\t]*`, "giu"), (m, end) => {
     // "VESSEL INFORMATION", "VESSEL NAME": a noun in capitals is a form's label, not prose.
-    if (!/\p{Ll}/u.test(m[1]) || NOT_THE_VESSEL.test(text.slice(Math.max(0, m.index! - 20), m.index!))) return;
+    // "the Sea Shepherd vessel M/Y Sam Simon", "R/V ...": a yacht or a research ship is not the vessel in question.
+    if (!/\p{Ll}/u.test(m[1]) || NOT_THE_VESSEL.test(text.slice(Math.max(0, m.index! - 20), m.index!)) || /^(?:M\/Y|S\/Y|R\/V)\b/.test(text.slice(end, end + 4))) return;
     // "le palangrier panaméen": an adjective after the noun is in lower case; "the longliner MICRONESIA 103" is a name.
     const after = adjectiveAt(text, end);
     const adjective = after && /\p{Ll}/u.test(text.slice(after.start, after.end)) ? after : null;
@@ -128,7 +81,10 @@ export function proseRules(text: string): Candidate[] {
     for (const name of names) emit(known ? "PREVIOUS_NAME" : "VESSEL_NAME", name);
   });
   // "F/V OCEAN PEARL", "FV Jumanji", "M/V X".
-  each(/\b(?:F\/V|M\/V|B\/P|FV|MV|F\.V\.|M\.V\.|B\.P\.|KM\.|KMN\.?)[ \t]+|\((?:F\/V|M\/V)\)[ \t]+/g, (_m, end) => emit("VESSEL_NAME", nameAt(text, end)));
+  each(/\b(?:F\/V|M\/V|B\/P|FV|MV|F\.V\.|M\.V\.|B\.P\.|KM\.|KMN\.?)[ \t]+|\((?:F\/V|M\/V)\)[ \t]+/g, (_m, end) => {
+    const name = nameAt(text, end);
+    if (name && !notAName(text.slice(name.start, name.end))) emit("VESSEL_NAME", name);
+  });
   // "de nombre “X”", "bajo el nombre de X", "sous le nom de X".
   each(/\b(?:de nombre|(?:con|bajo) el nombre de|sous le nom de|under the name(?: of)?|nommée?|baptisée?|bautizad[oa])\s+/giu, (m, end) => emit(previousContext(text, m.index!) ? "PREVIOUS_NAME" : "VESSEL_NAME", nameAt(text, end)));
   // "aboard the OCEAN STAR", "à bord du X", "a bordo del X", "operating as the BOOTES", "a vessel named X".
@@ -141,10 +97,16 @@ export function proseRules(text: string): Candidate[] {
   each(/(?<![\p{L}])(?:(?:le|du|el|del|al|the|The|Le|El)[ \t]+|[lL]['’])(?=[«"“\p{Lu}\d])/gu, (_m, end) => {
     const name = nameAt(text, end);
     if (!name) return;
-    if ((NAME_THEN_FLAG.test(text.slice(name.end, name.end + 40)) || capitalName(text.slice(name.start, name.end))) && !notAName(text.slice(name.start, name.end))) emit("VESSEL_NAME", name);
+    const after = text.slice(name.end, name.end + 40);
+    if ((NAME_THEN_FLAG.test(after) || ALIAS_AFTER.test(after) || capitalName(text.slice(name.start, name.end))) && !notAName(text.slice(name.start, name.end))) emit("VESSEL_NAME", name);
   });
-  // "Il s'appelle le X", "ahora se llama X", "identified as the X", "el navío fue identificado como el X".
-  each(/(?:(?:vessel|ship)['’]s\s+name\s+(?:is|was)|name\s+of\s+the\s+(?:vessel|ship)\s+(?:is|was)|s['’]appelle|se\s+(?:llama|denomina)|identified\s+as|identificad[oa]\s+como|identifié\s+comme|now\s+(?:named|called))[ \t]+/giu, (_m, end) => emit("VESSEL_NAME", nameAt(text, end)));
+  // "Il s'appelle le X", "ahora se llama X", "identified as the X", "el navío fue identificado como el X",
+  each(/(?:(?:vessel|ship)['’]s\s+name\s+(?:is|was)|\b(?:its\s+name\s+(?:is|was)|su\s+nombre\s+(?:es|era)|son\s+nom\s+(?:est|était))|name\s+of\s+the\s+(?:vessel|ship)\s+(?:is|was)|s['’]appelle|se\s+(?:llama|denomina)|identified\s+as|identificad[oa]\s+como|identifié\s+comme|now\s+(?:named|called))[ \t]+/giu, (_m, end) => emit("VESSEL_NAME", nameAt(text, end)));
+  // "paint the name ‘LOMALO’", "transmitting the new name X" (in prose's lower case: "Current Name of Vessel" is a label).
+  each(/(?:\b(?:the\s+)?(?:new|current|present)\s+name(?:\s+of)?|\bname(?=\s+[‘“"«]))[ \t]+/gu, (_m, end) => {
+    const name = nameAt(text, end);
+    if (name && !notAName(text.slice(name.start, name.end))) emit("VESSEL_NAME", name);
+  });
   // A name before its IMO number or call sign: "OCEAN PEARL (IMO 7910187)", "SEA WIND, IMO 8604735".
   each(/\b([\p{Lu}\d][\p{Lu}\d .'’-]{1,40}?)\s*(?:\(|,|[–—-])\s*(?:IMO|OMI|IRCS|MMSI|call\s+sign|indicatif|distintivo)\b/gu, (m) => {
     const name = nameAt(text, m.index!);
@@ -152,12 +114,12 @@ export function proseRules(text: string): Candidate[] {
   });
 
   // Flags said outright.
-  each(/\b(?:flagged\s+(?:to|in|by|under|with)|reflagged\s+(?:to|in)|(?:flying|flies|flew|fly)\s+the\s+flag\s+of|under\s+the\s+flag\s+of|sailing\s+under\s+the\s+flag\s+of|registered\s+(?:in|under|with)|flag\s+state\s+(?:is|was)?|flag\s*:|flag\s+of\s+the\s+vessel|flag\s+of)\s*/giu, (m, end) => {
+  each(/\b(?:flagged\s+(?:to|in|by|under|with)|reflagged\s+(?:to|in)|(?:flying|flies|flew|fly)\s+the\s+flag\s+of|under\s+the\s+flag\s+of|sailing\s+under\s+the\s+flag\s+of|(?:\p{L}+ly\s+)?registered\s+(?:in|under|with|to)|flag\s+state\s+(?:is|was)?|flag\s*:|flag\s+of\s+the\s+vessel|flag\s+of)\s*/giu, (m, end) => {
     const previous = previousContext(text, m.index!) || /\bnot\s+(?:been\s+)?(?:be\s+)?$/i.test(text.slice(Math.max(0, m.index! - 20), m.index!));
     emit(previous ? "PREVIOUS_FLAG" : "FLAG_STATE", countryAt(text, end));
   });
-  each(/\b(?:batt?\w*|arbor\w*|sous|de)\s+(?:\p{L}+ment\s+)?(?:le\s+)?pavillon\s+(?:de\s+(?:la\s+|l['’]\s*|les\s+)?|du\s+|des\s+)?/giu, (m, end) => emit(previousContext(text, m.index!) ? "PREVIOUS_FLAG" : "FLAG_STATE", flagAt(text, end)));
-  each(/\b(?:(?:(?:de|con|bajo|enarbol\w*|izando|tiene|ten[ií]a|lleva\w*)(?:\s+(?:el|la|su))?\s+)?(?:bandera|pabellón|pabellon)|(?:de|con)\s+matr[ií]cula)\s+(?:de\s+(?:la\s+|los\s+|las\s+)?|del\s+)?/giu, (m, end) => emit(previousContext(text, m.index!) ? "PREVIOUS_FLAG" : "FLAG_STATE", flagAt(text, end)));
+  each(/\b(?:batt?\w*|arbor\w*|sous|de)\s+(?:\p{L}+ment\s+)?(?:le\s+)?pavillon\s+(?:de\s+(?:la\s+|l['’]\s*|les\s+)?|du\s+|des\s+)?/giu, (m, end) => flagThenName(m.index!, flagAt(text, end)));
+  each(/\b(?:(?:(?:de|con|bajo|enarbol\w*|izando|tiene|ten[ií]a|lleva\w*)(?:\s+(?:el|la|su))?\s+)?(?:bandera|pabellón|pabellon)|(?:de|con)\s+matr[ií]cula)\s+(?:también\s+|tambien\s+)?(?:de\s+(?:la\s+|los\s+|las\s+)?|del\s+)?/giu, (m, end) => flagThenName(m.index!, flagAt(text, end)));
   each(/\b(?:enseña)\s+(?:la\s+)?/giu, (_m, end) => emit("FLAG_STATE", flagAt(text, end)));
   // "perteneciente a la China" is its flag; "belonging to Sein Fishing Ltd" its owner.
   each(/\b(?:perteneciente\s+a|belong(?:s|ed|ing)?\s+to|appartenant\s+à|(?:que\s+)?pertenec\w*\s+a)\s+/giu, (_m, end) => {
@@ -206,7 +168,8 @@ export function proseRules(text: string): Candidate[] {
       if (!name) break;
       emit("PREVIOUS_NAME", name);
       const joiner = /^\s*(?:[”"»])?\s*(?:,|and|et|y)\s*/.exec(text.slice(name.end, name.end + 8));
-      if (!joiner) break;
+      // "Previously known as A, B and C, the X had ...": an article starts the sentence's subject, the name it has.
+      if (!joiner || /^(?:the|le|el|la)\s/i.test(text.slice(name.end + joiner[0].length, name.end + joiner[0].length + 4))) break;
       at = name.end + joiner[0].length;
     }
   });
@@ -239,7 +202,7 @@ export function proseRules(text: string): Candidate[] {
 }
 
 /** Articles and nouns before a company's own name: "the company", "la société", "l'armateur", "la naviera". */
-const COMPANY_NOUN = /^(?:(?:the|la|le|el|l['’]|a|an|une?)[ \t]*)?(?:[\p{L}-]+-based[ \t]+)?(?:(?:company|firm|société|compagnie|entreprise|armateur|empresa|compañía|sociedad|naviera|armadora|firma)[ \t]+)?/u;
+const COMPANY_NOUN = /^(?:(?:the|la|le|el|l['’]|a|an|une?)[ \t]*)?(?:[\p{L}-]+-based[ \t]+)?(?:(?:(?:o|or|ou)[ \t]+)?(?:company|firm|société|compagnie|entreprise|armateur|empresa|compañía|sociedad|naviera|armadora|firma)[ \t]+)?/u;
 
 /**
  * A company after a cue, past an article and a noun for a company in lower case ("owned by the

@@ -60,6 +60,11 @@ export function textRules(text: string): Candidate[] {
   };
   for (const m of text.matchAll(/\b(?:IMO|OMI|Lloyd['’]?s)(?:[ \t]*(?:\/[ \t]*(?:LR|IMO)|No\.?|Nº|N°|Nr\.?|Number|number|#|ship\s+(?:ID|identification\s+number)|n[úu]mero|num[ée]ro))*[ \t]*[-:.]?[ \t]*(\d{7})\b/dgi)) add("IMO_NUMBER", m, 1);
   for (const m of text.matchAll(/\b(\d{7})\s*\((?:IMO|OMI)\)/dgi)) add("IMO_NUMBER", m, 1);
+  // "OCEAN STAR (9074729)": seven digits in brackets after a name in capitals, when the check digit holds.
+  for (const m of text.matchAll(/\p{Lu}[\p{Lu}\d.'’ -]*[\p{Lu}\d]\.?[ \t]*\([ \t]*(\d{7})[ \t]*\)/dgu)) {
+    const checked = validate("IMO_NUMBER", m[1]);
+    if (checked && !checked.flags.length && m.indices) found.push({ label: "IMO_NUMBER", start: m.indices[1][0], end: m.indices[1][1], source: "rule", record: null, ...checked, confidence: 0.7 });
+  }
   // A number with IMO's check digit after a word for a number ("ID number 8584911"): one in ten
   // seven-digit numbers passes by chance, so only where a label says it is an identifier.
   for (const m of text.matchAll(/\b(?:number|no\.?|id|identifier|identificador|identifiant|num[ée]ro|n[úu]mero|nº|n°)\b[^\n\d]{0,20}?\b(\d{7})\b(?![.,]\d)/dgi)) {

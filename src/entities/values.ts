@@ -11,6 +11,7 @@ import midTable from "@michaeljfazio/mids/mids.json";
 import { callSignAllocated } from "./call-signs";
 import { isscfgCodes } from "./gears";
 import { speciesCodeKnown, speciesCodes } from "./species";
+import { nationalityAlpha3 } from "./nationalities";
 
 countries.registerLocale(english);
 countries.registerLocale(french);
@@ -108,7 +109,8 @@ export function validate(label: string, text: string): Checked | null {
     }
     case "FLAG_STATE":
     case "PREVIOUS_FLAG": {
-      const alpha3 = flagAlpha3(text);
+      // "Panama", "PAN", "PA", or the adjective a form writes: "Flag: Panamanian".
+      const alpha3 = flagAlpha3(text) ?? nationalityAlpha3(text.trim());
       return alpha3 ? { value: alpha3, flags: [], confidence: 0.95 } : { value: text.trim(), flags: ["flag_unknown"], confidence: 0.5 };
     }
     case "BUILD_YEAR":

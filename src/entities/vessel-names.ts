@@ -1,7 +1,9 @@
+import { nationalityAlpha3 } from "./nationalities";
+
 /**
  * Whether a run of capitalised words read where a vessel's name goes is one: not a heading or a
  * form's label ("Vessel List", "NAME"), not an organisation or a term of the field ("IOTC", "EU"),
- * not a company ("FCF CO., LTD").
+ * not a company ("FCF CO., LTD"); and the words for a vessel that a name often follows.
  */
 
 /** Organisations and terms of the field written in capitals, which an article precedes as it would a name. */
@@ -17,11 +19,16 @@ export function capitalName(name: string): boolean {
 /** Words that follow a vessel's noun in headings and forms, not names: "Vessel List", "vessel Details". */
 const HEADING_WORDS = new Set("Last First Middle Surname Given Family List Lists Register Registry Record Records Details Information Name Names Type Types Owner Owners Operator Operators Master Flag Flags Monitoring Identification Identifier Number Licence License Licensing Authorization Authorisation Authorizations Data Position Dimensions Registration Database ID Photo Photos Status Capacity Category Class Length Tonnage Sightings Inspection Inspections Report Reports Characteristics Profile Section Form Application Address Addresses Adresse Dirección Domicilio".split(" "));
 
-/** Whether a run read as a name is a heading word, an organisation or a company instead. */
+/** Words that begin the names of authorities, not of vessels: "MINISTERIO DE LA PRODUCCIÓN", "Marine nationale". */
+const AUTHORITY_WORDS = /^(?:ministry|ministerio|minist[eè]re|department|departamento|direction|direcci[oó]n|secretar[ií]a|authority|autoridad|autorit[eé]|agency|agencia|agence|commission|comisi[oó]n|prefectura|pr[eé]fecture|armada|navy|marine|coast|guardia|garde|gobierno|government|gouvernement|council|consejo|conseil|tribunal|court|juzgado|instituto|institut|servicio|service|republic|rep[uú]blica|r[eé]publique)$/i;
+
+/** Whether a run read as a name is a heading word, an organisation, an authority, a nationality, a measure or a company instead. */
 export function notAName(name: string): boolean {
   const words = name.split(/[\s-]+/).map((w) => w.replace(/[.,]+$/, ""));
   const first = words[0] ?? "";
-  if (headingWord(first)) return true;
+  if (headingWord(first) || AUTHORITY_WORDS.test(first) || nationalityAlpha3(name) !== null) return true;
+  // "270 NM", "54 m": a distance or a size.
+  if (/^(?:(?:F\/V|FV|M\/V|MV)\s+)?\d+(?:[.,]\d+)?\s*(?:NM|nm|m|km|GT|t|kg|miles?|metres?|meters?)$/.test(name)) return true;
   if (words.some((w) => /^(?:CO|LTD|INC|CORP|LLC|LIMITED|S\.A|PTE)$/i.test(w)) && words.length > 1) return true;
   return words.every((w) => ACRONYMS.has(w) || (/^[\p{Lu}]{1,3}$/u.test(w) && words.length > 1));
 }
@@ -30,3 +37,60 @@ export function notAName(name: string): boolean {
 export function headingWord(word: string): boolean {
   return HEADING_WORDS.has(word) || HEADING_WORDS.has(word.charAt(0) + word.slice(1).toLowerCase());
 }
+
+/** Words for a vessel, by kind, in three languages; the name often follows one. */
+const VESSEL_NOUNS = [
+  "fishing vessel",
+  "vessel",
+  "ship",
+  "boat",
+  "trawler",
+  "longliner",
+  "long-liner",
+  "long liner",
+  "purse seiner",
+  "seiner",
+  "reefer",
+  "cargo vessel",
+  "carrier",
+  "squid jigger",
+  "jigger",
+  "gillnetter",
+  "tanker",
+  "dragger",
+  "drifter",
+  "mothership",
+  "mother ship",
+  "factory ship",
+  "fish carrier",
+  "motor vessel",
+  "navire de pêche",
+  "navire",
+  "bateau de pêche",
+  "bateau",
+  "palangrier",
+  "chalutier",
+  "thonier",
+  "senneur",
+  "ligneur",
+  "coquiller",
+  "caseyeur",
+  "voilier",
+  "embarcation",
+  "buque pesquero",
+  "buque",
+  "barco pesquero",
+  "barco",
+  "pesquero",
+  "navío",
+  "embarcación",
+  "nave",
+  "arrastrero",
+  "palangrero",
+  "potero",
+  "calamarero",
+  "atunero",
+  "cerquero",
+];
+/** The words for a vessel as a pattern: "fishing vessel", "long-liner" or "long liner", "buque pesquero". */
+export const NOUN = VESSEL_NOUNS.map((noun) => noun.replace(/[- ]/g, "[- ]")).join("|");

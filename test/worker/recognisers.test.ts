@@ -33,6 +33,14 @@ describe("vessel names in running text", () => {
     ["The inspectors boarded SEA WIND, IMO 8604735, at anchor", "SEA WIND"],
     ["OCEAN PEARL, a Panamanian-flagged longliner, was denied entry", "OCEAN PEARL"],
     ["el buque de pesca ALBATUN TRES fue inspeccionado", "ALBATUN TRES"],
+    ["OCEAN STAR was detained in Port Louis.", "OCEAN STAR"],
+    ["The vessel's name is OCEAN STAR.", "OCEAN STAR"],
+    ["la retención precautoria de la embarcación menor “LIBAS”, a la que", "LIBAS"],
+    ["Adin said KIA named KM. BINTANG JAYA (120 GT) was stopped", "BINTANG JAYA"],
+    ["paint the name ‘LOMALO’ onto the side of the vessel", "LOMALO"],
+    ["el buque tiene bandera de Panamá, su nombre es \"HAVTIND\" y los tripulantes", "HAVTIND"],
+    ["la detección del buque pesquero de bandera china, LU RONG YUAN YU 317, luego", "LU RONG YUAN YU 317"],
+    ["identificado como BP IMULA0863KLT IMO 8467802 un pesquero", "IMULA0863KLT"],
   ])("%s", (text, name) => {
     expect(read(text, ["VESSEL_NAME"])).toContainEqual(["VESSEL_NAME", name, name]);
   });
@@ -48,6 +56,12 @@ describe("vessel names in running text", () => {
       ["PREVIOUS_NAME", "SEA WIND", "SEA WIND"],
       ["PREVIOUS_NAME", "BLUE WAVE", "BLUE WAVE"],
     ]);
+    expect(read("HAI LUNG, also known as KILY, was seen; TAISHAN (ex-KUNLUN) too.", NAMES)).toEqual([
+      ["VESSEL_NAME", "HAI LUNG", "HAI LUNG"],
+      ["PREVIOUS_NAME", "KILY", "KILY"],
+      ["VESSEL_NAME", "TAISHAN", "TAISHAN"],
+      ["PREVIOUS_NAME", "KUNLUN", "KUNLUN"],
+    ]);
     expect(read("SERENE reflagged to Iran and was renamed BALUCH in 2010.", NAMES)).toEqual([
       ["PREVIOUS_NAME", "SERENE", "SERENE"],
       ["VESSEL_NAME", "BALUCH", "BALUCH"],
@@ -60,6 +74,10 @@ describe("vessel names in running text", () => {
 
   it.each([
     ["listed on the IOTC IUU Vessel List in 2016", "a heading word"],
+    ["el MINISTERIO DE LA PRODUCCIÓN con RUC Nº 20504794637", "an authority"],
+    ["the Sea Shepherd vessel M/Y Sam Simon assisted", "a yacht, not the vessel in question"],
+    ["The U.S. Coast Guard sighted the FV 270 NM off coast", "a distance"],
+    ["On board one of the trawlers, Gabonese inspectors found", "a nationality"],
     ["the IOTC adopted the measure", "an organisation"],
     ["VESSEL INFORMATION\nNAME OF MASTER", "a form's heading in capitals"],
     ["el barco con el nombre de “no indicado”", "a form left unfilled"],
@@ -95,6 +113,10 @@ describe("flags in running text", () => {
     ["Le F/V SEA WIND battant provisoirement pavillon libérien", "libérien", "LBR"],
     ["el buque de bandera islandesa", "islandesa", "ISL"],
     ["un chalutier battant pavillon turque", "turque", "TUR"],
+    ["a vessel of Panamanian registry", "Panamanian", "PAN"],
+    ["OCEAN STAR (Panama flag) was seen", "Panama", "PAN"],
+    ["the vessel is Panamanian-flagged", "Panamanian", "PAN"],
+    ["le pavillon du navire est le Togo", "Togo", "TGO"],
   ])("%s", (text, span, alpha3) => {
     expect(read(text, ["FLAG_STATE"])).toEqual([["FLAG_STATE", span, alpha3]]);
   });
@@ -216,6 +238,58 @@ describe("forms", () => {
     ]);
   });
 
+  it("reads labels given in two languages, or two to a line, and a flag in brackets or as an adjective", () => {
+    const form = [
+      "Name of vessel / Nom du navire / Nombre del buque: OCEAN STAR (Panama)",
+      "IMO No. / Call Sign: 9074729 / 3FAB5",
+      "Call sign and MMSI: V3AB7 / 412345678",
+      "Nationality of vessel: Panamanian",
+      "1. Vessel name and previous names: SEA WIND (KILY)",
+    ].join("\n");
+    expect(read(form, ["VESSEL_NAME", "PREVIOUS_NAME", "FLAG_STATE", "IMO_NUMBER", "IRCS_CALL_SIGN", "MMSI"]).map((e) => [e[0], e[2]])).toEqual([
+      ["VESSEL_NAME", "OCEAN STAR"],
+      ["FLAG_STATE", "PAN"],
+      ["IMO_NUMBER", "9074729"],
+      ["IRCS_CALL_SIGN", "3FAB5"],
+      ["IRCS_CALL_SIGN", "V3AB7"],
+      ["MMSI", "412345678"],
+      ["FLAG_STATE", "PAN"],
+      ["VESSEL_NAME", "SEA WIND"],
+      ["PREVIOUS_NAME", "KILY"],
+    ]);
+  });
+
+  it("reads legal texts' lists of fields: inline enumerations, alternatives, remarks, names after or before 'previous'", () => {
+    const clauses = [
+      "a) name of the fishing vessel; PENDRUC b) WCPFC Identification Number (WIN); 1234 f) the flag state of the vessel; and France g) the area",
+      "2. Immatriculation ou indicatif radio du navire ; EI7573",
+      ".4 L'identité dans le service mobile maritime ; 412345678",
+      "(a) nombre del buque pesquero, nombres anteriores (si se conocen), y puerto de registro; OCEAN STAR, SEA WIND, Colón",
+      "(b) pabellón anterior (en su caso); Bahamas",
+      "NOMBRE DE LA EMBARCACION HAKKO MARU NO.2 MATRICULA JP-3014",
+    ].join("\n");
+    expect(read(clauses, ["VESSEL_NAME", "PREVIOUS_NAME", "FLAG_STATE", "PREVIOUS_FLAG", "IRCS_CALL_SIGN", "MMSI", "NATIONAL_REGISTRY_NUMBER"]).map((e) => [e[0], e[2]])).toEqual([
+      ["VESSEL_NAME", "PENDRUC"],
+      ["FLAG_STATE", "FRA"],
+      ["IRCS_CALL_SIGN", "EI7573"],
+      ["MMSI", "412345678"],
+      ["VESSEL_NAME", "OCEAN STAR"],
+      ["PREVIOUS_NAME", "SEA WIND"],
+      ["PREVIOUS_FLAG", "BHS"],
+      ["VESSEL_NAME", "HAKKO MARU NO.2"],
+      ["NATIONAL_REGISTRY_NUMBER", "JP-3014"],
+    ]);
+  });
+
+  it("reads the armador as the operator when the form asks for the owner apart", () => {
+    const form = "(d) nombre y dirección del propietario; SEIN FISHING LTD, P.O. Box 1\n(e) nombre y dirección del armador (en su caso); GLOBAL FISHERY LIMITED, P.O. Box 2";
+    expect(read(form, COMPANIES)).toEqual([
+      ["OWNER_NAME", "SEIN FISHING LTD", "SEIN FISHING LTD"],
+      ["OPERATOR_NAME", "GLOBAL FISHERY LIMITED", "GLOBAL FISHERY LIMITED"],
+    ]);
+    expect(read("Nombre del armador: PESQUERA LANDES S.A.", COMPANIES)).toEqual([["OWNER_NAME", "PESQUERA LANDES S.A.", "PESQUERA LANDES S.A."]]);
+  });
+
   it("reads a table written as text, one vessel to a row", () => {
     const parsed = parseGrounded(`<|ref|>text<|/ref|><|det|>[[50, 50, 950, 950]]<|/det|>\n| shipname | flag | imo | callsign |\n|---|---|---|---|\n| OCEAN STAR | PAN | 9074729 | 3FAB5 |\n| SEA WIND | Belize | 8604735 | V3AB7 |`, { width: 1000, height: 1000 });
     const entities = extractEntities(parsed.text, parsed.blocks, 1);
@@ -255,6 +329,11 @@ describe("forms", () => {
 });
 
 describe("IMO numbers by their check digit", () => {
+  it("reads seven digits in brackets after a name as its IMO number only when the check digit holds", () => {
+    expect(read("OCEAN STAR NO.7 (9074729) was listed", ["IMO_NUMBER"])).toEqual([["IMO_NUMBER", "9074729", "9074729"]]);
+    expect(read("OCEAN STAR (9074728) was listed", ["IMO_NUMBER"])).toEqual([]);
+  });
+
   it("reads a bare number only after a word for an identifier, and only with a valid check digit", () => {
     expect(read("Name KALICOBA Flag State Ireland ID number 8584911 Species squid", ["IMO_NUMBER"])).toEqual([["IMO_NUMBER", "8584911", "8584911"]]);
     expect(read("ID number 8584912", ["IMO_NUMBER"])).toEqual([]);

@@ -1,0 +1,86 @@
+/**
+ * A form's labels: what a label asks for ("Name of vessel, register number" -> two fields; "Nom
+ * du navire / Name of vessel" -> one, in two languages), where a line's labels begin (an
+ * enumeration "1.", "a)", ".1"; several fields to a line), and where the next label starts.
+ */
+import { labelForHeader } from "./headers";
+
+/** An enumeration before a label: "1.", "6°", "a /", "(A)", "a)", "-", "•", "□". */
+export const ENUMERATION = /^[ \t]*(?:[-−–•□☐*]+|\.[0-9]{1,2}(?=[ \t])|\(?[A-Za-z]\)|\([A-Za-z0-9]{1,3}\)|[0-9]{1,3}[.°)]|[a-z][.)]|[a-z][ \t]*[/|])[ \t]*/;
+
+/** Parts of a label that qualify it without changing what it asks for. */
+export const QUALIFIER = /\((?:if any|if known|if available|if applicable|s|es|les|x|si se conocen?|en su caso)\)|,?[ \t]*(?:if (?:any|known|available|applicable)|si (?:está|esta) disponible|si procede|le cas échéant|si disponible|si se conocen?|en su caso|s['’]il est connu)\b|\*/gi;
+export const PREVIOUS_IN_BRACKETS = /\((?:previous|former|ancien|anterior)[^)]*\)|\b(?:and|et|y)\s+(?:previous|former|anciens?|anteriores?)\b/i;
+/** "Name and address of the owner", "Nom et adresse du propriétaire": the value starts with the owner's name. */
+const NAME_AND_MORE = /^(?:the\s+|le\s+|el\s+)?(?:full\s+)?(?:names?|noms?|nombres?)\s+(?:and|et|y|&)\s+(?:l['’]\s*|las?\s+|the\s+)?(?:(?:full\s+|official\s+|registered\s+)?(?:address(?:es)?|adresses?|direcci[oó]n(?:es)?|domicilios?|age|âge|edad)\s+(?:(?:officielles?|officiels?|oficial(?:es)?)\s+)?)(?:of\s+(?:the\s+)?(?:vessel['’]s\s+)?|du\s+|de\s+la\s+|de\s+l['’]\s*|des\s+|del\s+|de\s+los\s+|de\s+)/i;
+
+/** Words that lengthen a label without starting its value: "VESSEL NAME", "RADIO CALL SIGN", "IMO No.". */
+export const LABEL_WORDS = new Set("name names nom nombre number numbers no no. nº n° of the vessel vessel's vessels ship du de del navire buque sign call radio international state code flag registry register registration port owner owners operator operators company address id identification".split(" "));
+
+/** Enumerators inside a line: "a) name of the fishing vessel; X b) WCPFC Identification Number; Y". */
+const INLINE_ENUMERATION = /(?<=\S[ \t]+)\(?(?:[a-z]|[ivx]{1,4})\)[ \t]+/g;
+
+/** The text's lines, and the fields of a line that enumerates several ("a) ...; X b) ...; Y"), each with its offset. */
+export function fieldLines(text: string): Array<{ line: string; lineStart: number }> {
+  const out: Array<{ line: string; lineStart: number }> = [];
+  let lineStart = 0;
+  for (const line of text.split("\n")) {
+    const cuts = ENUMERATION.test(line) && /^[ \t]*\(?(?:[a-z]|[ivx]{1,4})\)/.test(line) ? [...line.matchAll(INLINE_ENUMERATION)].map((m) => m.index!) : [];
+    let from = 0;
+    for (const cut of [...cuts, line.length]) {
+      out.push({ line: line.slice(from, cut), lineStart: lineStart + from });
+      from = cut;
+    }
+    lineStart += line.length + 1;
+  }
+  return out;
+}
+
+/**
+ * Where another label with its colon starts inside a value: a known one, or one in capitals marked
+ * "*" or set apart by spaces (which ends the value though it names nothing we read).
+ */
+export function nextLabel(value: string): { at: number; known: boolean } | null {
+  for (const m of value.matchAll(/(?<=\S)([ \t]*\*[ \t]*|[ \t]{2,}|\t|[ \t])((?:[\p{L}'’./#]+[ \t]){0,5}[\p{L}'’./#]+)[ \t]*:(?=[ \t])/gu)) {
+    const marked = m[1].trim() === "*" || m[1].length >= 2 || m[1] === "\t";
+    if (marked) {
+      if (labelsOf(m[2]).length || !/\p{Ll}/u.test(m[2])) return { at: m.index! + (m[1].includes("*") ? m[1].indexOf("*") : m[1].length), known: labelsOf(m[2]).length > 0 };
+      continue;
+    }
+    // "Name: OCEAN STAR Flag: Panama": the label is the words before the colon that labels are made of.
+    const words = m[2].split(/[ \t]+/);
+    let first = words.length - 1;
+    while (first > 0 && LABEL_WORDS.has(words[first - 1].toLowerCase())) first--;
+    const label = words.slice(first).join(" ");
+    if (labelsOf(label).length) return { at: m.index! + m[0].lastIndexOf(label, m[0].indexOf(":")), known: true };
+  }
+  return null;
+}
+
+/** Whether a line begins with a label ("Nom des autres navires ...", "Flag State ..."): a form's next field. */
+export function startsWithLabel(line: string): boolean {
+  const words = line.trim().split(/\s+/).slice(0, 6);
+  if (!/^\p{Lu}/u.test(words[0] ?? "")) return false;
+  for (let n = 1; n <= words.length; n++) if (labelsOf(words.slice(0, n).join(" ")).length) return true;
+  return false;
+}
+
+/** The labels a label names, in order ("Name of vessel, register number" -> two). */
+export function labelsOf(label: string): string[] {
+  const clean = label.replace(QUALIFIER, " ").replace(/\((?:previous|former|ancien|anterior|précédent)[^)]*\)?/gi, " ").replace(NAME_AND_MORE, "").replace(/\s+/g, " ").trim();
+  if (!clean || /\d{3,}/.test(clean)) return [];
+  // "exploitant (propriétaire ou son représentant)": a remark in brackets does not change what the label asks.
+  const plain = clean.replace(/\s*\([^)]*\)\s*/g, " ").trim();
+  if (plain !== clean && plain && labelForHeader(plain)) return labelsOf(plain);
+  const whole = labelForHeader(clean);
+  const parts = clean.split(/,|;|\s+\/\s+|\s+(?:and|et|y|or|ou|o)\s+(?=(?:the\s+)?(?:name|flag|imo|ircs|mmsi|call|radio|owner|operator|register|previous|port|nom|pavillon|indicatif|nombre|bandera|pabell[oó]n|distintivo|master|captain|address|age)\b)/i).map((p) => p.trim()).filter(Boolean);
+  if (parts.length > 1) {
+    // "PREVIOUS VESSEL NAMES, VESSEL FLAGS, EFFECTIVE DATES": the first part's "previous" is every part's.
+    const previous = /^(?:previous|former|ancien\w*|anterior\w*)\b/i.test(parts[0]);
+    const labels = parts.map((part, i) => labelForHeader(previous && i > 0 ? `previous ${part}` : part) ?? "");
+    // "Name of vessel / Nom du navire": one label in two languages.
+    if (labels.every((l) => l && l === labels[0])) return [labels[0]];
+    if (labels.filter(Boolean).length >= 1 && labels.length <= 6) return labels;
+  }
+  return whole ? [whole] : [];
+}
