@@ -25,7 +25,9 @@ export function fieldLines(text: string): Array<{ line: string; lineStart: numbe
   const out: Array<{ line: string; lineStart: number }> = [];
   let lineStart = 0;
   for (const line of text.split("\n")) {
-    const cuts = ENUMERATION.test(line) && /^[ \t]*\(?(?:[a-z]|[ivx]{1,4})\)/.test(line) ? [...line.matchAll(INLINE_ENUMERATION)].map((m) => m.index!) : [];
+    const inline = [...line.matchAll(INLINE_ENUMERATION)].map((m) => m.index!);
+    // A line that starts an enumeration, or holds two: "2. ... the following information a) name; X b) ...".
+    const cuts = inline.length >= 2 || (inline.length && /^[ \t]*\(?(?:[a-z]|[ivx]{1,4})\)/.test(line)) ? inline : [];
     let from = 0;
     for (const cut of [...cuts, line.length]) {
       out.push({ line: line.slice(from, cut), lineStart: lineStart + from });

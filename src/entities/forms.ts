@@ -147,7 +147,8 @@ function fieldsOf(text: string, at: number, line: string): Candidate[] {
     const fields = labelsOf(labelOf(n));
     if (!fields.length) continue;
     let k = n;
-    while (k + 1 < words.length && LABEL_WORDS.has(words[k][0].toLowerCase()) && labelsOf(labelOf(k + 1)).join() === fields.join()) k++;
+    // ("nom du bâtiment NO. 1 POHAH": a number sign before a number is the name's.)
+    while (k + 1 < words.length && LABEL_WORDS.has(words[k][0].toLowerCase()) && !(/^n[oº°]\.?$/i.test(words[k][0]) && /^\d/.test(words[k + 1][0])) && labelsOf(labelOf(k + 1)).join() === fields.join()) k++;
     const valueAt = words[k].index!;
     const found = valuesFor(text, base + valueAt, body.slice(valueAt), fields, labelOf(k), true);
     if (found.length) {
@@ -213,7 +214,8 @@ function beforeNextLabel(text: string, span: Span): number {
   const words = [...text.slice(span.start, span.end).matchAll(/\S+/g)];
   for (let k = 1; k < words.length - 1; k++) {
     if (!/^\p{L}{3,}$/u.test(words[k][0])) continue;
-    if (labelsOf(words[k][0]).length || (k + 2 < words.length && /^\p{L}+$/u.test(words[k + 1][0]) && labelsOf(`${words[k][0]} ${words[k + 1][0]}`).length)) return trimEnd(text, span.start, span.start + words[k].index!);
+    const pair = k + 2 < words.length && LABEL_WORDS.has(words[k][0].toLowerCase()) && labelsOf(`${words[k][0]} ${words[k + 1][0]}`).length;
+    if (labelsOf(words[k][0]).length || pair) return trimEnd(text, span.start, span.start + words[k].index!);
   }
   return span.end;
 }

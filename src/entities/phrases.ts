@@ -21,6 +21,8 @@ const STOP = new Set(
 /** Lower-case words inside a vessel's name ("LUIS DE CAMOENS", "STAR OF HOPE"). */
 // Not "and", "et", "y": those join the names of a list ("A, B and C").
 const NAME_JOINERS = new Set(["de", "del", "da", "do", "of", "la", "le", "&", "-", "–"]);
+/** The quotes that close each opening quote. */
+const CLOSING: Record<string, RegExp> = { "«": /»/, "“": /[”"]/, '"': /["”]/, "‘": /[’']/, "'": /'(?![\p{L}])/u };
 /** Number signs of vessel names: "NO. 7", "Nº 12", "N° 3". */
 const NUMBER_SIGN = /^(?:No\.?|NO\.?|Nº|N°|N\.º|Nr\.?|#)$/;
 
@@ -73,7 +75,9 @@ export function nameAt(text: string, at: number): Span | null {
   while (text[i] === " " || text[i] === "“" || text[i] === '"' || text[i] === "«" || text[i] === "‘" || text[i] === "'") i++;
   const quoted = i > open && /[“"«‘']/.test(text.slice(open, i));
   if (quoted) {
-    const close = text.slice(i).search(/[”"»’']/);
+    // The quote that closes the one that opened: "« KOO'S 103 »" holds an apostrophe.
+    const opening = text.slice(open, i).replace(/\s/g, "").slice(-1);
+    const close = text.slice(i).search(CLOSING[opening] ?? /[”"»’']/);
     // A name in quotes still starts like a name: "“no indicado”" is a form left unfilled.
     if (close > 0 && close <= 60 && !text.slice(i, i + close).includes("\n") && /^[\p{Lu}\d]/u.test(text[i])) return { start: i, end: trimmedEnd(text, i, i + close) };
     if (close > 0) return null;

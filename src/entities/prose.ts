@@ -90,15 +90,21 @@ export function proseRules(text: string): Candidate[] {
   // "aboard the OCEAN STAR", "à bord du X", "a bordo del X", "operating as the BOOTES", "a vessel named X".
   each(/\b(?:aboard|on\s+board|à\s+bord\s+(?:d[ue]|de\s+l['’])|a\s+bordo\s+del?|operating\s+as|operates\s+as|sailing\s+as|(?:currently|now)\s+(?:named|called|known\s+as)|named|called|llamad[oa]|denominad[oa])[ \t]+(?:the[ \t]+|le[ \t]+|el[ \t]+)?/giu, (m, end) => {
     const name = nameAt(text, end);
-    if (name && !notAName(text.slice(name.start, name.end)) && (capitalName(text.slice(name.start, name.end)) || /[“"«]/.test(text.slice(end, name.start)))) emit(previousContext(text, m.index!) ? "PREVIOUS_NAME" : "VESSEL_NAME", name);
+    // "a company called GLJF SILVA" names its owner (read below), not a vessel.
+    const company = /\b(?:company|firm|soci[ée]t[ée]|empresa|compa[ñn][ií]a)\s+$/i.test(text.slice(Math.max(0, m.index! - 12), m.index!));
+    if (name && !company && !notAName(text.slice(name.start, name.end)) && (capitalName(text.slice(name.start, name.end)) || /[“"«]/.test(text.slice(end, name.start)))) emit(previousContext(text, m.index!) ? "PREVIOUS_NAME" : "VESSEL_NAME", name);
   });
   // "le X, battant pavillon", "el X, de bandera": the name before the flag's cue; "le SCORPION 70",
   // "Se trata del FONNES", "the HARENGUS": a name in capitals after an article.
-  each(/(?<![\p{L}])(?:(?:le|du|el|del|al|the|The|Le|El)[ \t]+|[lL]['’])(?=[«"“\p{Lu}\d])/gu, (_m, end) => {
+  each(/(?<![\p{L}])(?:(?:le|du|el|del|al|the|The|Le|El)[ \t]+|[lL]['’])(?=[«"“‘'\p{Lu}\d])/gu, (_m, end) => {
     const name = nameAt(text, end);
     if (!name) return;
     const after = text.slice(name.end, name.end + 40);
-    if ((NAME_THEN_FLAG.test(after) || ALIAS_AFTER.test(after) || capitalName(text.slice(name.start, name.end))) && !notAName(text.slice(name.start, name.end))) emit("VESSEL_NAME", name);
+    const value = text.slice(name.start, name.end);
+    // "du « Nordborg »": a name in quotes; "le ELLA, qui a oeuvré": a short name in capitals, the subject of what follows.
+    const quoted = /[«"“‘']/.test(text.slice(end, name.start));
+    const subject = /^[»"”]?(?:,[ \t]*(?:qui|que|which|who|cuyo|dont)\b|[ \t]+(?:n['’]a|ne|no|did|does|had|has|was|is|a|est|fue|es|ha)\b)/u.test(after) && /^[\p{Lu}\d][\p{Lu}\d '’.-]{2,}$/u.test(value);
+    if ((NAME_THEN_FLAG.test(after) || ALIAS_AFTER.test(after) || quoted || subject || capitalName(value)) && !notAName(value)) emit("VESSEL_NAME", name);
   });
   // "Il s'appelle le X", "ahora se llama X", "identified as the X", "el navío fue identificado como el X",
   each(/(?:(?:vessel|ship)['’]s\s+name\s+(?:is|was)|\b(?:its\s+name\s+(?:is|was)|su\s+nombre\s+(?:es|era)|son\s+nom\s+(?:est|était))|name\s+of\s+the\s+(?:vessel|ship)\s+(?:is|was)|s['’]appelle|se\s+(?:llama|denomina)|identified\s+as|identificad[oa]\s+como|identifié\s+comme|now\s+(?:named|called))[ \t]+/giu, (_m, end) => emit("VESSEL_NAME", nameAt(text, end)));
@@ -121,6 +127,8 @@ export function proseRules(text: string): Candidate[] {
   each(/\b(?:batt?\w*|arbor\w*|sous|de)\s+(?:\p{L}+ment\s+)?(?:le\s+)?pavillon\s+(?:de\s+(?:la\s+|l['’]\s*|les\s+)?|du\s+|des\s+)?/giu, (m, end) => flagThenName(m.index!, flagAt(text, end)));
   each(/\b(?:(?:(?:de|con|bajo|enarbol\w*|izando|tiene|ten[ií]a|lleva\w*)(?:\s+(?:el|la|su))?\s+)?(?:bandera|pabellón|pabellon)|(?:de|con)\s+matr[ií]cula)\s+(?:también\s+|tambien\s+)?(?:de\s+(?:la\s+|los\s+|las\s+)?|del\s+)?/giu, (m, end) => flagThenName(m.index!, flagAt(text, end)));
   each(/\b(?:enseña)\s+(?:la\s+)?/giu, (_m, end) => emit("FLAG_STATE", flagAt(text, end)));
+  // "a Certificate of Registry issued by Sri Lankan authorities", "certificado de matrícula expedido por Panamá".
+  each(/\b(?:certificate\s+of\s+registry|registration\s+certificate|certificat\s+d['’]immatriculation|certificado\s+de\s+(?:matr[ií]cula|registro))[^.\n]{0,40}?\b(?:by|par|por)\s+(?:the\s+|les\s+|las\s+|la\s+|el\s+)?(?:autorit[ée]s\s+|autoridades\s+)?/giu, (m, end) => emit(previousContext(text, m.index!) ? "PREVIOUS_FLAG" : "FLAG_STATE", flagAt(text, end)));
   // "perteneciente a la China" is its flag; "belonging to Sein Fishing Ltd" its owner.
   each(/\b(?:perteneciente\s+a|belong(?:s|ed|ing)?\s+to|appartenant\s+à|(?:que\s+)?pertenec\w*\s+a)\s+/giu, (_m, end) => {
     const flag = flagAt(text, end);
