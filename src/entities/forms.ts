@@ -145,7 +145,9 @@ function fieldsOf(text: string, at: number, line: string): Candidate[] {
     // A label is a few words, not a clause: "Il bat pavillon togolais après avoir été immatriculé en" is prose.
     if (SENTENCE_WORDS.test(labelOf(n))) break;
     const fields = labelsOf(labelOf(n));
-    if (!fields.length) continue;
+    // "La armadora del KHA YANG 9", "The Master and owner of ...": a sentence's subject, not a form's label.
+    // (An enumerated line is a form's: "(a) the name of the vessel X", "− The flag of the vessel Panama".)
+    if (!fields.length || (!enumeration && /^(?:the|la|le|el|los|las|les|l['’])\s/i.test(body))) continue;
     let k = n;
     // ("nom du bâtiment NO. 1 POHAH": a number sign before a number is the name's.)
     while (k + 1 < words.length && LABEL_WORDS.has(words[k][0].toLowerCase()) && !(/^n[oº°]\.?$/i.test(words[k][0]) && /^\d/.test(words[k + 1][0])) && labelsOf(labelOf(k + 1)).join() === fields.join()) k++;
@@ -212,9 +214,11 @@ function valuesFor(text: string, at: number, value: string, labels: string[], la
 /** The end of a name before a label inside it that a value follows ("... NO.2 MATRICULA JP-3014"). */
 function beforeNextLabel(text: string, span: Span): number {
   const words = [...text.slice(span.start, span.end).matchAll(/\S+/g)];
-  for (let k = 1; k < words.length - 1; k++) {
+  // A value after the label: a word of the span, or the rest of the line.
+  const more = /^[ \t]+\S/.test(text.slice(span.end, span.end + 3));
+  for (let k = 1; k < words.length - (more ? 0 : 1); k++) {
     if (!/^\p{L}{3,}$/u.test(words[k][0])) continue;
-    const pair = k + 2 < words.length && LABEL_WORDS.has(words[k][0].toLowerCase()) && labelsOf(`${words[k][0]} ${words[k + 1][0]}`).length;
+    const pair = k + 1 < words.length && LABEL_WORDS.has(words[k][0].toLowerCase()) && labelsOf(`${words[k][0]} ${words[k + 1][0]}`).length;
     if (labelsOf(words[k][0]).length || pair) return trimEnd(text, span.start, span.start + words[k].index!);
   }
   return span.end;
@@ -270,6 +274,7 @@ function valueOf(text: string, at: number, value: string, label: string, strict:
   }
   if (!span) return null;
   // "NOMBRE DE LA EMBARCACION HAKKO MARU NO.2 MATRICULA JP-3014": in capitals, with no separator, a name ends where the next label begins.
+  if (NAMED.has(label) && FIELD_WORDS.test(text.slice(span.start, span.end).trim())) return null;
   if (strict && NAMED.has(label)) span = { ...span, end: beforeNextLabel(text, span) };
   // The value given is the field's: a name does not run on into the next label on the line.
   const fieldEnd = at + value.trimEnd().length;

@@ -89,7 +89,8 @@ export function nameAt(text: string, at: number): Span | null {
   for (let k = 0; k < tokens.length; k++) {
     const word = tokens[k].text.replace(/[.'’]+$/, "");
     // "BP IMULA0863KLT IMO 8467802": an identifier's label ends the name.
-    if (k > 0 && /^(?:IMO|OMI|IRCS|MMSI|GT|TRB|LOA)$/.test(word)) break;
+    // ("XIN SHI JI NO.17 CN-3394": a registration mark after the name.)
+    if (k > 0 && (/^(?:IMO|OMI|IRCS|MMSI|GT|TRB|LOA)$/.test(word) || (k > 1 && /^[A-Z]{1,3}-\d{2,}$/.test(word)))) break;
     const isNumber = /^\d[\d\-/.]*$/.test(word) || NUMBER_SIGN.test(tokens[k].text) || /^(?:No|NO|Nº|N°)\.?\d+$/.test(word);
     const fits = isNumber || (allCaps ? upper(word) || /^[IVX]+$/.test(word) : capitalised(word) && !STOP.has(word));
     const joiner = NAME_JOINERS.has(word.toLowerCase()) && k + 1 < tokens.length && capitalised(tokens[k + 1].text) && (allCaps ? word === word.toUpperCase() || word === "de" : !upper(tokens[k + 1].text));

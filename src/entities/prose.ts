@@ -27,6 +27,8 @@ const SUBJECT_VERB = /^[ \t]+(?:was|is|has|had|were|fue|era|ha|había|est|était
 /** The words before a vessel noun that make it no suspect: "the patrol vessel", "le patrouilleur". */
 const NOT_THE_VESSEL = /\b(?:patrol|coast\s+guard|naval|navy|research|survey|inspection|patrouille\w*|guardacostas|patrulla|armada)\s*$/iu;
 
+/** A person of the vessel before its noun: "skipper of the", "master of the", "capitaine du". */
+const PERSON_OF = /\b(?:master|skipper|captain|owner|capitaine|patron|capit[aá]n|patr[oó]n)\s+(?:of\s+the|of|du|de\s+la|del)\s+$/i;
 /** Words for people, whose nationality is theirs, not the vessel's. */
 const PERSON = /\b(?:master|captain|skipper|crew|crewmen|fishermen|observer|inspector|owner|capitaine|patron|équipage|marins?|pêcheurs|observateur|inspecteur|capit[aá]n|patr[oó]n|tripulaci[oó]n|tripulantes|pescadores|observador|inspector|armador|propietario)\b/iu;
 
@@ -61,7 +63,9 @@ export function proseRules(text: string): Candidate[] {
   // "the fishing vessels A, B and C", "le SEA WEALTH, palangrier panaméen".
   each(new RegExp(`(?<![\\p{L}-])(${NOUN})(s|es)?(?![\\p{L}])(?:[ \\t]+(?:potero|palangrero|arrastrero|atunero|cerquero|calamarero|palangrier|chalutier|thonier|senneur|ligneur|pesquer[oa]|de[ \\t]+pêche|de[ \\t]+pesca|frigor[ií]fic[oa]|frigorifique|factor[ií]a|congelador|congélateur|usine|pélagique|pel[aá]gic[oa]|hauturier|industriel))?(?:[ \\t]+(?:called|named|known[ \\t]+as|de[ \\t]+nombre|nommé|llamado|denominado|identified[ \\t]+as|identificado[ \\t]+como))?[ \\t]*`, "giu"), (m, end) => {
     // "VESSEL INFORMATION", "VESSEL NAME": a noun in capitals is a form's label, not prose.
-    // "the Sea Shepherd vessel M/Y Sam Simon", "R/V ...": a yacht or a research ship is not the vessel in question.
+    // "the Sea Shepherd vessel M/Y Sam Simon", "R/V ...": a yacht or a research ship is not the vessel in question;
+    // "skipper of the vessel Chris Ferguson": the name is the skipper's.
+    if (PERSON_OF.test(text.slice(Math.max(0, m.index! - 30), m.index!))) return;
     if (!/\p{Ll}/u.test(m[1]) || NOT_THE_VESSEL.test(text.slice(Math.max(0, m.index! - 20), m.index!)) || /^(?:M\/Y|S\/Y|R\/V)\b/.test(text.slice(end, end + 4))) return;
     // "le palangrier panaméen": an adjective after the noun is in lower case; "the longliner MICRONESIA 103" is a name.
     const after = adjectiveAt(text, end);
@@ -168,7 +172,7 @@ export function proseRules(text: string): Candidate[] {
   });
 
   // Names it had before.
-  each(/\b(?:(?:also|previously|formerly|once)\s+(?:been\s+)?(?:known|named|called)(?:\s+as)?|(?:having|had)\s+been\s+(?:known|named|called)(?:\s+as)?|previous(?:ly)?\s+names?(?:\s+(?:of|was|were|:))?|former\s+names?(?:\s+(?:are|were|was|:))?|(?:was|were)\s+(?:previously\s+)?named|s['’]appelait(?:\s+le)?|se\s+(?:llamó|llamaba|denominaba)|antes\s+llamad[oa])\s+/giu, (_m, end) => {
+  each(/\b(?:(?:also|previously|formerly|once)\s+(?:been\s+)?(?:known|named|called)(?:\s+as)?|(?:having|had)\s+been\s+(?:known|named|called)(?:\s+as)?|previous(?:ly)?\s+names?(?:\s+(?:of|was|were|:))?|former\s+names?(?:\s+(?:are|were|was|:))?|(?:was|were)\s+(?:previously\s+)?named|then\s+(?:named|called)|s['’]appelait(?:\s+le)?|se\s+(?:llamó|llamaba|denominaba)|antes\s+llamad[oa])\s+/giu, (_m, end) => {
     let at = end;
     // A list of former names: "OCEAN PEARL, SEA STAR and BLUE WAVE".
     for (let k = 0; k < 4; k++) {
@@ -204,6 +208,8 @@ export function proseRules(text: string): Candidate[] {
   each(/\b(?:autor[ií]zase|se\s+autoriza|autoriza)\s+a\s+(?:la\s+(?:empresa\s+|sociedad\s+)?)?/giu, (_m, end) => emit("OWNER_NAME", companyAt(text, end)));
   // "the Sajo Seafood Co. Ltd’ FV SAJO POTENTIA": a company's vessel.
   each(/['’]s?\s+(?:F\/V|FV|M\/V|MV)\s/gu, (m) => emit("OWNER_NAME", companyBefore(text, m.index!)));
+  // "Seafresh (Fiji) Pte Ltd, which owned the vessel X", "P.A. MANOHAL O.I, owners of scallop dredger X": the owner before its clause.
+  each(/,[ \t]*(?:which|who|that|qui|que)[ \t]+(?:owns|owned|own|possède|possédait|posee|poseía)[ \t]+(?:the|this|that|le|ce|el|este)?[ \t]*(?:vessel|ship|boat|navire|bateau|buque|barco)\b|,[ \t]*(?:the[ \t]+)?(?:owners?|propri[ée]taires?|propietari[oa]s?|armadora?)[ \t]+(?:of|du|de|del)\b/giu, (m) => emit("OWNER_NAME", companyBefore(text, m.index!, true)));
   each(/\b(?:operated\s+by|managed\s+by|operator\s*(?:is|was|:|,)|exploité\s+par|géré\s+par|operado\s+por|gestionado\s+por|explotado\s+por|operador\s*(?:es|:|,))\s+/giu, (_m, end) => emit("OPERATOR_NAME", companyAfter(text, end)));
 
   return found;
@@ -276,14 +282,17 @@ function titleCaseOnForm(text: string, name: Span): boolean {
   return ENUMERATION.test(text.slice(lineStart, name.start)) && /^[ \t]*(?:[0-9]{1,3}[.°)]|[a-z][.)]|[-−–•□])/.test(text.slice(lineStart, name.start));
 }
 
-/** A company that ends just before `at` ("the Sajo Seafood Co. Ltd’ FV ..."), with a legal form. */
-function companyBefore(text: string, at: number): Span | null {
+/** A company that ends just before `at` ("the Sajo Seafood Co. Ltd’ FV ..."), with a legal form, or `orSubject` the sentence's subject. */
+function companyBefore(text: string, at: number, orSubject = false): Span | null {
   const lineStart = text.lastIndexOf("\n", at - 1) + 1;
   const line = text.slice(0, at);
   for (let start = Math.max(lineStart, at - 80); start < at - 2; start++) {
     if (start > lineStart && text[start - 1] !== " ") continue;
     const company = companyAt(line, start);
-    if (company && company.end === at && LEGAL_FORM.test(text.slice(company.start, company.end).split(/\s+/).at(-1)!.replace(/[.,]+$/, ""))) return company;
+    if (!company || company.end !== at) continue;
+    if (LEGAL_FORM.test(text.slice(company.start, company.end).split(/\s+/).at(-1)!.replace(/[.,]+$/, ""))) return company;
+    // `orSubject`: without a legal form, a name that starts its sentence ("P.A. MANOHAL O.I, owners of ...").
+    if (orSubject && /(?:^|[.;:!?]\s+|\n)$/.test(text.slice(Math.max(0, start - 3), start)) && !notAName(text.slice(company.start, company.end))) return company;
   }
   return null;
 }

@@ -22,11 +22,14 @@ const HEADING_WORDS = new Set("Last First Middle Surname Given Family List Lists
 /** Words that begin the names of authorities, not of vessels: "MINISTERIO DE LA PRODUCCIÓN", "Marine nationale". */
 const AUTHORITY_WORDS = /^(?:ministry|ministerio|minist[eè]re|department|departamento|direction|direcci[oó]n|secretar[ií]a|authority|autoridad|autorit[eé]|agency|agencia|agence|commission|comisi[oó]n|prefectura|pr[eé]fecture|armada|navy|marine|coast|guardia|garde|gobierno|government|gouvernement|council|consejo|conseil|tribunal|court|juzgado|instituto|institut|servicio|service|republic|rep[uú]blica|r[eé]publique)$/i;
 
+/** Prefixes of warships' and coast guards' names: "HMS Mersey", "USCGC Mellon", "ARA Mantilla". */
+const NAVAL_PREFIX = /^(?:HMS|HMNZS|HMAS|HMCS|USS|USCGC|ARA|BAP|ESPS|INS|KRI|PNS|BNS|CGS|RFS|SPS)$/;
+
 /** Whether a run read as a name is a heading word, an organisation, an authority, a nationality, a measure or a company instead. */
 export function notAName(name: string): boolean {
   const words = name.split(/[\s-]+/).map((w) => w.replace(/[.,]+$/, ""));
   const first = words[0] ?? "";
-  if (headingWord(first) || AUTHORITY_WORDS.test(first) || nationalityAlpha3(name) !== null) return true;
+  if (headingWord(first) || AUTHORITY_WORDS.test(first) || NAVAL_PREFIX.test(first) || nationalityAlpha3(name) !== null) return true;
   // "270 NM", "54 m": a distance or a size.
   if (/^(?:(?:F\/V|FV|M\/V|MV)\s+)?\d+(?:[.,]\d+)?\s*(?:NM|nm|m|km|GT|t|kg|miles?|metres?|meters?)$/.test(name)) return true;
   if (words.some((w) => /^(?:CO|LTD|INC|CORP|LLC|LIMITED|S\.A|PTE|KAISHA|KABUSHIKI|SDN|BHD|GMBH|SARL|SRL)['’]?$/i.test(w)) && words.length > 1) return true;
@@ -58,6 +61,8 @@ const VESSEL_NOUNS = [
   "gillnetter",
   "tanker",
   "dragger",
+  "dredger",
+  "crabber",
   "drifter",
   "mothership",
   "mother ship",
