@@ -95,7 +95,8 @@ export function vesselsOf(split: "tune" | "heldout", random: () => number, count
       out.push({
         name,
         imo: imoValid(imo) ? imo : null,
-        ircs: /^[A-Z0-9]{3,8}$/.test(ircs) && /[A-Z]/.test(ircs) ? ircs : null,
+        // "PENDING", "NONE": what a list writes where the vessel has no call sign yet.
+        ircs: /^[A-Z0-9]{3,8}$/.test(ircs) && /[A-Z]/.test(ircs) && !/^(?:NA|NE|NONE|NIL|PENDING|UNKNOWN)$/.test(ircs) ? ircs : null,
         mmsi: /^[2-7]\d{8}$/.test(mmsi) ? mmsi : null,
         flag,
         owner: owner && !/not available/i.test(owner) ? owner : null,

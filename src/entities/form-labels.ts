@@ -72,6 +72,9 @@ export function labelsOf(label: string): string[] {
   const clean = label.replace(QUALIFIER, " ").replace(/\((?:previous|former|ancien|anterior|précédent)[^)]*\)?/gi, " ").replace(NAME_AND_MORE, "").replace(/\s+/g, " ").trim();
   if (!clean || /\d{3,}/.test(clean)) return [];
   // "exploitant (propriétaire ou son représentant)": a remark in brackets does not change what the label asks.
+  // "L'identification (nom, indicatif radio, numéro OMI et MMSI) du navire": the fields are the bracket's.
+  const listed = /\(([^)]*,[^)]*)\)/.exec(clean);
+  if (listed && labelsOf(listed[1]).filter(Boolean).length >= 2) return labelsOf(listed[1]);
   const plain = clean.replace(/\s*\([^)]*\)\s*/g, " ").trim();
   if (plain !== clean && plain && labelForHeader(plain)) return labelsOf(plain);
   const whole = labelForHeader(clean);

@@ -54,6 +54,7 @@ const aliases: Record<string, string> = {
   "ni vanuatu": "VUT",
   american: "USA",
   "american samoan": "ASM",
+  "papua new guinean": "PNG",
   liberien: "LBR",
   jamaicain: "JAM",
   salomonien: "SLB",

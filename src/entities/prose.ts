@@ -19,7 +19,7 @@ import { capitalName, headingWord, NOUN, notAName } from "./vessel-names";
 /** What may follow a vessel's name after "le"/"el": its flag, or what it is ("le X, un palangrier"). */
 const NAME_THEN_FLAG = new RegExp(`^[»"”]?\\s*,?\\s*(?:un\\s+|une\\s+)?(?:battant|qui\\s+bat|bat)\\s+pavillon|^[»"”]?\\s*,\\s*(?:(?:un|una|le|el|the|a|an)\\s+)?(?:[\\p{L}-]+\\s+){0,2}?(?:${NOUN})|^[»"”]?\\s+(?:est|es|était|era|fue|a\\s+été)\\s+(?:un|una)\\s+(?:${NOUN})|^[»"”]?\\s*,?\\s*(?:de|con)\\s+(?:bandera|pabellón)|^[»"”]?\\s*\\((?:IMO|OMI)`, "iu");
 /** A vessel's noun in apposition after a name: ", a Panamanian-flagged longliner", " (un palangrier)". */
-const APPOSITION = new RegExp(`^[»"”]?\\s*[,(]\\s*(?:a|an|un|une|una)\\s+(?:[\\p{L}-]+\\s+){0,3}?(?:${NOUN})(?![\\p{L}])`, "iu");
+const APPOSITION = new RegExp(`^[»"”]?\\s*[,(]\\s*(?:(?:a|an|un|une|una)\\s+(?:[\\p{L}-]+\\s+){0,3}?(?:${NOUN})(?![\\p{L}])|(?:${NOUN})\\s+(?:que|qui|which|that|de|of)\\b)`, "iu");
 /** A name's other names after it: ", also known as", " (ex-", ", formerly". */
 const ALIAS_AFTER = /^[ \t]*(?:,[ \t]*(?:also|previously|formerly)[ \t]+(?:known|named|called)|,[ \t]*formerly\b|\([ \t]*ex[- ]|,[ \t]*ex[- ])/i;
 /** A verb after a sentence's subject: "OCEAN STAR was detained", "le X a été arraisonné", "el X fue". */
@@ -48,9 +48,11 @@ export function proseRules(text: string): Candidate[] {
   // A flag said after the noun, then the name: "del buque pesquero de bandera china, LU RONG YUAN YU 317,".
   const flagThenName = (at: number, flag: Span | null) => {
     emit(previousContext(text, at) ? "PREVIOUS_FLAG" : "FLAG_STATE", flag);
-    const comma = flag && /^,[ \t]*/.exec(text.slice(flag.end, flag.end + 3));
-    const name = comma ? nameAt(text, flag!.end + comma[0].length) : null;
-    if (name && capitalName(text.slice(name.start, name.end)) && !notAName(text.slice(name.start, name.end))) emit("VESSEL_NAME", name);
+    // (", LU RONG YUAN YU 317," or ' "ZHONG RONG 13"')
+    const gap = flag && /^(?:,[ \t]*|[ \t]+(?=[“"«]))/.exec(text.slice(flag.end, flag.end + 3));
+    const name = gap ? nameAt(text, flag!.end + gap[0].length) : null;
+    const quoted = name !== null && /[“"«]/.test(text.slice(flag!.end, name.start));
+    if (name && (quoted || capitalName(text.slice(name.start, name.end))) && !notAName(text.slice(name.start, name.end))) emit("VESSEL_NAME", name);
   };
 
   // "the Panamanian-flagged OCEAN PEARL", "the Panama-flagged fishing vessel SEIN 11", "Maldivan flagged".
@@ -93,6 +95,8 @@ export function proseRules(text: string): Candidate[] {
   each(/\b(?:de nombre|(?:con|bajo) el nombre de|sous le nom de|under the name(?: of)?|nommée?|baptisée?|bautizad[oa])\s+/giu, (m, end) => emit(previousContext(text, m.index!) ? "PREVIOUS_NAME" : "VESSEL_NAME", nameAt(text, end)));
   // "aboard the OCEAN STAR", "à bord du X", "a bordo del X", "operating as the BOOTES", "a vessel named X".
   each(/\b(?:aboard|on\s+board|à\s+bord\s+(?:d[ue]|de\s+l['’])|a\s+bordo\s+del?|operating\s+as|operates\s+as|sailing\s+as|(?:currently|now)\s+(?:named|called|known\s+as)|named|called|llamad[oa]|denominad[oa])[ \t]+(?:the[ \t]+|le[ \t]+|el[ \t]+)?/giu, (m, end) => {
+    // ("A BORDO DE LOS BUQUES": a heading in capitals, not prose.)
+    if (!/\p{Ll}/u.test(m[0])) return;
     const name = nameAt(text, end);
     // "a company called GLJF SILVA" names its owner (read below), not a vessel.
     const company = /\b(?:company|firm|soci[ée]t[ée]|empresa|compa[ñn][ií]a)\s+$/i.test(text.slice(Math.max(0, m.index! - 12), m.index!));
@@ -133,6 +137,8 @@ export function proseRules(text: string): Candidate[] {
   each(/\b(?:enseña)\s+(?:la\s+)?/giu, (_m, end) => emit("FLAG_STATE", flagAt(text, end)));
   // "a Certificate of Registry issued by Sri Lankan authorities", "certificado de matrícula expedido por Panamá".
   each(/\b(?:certificate\s+of\s+registry|registration\s+certificate|certificat\s+d['’]immatriculation|certificado\s+de\s+(?:matr[ií]cula|registro))[^.\n]{0,40}?\b(?:by|par|por)\s+(?:the\s+|les\s+|las\s+|la\s+|el\s+)?(?:autorit[ée]s\s+|autoridades\s+)?/giu, (m, end) => emit(previousContext(text, m.index!) ? "PREVIOUS_FLAG" : "FLAG_STATE", flagAt(text, end)));
+  // A certificate's issuer: "under the authority of the Government of", "Con la autoridad conferida por el Gobierno de".
+  each(/\b(?:under\s+the\s+authority\s+of\s+the\s+Government\s+of|autoridad\s+conferida\s+por\s+el\s+Gobierno\s+de|au\s+nom\s+du\s+Gouvernement\s+(?:de\s+la|de|du|des))[\s|]+/giu, (_m, end) => emit("FLAG_STATE", flagAt(text, end)));
   // "perteneciente a la China" is its flag; "belonging to Sein Fishing Ltd" its owner.
   each(/\b(?:perteneciente\s+a|belong(?:s|ed|ing)?\s+to|appartenant\s+à|(?:que\s+)?pertenec\w*\s+a)\s+/giu, (_m, end) => {
     const flag = flagAt(text, end);
@@ -140,14 +146,14 @@ export function proseRules(text: string): Candidate[] {
     else emit("OWNER_NAME", companyAfter(text, end));
   });
   // "bearing the flag of", "de nacionalidad panameña", "matriculado en Panamá", "immatriculé au Panama".
-  each(/\b(?:bearing|bears|bore|carrying|carries|hoisting)\s+the\s+flag\s+of|\bflag\s+State\b\s*(?:is|was|being|,)?\s*\(?|(?:flag|pavillon|bandera|pabellón)(?:\s+(?:of\s+the\s+(?:vessel|ship)|du\s+navire|del\s+(?:buque|barco)))?\s+(?:is|was|est|était|es|era)\s+|\bof\s+(?=\p{Lu}\p{L}+(?:\s\p{Lu}\p{L}+)?\s+regist(?:ry|er)\b)|\bState\s+of\s+(?:the\s+)?(?:flag|registry|registration)\s*(?:is|was|:|,)?|\bde\s+nacionalidad|\bde\s+nationalité|\bnationality\s*(?:is|was|:)?|\bnationality\s+of\s+the\s+(?:vessel|ship)\s*(?:is|was|:)?|\b(?:matriculad[oa]|abanderad[oa]|inscrit[oa]?|registrad[oa])\s+en|\bimmatricul[ée]e?s?\s+(?:en|au|aux|à)|\benregistr[ée]e?s?\s+(?:en|au|aux|à)/giu, (m, end) => {
+  each(/\b(?:bearing|bears|bore|carrying|carries|hoisting)\s+the\s+flag\s+of|\bflag\s+State\b\s*(?:is|was|being|,)?\s*\(?|(?:flag|pavillon|bandera|pabellón)(?:\s+(?:of\s+the\s+(?:vessel|ship)|du\s+navire|del\s+(?:buque|barco)))?\s+(?:is|was|est|était|es|era)\s+|\bof\s+(?=\p{Lu}\p{L}+(?:\s\p{Lu}\p{L}+)?\s+regist(?:ry|er|ration)\b)|\bRegist(?:ry|er)\s+of\s+(?:the\s+)?|\bState\s+of\s+(?:the\s+)?(?:flag|registry|registration)\s*(?:is|was|:|,)?|\bde\s+nacionalidad|\bde\s+nationalité|\bnationality\s*(?:is|was|:)?|\bnationality\s+of\s+the\s+(?:vessel|ship)\s*(?:is|was|:)?|\b(?:matriculad[oa]|abanderad[oa]|inscrit[oa]?|registrad[oa])\s+en|\bimmatricul[ée]e?s?\s+(?:en|au|aux|à)|\benregistr[ée]e?s?\s+(?:en|au|aux|à)/giu, (m, end) => {
     // A person's nationality ("the master, of Chinese nationality", "capitán de nacionalidad china") is not the vessel's.
     if (/nationali|nacionalidad/i.test(m[0]) && PERSON.test(text.slice(Math.max(0, m.index! - 40), m.index!))) return;
     emit(previousContext(text, m.index!) ? "PREVIOUS_FLAG" : "FLAG_STATE", flagAt(text, end));
   });
   // "under the Togolese flag", "flying a Panamanian flag", "a Belize-registered vessel".
-  each(/(?:\b(?:the|a|an|its|under|flying|with)\s+|\()(?=[\p{Lu}][\p{L}. -]{1,40}?\s+flag\b)/gu, (m, end) => {
-    const flagWord = text.slice(end).search(/\s+flag\b/);
+  each(/(?:\b(?:the|a|an|its|under|flying|with)\s+|\()(?=[\p{Lu}][\p{L}. -]{1,40}?\s+(?:flag|standard|ensign)\b)/gu, (m, end) => {
+    const flagWord = text.slice(end).search(/\s+(?:flag|standard|ensign)\b/);
     const at = end + flagWord;
     const span = flagBefore(text, at);
     if (span && span.start >= end) emit(previousContext(text, m.index!) ? "PREVIOUS_FLAG" : "FLAG_STATE", span);
@@ -209,14 +215,14 @@ export function proseRules(text: string): Candidate[] {
   // "the Sajo Seafood Co. Ltd’ FV SAJO POTENTIA": a company's vessel.
   each(/['’]s?\s+(?:F\/V|FV|M\/V|MV)\s/gu, (m) => emit("OWNER_NAME", companyBefore(text, m.index!)));
   // "Seafresh (Fiji) Pte Ltd, which owned the vessel X", "P.A. MANOHAL O.I, owners of scallop dredger X": the owner before its clause.
-  each(/,[ \t]*(?:which|who|that|qui|que)[ \t]+(?:owns|owned|own|possède|possédait|posee|poseía)[ \t]+(?:the|this|that|le|ce|el|este)?[ \t]*(?:vessel|ship|boat|navire|bateau|buque|barco)\b|,[ \t]*(?:the[ \t]+)?(?:owners?|propri[ée]taires?|propietari[oa]s?|armadora?)[ \t]+(?:of|du|de|del)\b/giu, (m) => emit("OWNER_NAME", companyBefore(text, m.index!, true)));
+  each(/-owned\b|,[ \t]*(?:the[ \t]+)?(?:company|firm)[ \t]+(?:that|which)[ \t]+(?:owns|owned)\b|,[ \t]*(?:which|who|that|qui|que)[ \t]+(?:owns|owned|own|possède|possédait|posee|poseía)[ \t]+(?:the|this|that|le|ce|el|este)?[ \t]*(?:vessel|ship|boat|navire|bateau|buque|barco)\b|,[ \t]*(?:the[ \t]+)?(?:owners?|propri[ée]taires?|propietari[oa]s?|armadora?)[ \t]+(?:of|du|de|del)\b/giu, (m) => emit("OWNER_NAME", companyBefore(text, m.index!, true)));
   each(/\b(?:operated\s+by|managed\s+by|operator\s*(?:is|was|:|,)|exploité\s+par|géré\s+par|operado\s+por|gestionado\s+por|explotado\s+por|operador\s*(?:es|:|,))\s+/giu, (_m, end) => emit("OPERATOR_NAME", companyAfter(text, end)));
 
   return found;
 }
 
 /** Articles and nouns before a company's own name: "the company", "la société", "l'armateur", "la naviera". */
-const COMPANY_NOUN = /^(?:(?:the|la|le|el|l['’]|a|an|une?)[ \t]*)?(?:[\p{L}-]+-based[ \t]+)?(?:(?:(?:o|or|ou)[ \t]+)?(?:company|firm|société|compagnie|entreprise|armateur|empresa|compañía|sociedad|naviera|armadora|firma)[ \t]+)?/u;
+const COMPANY_NOUN = /^(?:(?:the|la|le|el|l['’]|a|an|une?)[ \t]*)?(?:[\p{L}-]+-based[ \t]+)?(?:(?:(?:o|or|ou)[ \t]+)?(?:flotte|flota|fleet|groupe|grupo|group|company|firm|société|compagnie|entreprise|armateur|empresa|compañía|sociedad|naviera|armadora|firma)[ \t]+)?/u;
 
 /**
  * A company after a cue, past an article and a noun for a company in lower case ("owned by the
@@ -292,7 +298,7 @@ function companyBefore(text: string, at: number, orSubject = false): Span | null
     if (!company || company.end !== at) continue;
     if (LEGAL_FORM.test(text.slice(company.start, company.end).split(/\s+/).at(-1)!.replace(/[.,]+$/, ""))) return company;
     // `orSubject`: without a legal form, a name that starts its sentence ("P.A. MANOHAL O.I, owners of ...").
-    if (orSubject && /(?:^|[.;:!?]\s+|\n)$/.test(text.slice(Math.max(0, start - 3), start)) && !notAName(text.slice(company.start, company.end))) return company;
+    if (orSubject && /(?:^|[.;:!?]\s+|\n|\b(?:of|de|del|du|by|par|por)\s+)$/.test(text.slice(Math.max(0, start - 5), start)) && !notAName(text.slice(company.start, company.end))) return company;
   }
   return null;
 }

@@ -82,6 +82,7 @@ const VESSEL_NOUNS = [
   "caseyeur",
   "voilier",
   "embarcation",
+  "bâtiment",
   "buque pesquero",
   "buque",
   "barco pesquero",
