@@ -87,7 +87,8 @@ export function vesselsOf(split: "tune" | "heldout", random: () => number, count
     for (const row of sampleRows(list, split, Math.ceil(count / lists.length), random) as Row[]) {
       const flag = alpha3Of(clean(row[map.flag!]));
       const name = clean(row[map.name!]);
-      if (!flag || !name || name.length > 40) continue;
+      // ("VESSEL 4/3943": a list's stand-in where it has no name.)
+      if (!flag || !name || name.length > 40 || /^VESSEL\s+[\d/]+$/i.test(name)) continue;
       const imo = clean(row[map.imo!]);
       const ircs = clean(row[map.ircs!]).replace(/[\s-]/g, "");
       const mmsi = map.mmsi ? clean(row[map.mmsi]) : "";

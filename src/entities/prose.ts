@@ -23,7 +23,8 @@ const APPOSITION = new RegExp(`^[»"”]?\\s*[,(]\\s*(?:(?:a|an|un|une|una)\\s+(
 /** A name's other names after it: ", also known as", " (ex-", ", formerly". */
 const ALIAS_AFTER = /^[ \t]*(?:,[ \t]*(?:also|previously|formerly)[ \t]+(?:known|named|called)|,[ \t]*formerly\b|\([ \t]*ex[- ]|,[ \t]*ex[- ])/i;
 /** A verb after a sentence's subject: "OCEAN STAR was detained", "le X a été arraisonné", "el X fue". */
-const SUBJECT_VERB = /^[ \t]+(?:was|is|has|had|were|fue|era|ha|había|est|était|a[ \t]+été|avait)[ \t]+\p{Ll}/u;
+// (What is done to a vessel, not what a company is: "X is a subsidiary of Y" names no vessel.)
+const SUBJECT_VERB = /^[ \t]+(?:(?:was|is|has\s+been|had\s+been|were)[ \t]+(?:\p{Ll}+ly[ \t]+)?\p{Ll}+(?:ed|en|wn)\b|(?:fue|ha\s+sido|había\s+sido)[ \t]+\p{Ll}+(?:ad|id)[oa]s?\b|(?:a|avait)[ \t]+été[ \t]+\p{Ll}+é)/u;
 /** The words before a vessel noun that make it no suspect: "the patrol vessel", "le patrouilleur". */
 const NOT_THE_VESSEL = /\b(?:patrol|coast\s+guard|naval|navy|research|survey|inspection|patrouille\w*|guardacostas|patrulla|armada)\s*$/iu;
 
@@ -66,8 +67,6 @@ export function proseRules(text: string): Candidate[] {
   each(new RegExp(`(?<![\\p{L}-])(${NOUN})(s|es)?(?![\\p{L}])(?:[ \\t]+(?:potero|palangrero|arrastrero|atunero|cerquero|calamarero|palangrier|chalutier|thonier|senneur|ligneur|pesquer[oa]|de[ \\t]+pêche|de[ \\t]+pesca|frigor[ií]fic[oa]|frigorifique|factor[ií]a|congelador|congélateur|usine|pélagique|pel[aá]gic[oa]|hauturier|industriel))?(?:[ \\t]+(?:called|named|known[ \\t]+as|de[ \\t]+nombre|nommé|llamado|denominado|identified[ \\t]+as|identificado[ \\t]+como))?[ \\t]*`, "giu"), (m, end) => {
     // "VESSEL INFORMATION", "VESSEL NAME": a noun in capitals is a form's label, not prose.
     // "the Sea Shepherd vessel M/Y Sam Simon", "R/V ...": a yacht or a research ship is not the vessel in question;
-    // "skipper of the vessel Chris Ferguson": the name is the skipper's.
-    if (PERSON_OF.test(text.slice(Math.max(0, m.index! - 30), m.index!))) return;
     if (!/\p{Ll}/u.test(m[1]) || NOT_THE_VESSEL.test(text.slice(Math.max(0, m.index! - 20), m.index!)) || /^(?:M\/Y|S\/Y|R\/V)\b/.test(text.slice(end, end + 4))) return;
     // "le palangrier panaméen": an adjective after the noun is in lower case; "the longliner MICRONESIA 103" is a name.
     const after = adjectiveAt(text, end);
@@ -82,7 +81,10 @@ export function proseRules(text: string): Candidate[] {
     const plural = Boolean(m[2]);
     // "la embarcación menor “LIBAS”": words that describe the vessel before its name in quotes.
     const described = /^(?:\p{Ll}+[ \t]+){1,2}(?=[“"«])/u.exec(text.slice(end, end + 40));
-    const names = namesAt(text, adjective ? adjective.end : end + (described?.[0].length ?? 0), plural ? 6 : 1).filter((name) => !titleCaseOnForm(text, name) && !notAName(text.slice(name.start, name.end)));
+    // "skipper of the vessel Chris Ferguson": a person's name in title case there is the skipper's
+    // ("the master of the fishing vessel NIKKO MARU NO. 51" is the vessel's).
+    const personOf = PERSON_OF.test(text.slice(Math.max(0, m.index! - 30), m.index!));
+    const names = namesAt(text, adjective ? adjective.end : end + (described?.[0].length ?? 0), plural ? 6 : 1).filter((name) => !titleCaseOnForm(text, name) && !notAName(text.slice(name.start, name.end)) && !(personOf && /\p{Ll}/u.test(text.slice(name.start, name.end))));
     const known = /known\s+as/i.test(m[0]) && /also|previously|formerly/i.test(text.slice(Math.max(0, m.index! - 30), m.index!));
     for (const name of names) emit(known ? "PREVIOUS_NAME" : "VESSEL_NAME", name);
   });
