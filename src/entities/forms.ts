@@ -120,6 +120,8 @@ function fieldsOf(text: string, at: number, line: string): Candidate[] {
     if (!label.trim() || label.length > 400) break;
     const fields = labelsOf(label);
     if (!fields.length) continue;
+    // "Name of vessel REJEKI SAMUDRA - 8": a dash inside a name in capitals after the label is the name's.
+    if (/-/.test(separator[0]) && /\p{Ll}/u.test(label) && /\s[\p{Lu}\d]{2,}$/u.test(label)) continue;
     const valueAt = separator.index! + separator[0].length;
     const value = body.slice(valueAt);
     // "Name of vessel / Nom du navire: X", "IMO No. / Call Sign: 9074729 / 3FAB5": the label goes on

@@ -22,7 +22,7 @@ const STOP = new Set(
 // Not "and", "et", "y": those join the names of a list ("A, B and C").
 const NAME_JOINERS = new Set(["de", "del", "da", "do", "of", "la", "le", "&", "-", "–"]);
 /** The quotes that close each opening quote. */
-const CLOSING: Record<string, RegExp> = { "«": /»/, "“": /[”"]/, '"': /["”]/, "‘": /[’']/, "'": /'(?![\p{L}])/u };
+const CLOSING: Record<string, RegExp> = { "«": /»/, "“": /[”"]/, '"': /["”]/, "‘": /’|'(?![\p{L}])/u, "'": /'(?![\p{L}])/u };
 /** Number signs of vessel names: "NO. 7", "Nº 12", "N° 3". */
 const NUMBER_SIGN = /^(?:No\.?|NO\.?|Nº|N°|N\.º|Nr\.?|#)$/;
 
@@ -90,7 +90,7 @@ export function nameAt(text: string, at: number): Span | null {
     const word = tokens[k].text.replace(/[.'’]+$/, "");
     // "BP IMULA0863KLT IMO 8467802": an identifier's label ends the name.
     // ("XIN SHI JI NO.17 CN-3394": a registration mark after the name.)
-    if (k > 0 && (/^(?:IMO|OMI|IRCS|MMSI|GT|TRB|LOA)$/.test(word) || (k > 1 && /^[A-Z]{1,3}-\d{2,}$/.test(word)))) break;
+    if (k > 0 && (/^(?:IMO|OMI|IRCS|MMSI|GT|TRB|LOA)$/.test(word) || (k > 1 && /^[A-Z]{1,3}-\d{2,}$/.test(word)) || /^[A-Z]{2}-\d{3,}$/.test(word))) break;
     const isNumber = /^\d[\d\-/.]*$/.test(word) || NUMBER_SIGN.test(tokens[k].text) || /^(?:No|NO|Nº|N°)\.?\d+$/.test(word);
     const fits = isNumber || (allCaps ? upper(word) || /^[IVX]+$/.test(word) : capitalised(word) && !STOP.has(word));
     const joiner = NAME_JOINERS.has(word.toLowerCase()) && k + 1 < tokens.length && capitalised(tokens[k + 1].text) && (allCaps ? word === word.toUpperCase() : !upper(tokens[k + 1].text));
@@ -114,7 +114,7 @@ function trimmedEnd(text: string, start: number, end: number): number {
 
 /** Legal forms that end a company's name. */
 /** Legal forms and the words that end a company's name: "Ltd", "Co.,Ltd", "S.A.", "K.K.", "Fisheries". */
-const TRAILING_FORM = /^(?:ltd|limited|llc|inc|incorporated|corp|corporation|co|company|plc|pte|pty|gmbh|ag|bv|nv|sa|s\.a|sl|s\.l|sas|sarl|srl|spa|s\.p\.a|sdn|bhd|kk|k\.k|kabushiki|kaisha|gyogyo|suisan|pt|cv|ehf|hf|as|asa|ab|oy|lp|llp|sac|eirl|limitada|ltda|cia|enterprises?|fisheries|fishery|fishing|shipping|holdings?|group|trading|international)\.?$/i;
+const TRAILING_FORM = /^(?:ltd|limited|llc|inc|incorporated|corp|corporation|co|company|plc|pte|pty|gmbh|ag|bv|nv|sa|s\.a|sl|s\.l|sas|sarl|srl|spa|s\.p\.a|sdn|bhd|kk|k\.k|kabushiki|kaisha|kabushikigaisha|kabushikikaisha|yugengaisha|gyogyo|suisan|pt|cv|ehf|hf|as|asa|ab|oy|lp|llp|sac|eirl|limitada|ltda|cia|enterprises?|fisheries|fishery|fishing|shipping|holdings?|group|trading|international)\.?$/i;
 /** Legal forms that begin a company's name: "COMPAGNIE FRANCAISE DU THON", "Sociedad Pesquera X". */
 const LEADING_FORM = /^(?:sociedad|compañía|compania|compagnie|société|societe|empresa|armement|pesquera)$/i;
 export const LEGAL_FORM = {
