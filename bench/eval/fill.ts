@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import countries from "i18n-iso-countries";
-import { lists, readList, sampleRows, seeded, type Row } from "../lists/rows.ts";
+import { isPlaceholder, lists, readList, sampleRows, seeded, type Row } from "../lists/rows.ts";
 
 const require = createRequire(import.meta.url);
 for (const language of ["en", "fr", "es"]) countries.registerLocale(require(`i18n-iso-countries/langs/${language}.json`));
@@ -96,8 +96,7 @@ export function vesselsOf(split: "tune" | "heldout", random: () => number, count
       out.push({
         name,
         imo: imoValid(imo) ? imo : null,
-        // "PENDING", "NONE": what a list writes where the vessel has no call sign yet.
-        ircs: /^[A-Z0-9]{3,8}$/.test(ircs) && /[A-Z]/.test(ircs) && !/^(?:NA|NE|NONE|NIL|PENDING|UNKNOWN)$/.test(ircs) ? ircs : null,
+        ircs: /^[A-Z0-9]{3,8}$/.test(ircs) && /[A-Z]/.test(ircs) && !isPlaceholder(ircs) ? ircs : null,
         mmsi: /^[2-7]\d{8}$/.test(mmsi) ? mmsi : null,
         flag,
         owner: owner && !/not available/i.test(owner) ? owner : null,

@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 import countries from "i18n-iso-countries";
 import { scores } from "../harness/score.ts";
 import type { TruthTable } from "./layouts.ts";
-import type { TruthLabel } from "./rows.ts";
+import { isPlaceholder, type TruthLabel } from "./rows.ts";
 
 const require = createRequire(import.meta.url);
 countries.registerLocale(require("i18n-iso-countries/langs/en.json"));
@@ -97,8 +97,7 @@ export interface FoundEntity {
  * from the extractor's own normalisation on purpose: the evaluation must not share its mistakes.
  */
 function truthValue(label: TruthLabel, cell: string): string | null {
-  // Placeholders lists write where a vessel has no value ("PENDING": its call sign not yet issued).
-  if (!cell || /^(n\/?a|na|ne|none|nil|pending|unknown|not available|-+|0)$/i.test(cell)) return null;
+  if (!cell || isPlaceholder(cell)) return null;
   switch (label) {
     case "IMO_NUMBER": {
       if (!/^\d{7}$/.test(cell)) return null;

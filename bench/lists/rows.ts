@@ -172,3 +172,6 @@ export function sampleRows(spec: ListSpec, split: "tune" | "heldout", count: num
 export function cellText(row: Row, column: Column): string {
   return (row[column.field] ?? "").replace(/\s+/g, " ").trim();
 }
+
+/** Placeholders lists write where a vessel has no value ("PENDING": its call sign not yet issued). */
+export const isPlaceholder = (cell: string) => /^(n\/?a|na|ne|none|nil|pending|unknown|not available|-+|0)$/i.test(cell);
