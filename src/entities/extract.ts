@@ -16,6 +16,7 @@ import { ENUMERATION, startsWithLabel } from "./form-labels";
 import { textRules } from "./rules";
 import { tableEntities, type Candidate, type ColumnLabels } from "./tables";
 import { textTables } from "./text-tables";
+import { fitToFlag, OCR_REPAIRED } from "./ocr-repair";
 import { mmsiCountry, validate } from "./values";
 
 /** An entity as the API and the live events carry it (label, span in units and code points, ...). */
@@ -32,19 +33,26 @@ export interface PageEntities {
   inheritedUsed: boolean;
 }
 
-/**
- * Entities of one page. `llmSpans`: a language model's spans, already located in the text.
- * `inherited`: the labels of the previous page's last table.
- */
-export function readEntities(text: string, blocks: readonly Block[], page: number, llmSpans: readonly LocatedSpan[] = [], inherited: ColumnLabels | null = null): PageEntities {
+export interface PageReading {
+  /** A language model's spans, already located in the text. */
+  llmSpans?: readonly LocatedSpan[];
+  /** The labels of the previous page's last table. */
+  inherited?: ColumnLabels | null;
+  /** Whether the text came from OCR (misread call signs are mended) rather than a text layer. */
+  ocr?: boolean;
+}
+
+/** Entities of one page. */
+export function readEntities(text: string, blocks: readonly Block[], page: number, { llmSpans = [], inherited = null, ocr = false }: PageReading = {}): PageEntities {
   // Tables written as text ("Vessel Name | Flag | IMO" over its rows) are read as the tables they are.
   const withTextTables = [...blocks, ...textTables(text, blocks)];
-  const { candidates, last, inheritedUsed } = tableEntities(withTextTables, page, inherited);
+  const { candidates, last, inheritedUsed } = tableEntities(withTextTables, page, inherited, ocr);
   // Inside a table, its headers say what a cell is; free-text rules would read "IRCS<tab>IMO" as a call sign.
   const tables = withTextTables.filter((block) => block.table);
   const inTable = (c: Candidate) => tables.some((block) => c.start >= block.start && c.end <= block.end);
   candidates.push(...textRules(unwrapped(text)).filter((c) => !inTable(c)));
   candidates.push(...fromModel(text, llmSpans, candidates));
+  if (ocr) fitCallSignsToFlags(candidates);
   flagMismatches(candidates);
   return { entities: finish(text, candidates), lastTable: last, inheritedUsed };
 }
@@ -78,7 +86,33 @@ export function unwrapped(text: string): string {
 
 /** The page's entities (without a previous page to inherit from). */
 export function extractEntities(text: string, blocks: readonly Block[], page: number, llmSpans: readonly LocatedSpan[] = []): Entity[] {
-  return readEntities(text, blocks, page, llmSpans).entities;
+  return readEntities(text, blocks, page, { llmSpans }).entities;
+}
+
+/** The one flag a table row names, if it names one. */
+function rowFlag(entities: readonly Candidate[]): string | null {
+  const flags = new Set(entities.filter((c) => c.label === "FLAG_STATE" && !c.flags.includes("flag_unknown")).map((c) => c.value));
+  return flags.size === 1 ? [...flags][0] : null;
+}
+
+/**
+ * On an OCR'd page, a call sign in a table row whose series is unallocated or another country's
+ * than the row's flag is read with look-alike glyphs in its series part ("45F5302" on a Sri Lankan
+ * vessel is 4SF5302); the one reading that fits the flag is taken, flagged as mended.
+ */
+function fitCallSignsToFlags(candidates: Candidate[]): void {
+  for (const [record, entities] of Map.groupBy(candidates, (c) => c.record)) {
+    const flag = record === null ? null : rowFlag(entities);
+    if (!flag) continue;
+    for (const callSign of entities) {
+      if (callSign.label !== "IRCS_CALL_SIGN" || callSign.flags.includes("ircs_not_upper_case")) continue;
+      const fitted = fitToFlag(callSign.value, flag);
+      if (!fitted) continue;
+      callSign.value = fitted;
+      callSign.flags = [OCR_REPAIRED];
+      callSign.confidence = 0.7;
+    }
+  }
 }
 
 /**
@@ -90,9 +124,8 @@ export function extractEntities(text: string, blocks: readonly Block[], page: nu
 function flagMismatches(candidates: Candidate[]): void {
   const vessels = Map.groupBy(candidates, (c) => c.record);
   for (const [record, entities] of vessels) {
-    const flags = entities.filter((c) => c.label === "FLAG_STATE" && !c.flags.includes("flag_unknown"));
-    if (new Set(flags.map((c) => c.value)).size !== 1) continue;
-    const flag = flags[0].value;
+    const flag = rowFlag(entities);
+    if (!flag) continue;
     const mmsis = entities.filter((c) => c.label === "MMSI");
     const callSigns = entities.filter((c) => c.label === "IRCS_CALL_SIGN" && !c.flags.includes("ircs_series_unknown"));
     // Outside tables, a page about one vessel: one MMSI and one call sign (read by more than one rule, perhaps).

@@ -8,6 +8,7 @@
 import type { Block, Table, TableCell } from "../ocr/grounding";
 import { callSignAllocated } from "./call-signs";
 import { headerKnown, labelForHeader } from "./headers";
+import { OCR_REPAIRED, unmisread } from "./ocr-repair";
 import { callSignShape, flagAlpha3, imoCheckDigitValid, imoDigits, mmsiCountry, validate, type Checked } from "./values";
 
 export type EntitySource = "table" | "rule" | "llm";
@@ -135,6 +136,7 @@ export function tableEntities(
   blocks: readonly Block[],
   page: number,
   inherited: ColumnLabels | null,
+  ocr = false,
 ): { candidates: Candidate[]; last: ColumnLabels | null; inheritedUsed: boolean } {
   const candidates: Candidate[] = [];
   let last: ColumnLabels | null = null;
@@ -154,12 +156,19 @@ export function tableEntities(
         if (!label || !cell.text || NOT_AVAILABLE.test(cell.text.trim())) continue;
         // A header the layout could not tell from the rows is still no value: "IRCS" under "IRCS".
         if (!/\d/.test(cell.text) && labelForHeader(cell.text) === label) continue;
-        const checked = validate(label, cell.text);
+        const checked = ocr && label === "IRCS_CALL_SIGN" ? unmisreadCallSign(cell.text) : validate(label, cell.text);
         if (checked) candidates.push({ label, start: cell.start, end: cell.end, source: "table", record, ...checked });
       }
     });
   });
   return { candidates, last, inheritedUsed };
+}
+
+/** An OCR'd call-sign cell with its misread glyphs undone, when that gives a call sign that checks out; else as written. */
+function unmisreadCallSign(text: string): Checked | null {
+  const mended = unmisread(text);
+  const checked = mended === text.trim() ? null : validate("IRCS_CALL_SIGN", mended);
+  return checked && !checked.flags.length ? { ...checked, flags: [OCR_REPAIRED], confidence: 0.7 } : validate("IRCS_CALL_SIGN", text);
 }
 
 /** Whether a table reads its columns by the previous page's: it has no header, and as many columns. */

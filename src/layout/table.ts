@@ -115,15 +115,17 @@ function rowsWithin(band: readonly Line[], bounds: ColumnBounds): Line[][] {
 
 /**
  * Tables often rule between rows but not under the header, so the first band may hold both: split
- * it at the widest gap that has only column names above it.
+ * it at the widest gap with data below it. The lines of one cell, of the header or of the row,
+ * sit closer than the header and the row; a misread header word ("107TC" for IOTC) may look like
+ * data, so data must be below the gap, not absent above it.
  */
 function splitHeader(band: Line[], bounds: ColumnBounds): Line[][] {
   const lines = [...band].sort((a, b) => a.y0 - b.y0);
-  const firstData = lines.findIndex((line) => looksLikeData(line, bounds));
+  const lastData = lines.findLastIndex((line) => looksLikeData(line, bounds));
   let at = -1;
   let widest = -Infinity;
   let bottom = -Infinity;
-  for (let i = 1; i <= firstData; i++) {
+  for (let i = 1; i <= lastData; i++) {
     bottom = Math.max(bottom, lines[i - 1].y1);
     if (lines[i].y0 - bottom > widest) [at, widest] = [i, lines[i].y0 - bottom];
   }

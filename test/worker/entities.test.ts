@@ -296,14 +296,14 @@ describe("a table that runs over pages", () => {
       status: "done",
       clean_text: parsed.text,
       reading: { blocks: parsed.blocks, offsets: parsed.offsets },
-      entities: readPage(parsed.text, parsed.blocks, n, [], null).entities,
+      entities: readPage(parsed.text, parsed.blocks, n, {}).entities,
       carry,
     } as Page;
   };
 
   it("reads a page without the header by the header of the page before, once that page is known", () => {
     const first = parseGrounded(table(header + rows(["SEIN 1", "SEIN 2"])), page);
-    const read1 = readPage(first.text, first.blocks, 1, [], null);
+    const read1 = readPage(first.text, first.blocks, 1, {});
     // Page 2 finished first, knowing nothing of page 1: its names and owners were not read.
     const second = row(2, table(rows(["SEIN 3", "SEIN 4"])), { inherited: null, last: null });
     expect(second.entities!.filter((e) => e.label === "VESSEL_NAME")).toHaveLength(0);
@@ -320,7 +320,7 @@ describe("a table that runs over pages", () => {
   it("reads a table without a header by the table above it on the same page, when it has its columns", () => {
     const raw = table(header + rows(["SEIN 1", "SEIN 2"])) + "\n\n" + table(rows(["SEIN 3"])) + "\n\n" + table("<tr><td>A</td><td>B</td></tr><tr><td>1</td><td>2</td></tr>");
     const parsed = parseGrounded(raw, page);
-    const read = readPage(parsed.text, parsed.blocks, 1, [], null);
+    const read = readPage(parsed.text, parsed.blocks, 1, {});
     expect(read.entities.filter((e) => e.label === "VESSEL_NAME").map((e) => [e.value, e.record])).toEqual([
       ["SEIN 1", "p1-b0-r1"],
       ["SEIN 2", "p1-b0-r2"],
@@ -333,7 +333,7 @@ describe("a table that runs over pages", () => {
     const own = row(2, table(header + rows(["SEIN 5"])), { inherited: null, last: null });
     const other = row(3, table("<tr><td>A</td><td>B</td></tr><tr><td>1</td><td>2</td></tr>"), { inherited: null, last: null });
     const first = parseGrounded(table(header + rows(["SEIN 1"])), page);
-    const pages = [row(1, table(header + rows(["SEIN 1"])), readPage(first.text, first.blocks, 1, [], null).carry), own, other];
+    const pages = [row(1, table(header + rows(["SEIN 1"])), readPage(first.text, first.blocks, 1, {}).carry), own, other];
     expect(relink(pages)).toEqual([]);
   });
 });

@@ -4,17 +4,17 @@
  * reads its columns by them. Pages finish out of order, so once every page has settled the
  * document walks its pages in order and reads again each page whose inheritance has changed.
  */
-import { readEntities, type ColumnLabels } from "../../entities/extract";
+import { readEntities, type PageReading } from "../../entities/extract";
 import { headerRowsOf } from "../../entities/tables";
-import type { LocatedSpan } from "../../entities/llm";
 import type { Block } from "../../ocr/grounding";
 import type { Entity } from "../../domain/protocol";
 import { hasResult } from "../../domain/lifecycle";
 import type { Carry, Page } from "./page";
 
 /** A page's entities and what it carries, reading its columns by `inherited` where it has no header. */
-export function readPage(text: string, blocks: readonly Block[], page: number, spans: readonly LocatedSpan[], inherited: ColumnLabels | null): { entities: Entity[]; carry: Carry } {
-  const { entities, lastTable, inheritedUsed } = readEntities(text, blocks, page, spans, inherited);
+export function readPage(text: string, blocks: readonly Block[], page: number, reading: PageReading): { entities: Entity[]; carry: Carry } {
+  const inherited = reading.inherited ?? null;
+  const { entities, lastTable, inheritedUsed } = readEntities(text, blocks, page, reading);
   return { entities, carry: { inherited: inheritedUsed ? inherited : null, last: lastTable } };
 }
 
@@ -31,7 +31,7 @@ export function relink(pages: readonly Page[]): Array<{ page: number; entities: 
     if (parsed && first && headerRowsOf(first) === 0) {
       const stored = row.entities ?? [];
       const spans = stored.filter((e) => e.source === "llm").map((e) => ({ label: e.label, start: e.start, end: e.end }));
-      const read = readPage(row.clean_text!, parsed.blocks, row.page, spans, inherited);
+      const read = readPage(row.clean_text!, parsed.blocks, row.page, { llmSpans: spans, inherited, ocr: row.ocr_path === "ocr" });
       if (JSON.stringify(read.entities) !== JSON.stringify(stored) || JSON.stringify(read.carry) !== JSON.stringify(row.carry)) changed.push({ page: row.page, ...read });
       carry = read.carry;
     }

@@ -173,12 +173,12 @@ async function render(work: DocumentWork, row: Page, loadPdf: () => Promise<PdfS
   };
   if (image.textLayer) {
     // Born-digital: the page says what it says; no GPU time, and the same parsed structure.
-    work.movePage(row.page, "done", { ...patch, ocr_path: "text-layer", ...(await readResult(work, image.textLayer, image, row.page)) });
+    work.movePage(row.page, "done", { ...patch, ocr_path: "text-layer", ...(await readResult(work, image.textLayer, image, row.page, { ocr: false })) });
     return null;
   }
   if (image.inkRatio < BLANK_INK_RATIO) {
     // A blank page makes the model repeat one letter for thousands of tokens: do not send it.
-    work.movePage(row.page, "blank", { ...patch, ...(await readResult(work, "", image, row.page)) });
+    work.movePage(row.page, "blank", { ...patch, ...(await readResult(work, "", image, row.page, { ocr: false })) });
     return null;
   }
   return { image, patch };
@@ -228,7 +228,7 @@ async function recognise(work: DocumentWork, page: number, attempt: number, imag
       parsed = parseGrounded(result.text, image);
       degraded = isRunaway(result, parsed);
     }
-    const read = await readResult(work, result.text, image, page, parsed);
+    const read = await readResult(work, result.text, image, page, { ocr: true, parsed });
     work.movePage(page, degraded ? "degraded" : "done", {
       attempts,
       ocr_path: "ocr",

@@ -16,7 +16,7 @@ export async function readResult(
   raw: string,
   image: { width: number; height: number },
   page: number,
-  parsed: ParsedPage = parseGrounded(raw, image),
+  { ocr, parsed = parseGrounded(raw, image) }: { ocr: boolean; parsed?: ParsedPage },
 ): Promise<PagePatch> {
   const llm = llmOptions(work.config);
   let spans: LocatedSpan[] = [];
@@ -27,7 +27,7 @@ export async function readResult(
   }
   // A table continuing the previous page's without its header reads its columns by that header.
   const before = page > 1 ? work.store.carryOf(page - 1) : null;
-  const { entities, carry } = readPage(parsed.text, parsed.blocks, page, spans, before?.last ?? null);
+  const { entities, carry } = readPage(parsed.text, parsed.blocks, page, { llmSpans: spans, inherited: before?.last ?? null, ocr });
   return {
     ocr_text: raw,
     clean_text: parsed.text,

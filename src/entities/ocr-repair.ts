@@ -1,0 +1,62 @@
+/**
+ * Call signs as OCR misreads them, put right only where the page itself says how: on pages read
+ * by OCR (a text layer says what the PDF says, so nothing there is touched), and every value
+ * changed here carries `ircs_ocr_repaired` so a reviewer sees that the reading was mended.
+ */
+import { callSignAllocated, callSignFitsFlag } from "./call-signs";
+
+/** The flag every repaired call sign carries. */
+export const OCR_REPAIRED = "ircs_ocr_repaired";
+
+/**
+ * A call-sign cell's text with glyph misreads undone, each a pattern real call signs (1,328 in the
+ * tuning lists and NEAFC's) all but never show: a J read as ")" (a closing bracket with no opening
+ * one: "7)AB"); one glyph read twice as "S8" or "S5" ("CUDAS8" for CUDA8, "4S5F3449" for 4SF3449;
+ * one real call sign in 1,328, LADS8, has it); and an O read as 0 next to a letter past the
+ * prefix ("S70M" for S7OM; none of the 1,328 has it).
+ */
+export function unmisread(text: string): string {
+  const trimmed = text.trim();
+  const unbracketed = trimmed.includes("(") ? trimmed : trimmed.replaceAll(")", "J");
+  const once = unbracketed[1] === "S" ? unbracketed.replace(/^(.S)[58]/, "$1") : unbracketed;
+  const prefix = once.slice(0, 2);
+  const suffix = once.slice(2).replace(/S(?=[58])/g, "");
+  const beside = (i: number) => (prefix + suffix)[i + 1] + (suffix[i + 1] ?? "");
+  return prefix + suffix.replace(/0/g, (zero, i: number) => (/[A-Z]/.test(beside(i)) ? "O" : zero));
+}
+
+/** Glyphs OCR takes for one another in capitals and digits. */
+const LOOK_ALIKES: Readonly<Record<string, string>> = {
+  "0": "ODQ", O: "0DQ", D: "0O", Q: "0O",
+  "1": "IL", I: "1LJ", L: "1I", J: "I",
+  "5": "S", S: "5", "8": "B", B: "8", "2": "Z", Z: "2", "6": "G", G: "6", "7": "T", T: "7",
+};
+
+/** The series part of a call sign: its first three characters decide whose it is. */
+const SERIES_LENGTH = 3;
+
+/**
+ * A call sign whose series is unallocated or not the flag's, read with look-alike glyphs in its
+ * series part ("45F5302" on a Sri Lankan vessel is 4SF5302, "ESU3321" on a Cook Islands one
+ * E5U3321): the one reading that fits the flag with the fewest changes (at most two), or null
+ * when the call sign already fits, none fits, or two readings fit equally.
+ */
+export function fitToFlag(callSign: string, flag: string): string | null {
+  const fits = (candidate: string) => callSignAllocated(candidate) && callSignFitsFlag(candidate, flag);
+  if (fits(callSign)) return null;
+  let readings = [callSign];
+  for (let changes = 1; changes <= 2; changes++) {
+    readings = [...new Set(readings.flatMap(oneChangeAway))];
+    const fitting = readings.filter(fits);
+    if (fitting.length) return fitting.length === 1 ? fitting[0] : null;
+  }
+  return null;
+}
+
+function oneChangeAway(callSign: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < Math.min(SERIES_LENGTH, callSign.length); i++) {
+    for (const glyph of LOOK_ALIKES[callSign[i]] ?? "") out.push(callSign.slice(0, i) + glyph + callSign.slice(i + 1));
+  }
+  return out;
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { readEntities } from "../../src/entities/extract";
+import { fitToFlag, unmisread } from "../../src/entities/ocr-repair";
+import { parseGrounded } from "../../src/ocr/grounding";
+
+// Misreads seen from the local engine on scanned RFMO lists, with the call signs the lists print.
+describe("call signs misread by OCR", () => {
+  it.each([
+    ["7)AB", "7JAB"],
+    ["EAH)", "EAHJ"],
+    ["4D)B-5", "4DJB-5"],
+    ["CUDAS8", "CUDA8"],
+    ["YEAS5056", "YEA5056"],
+    ["4S5F3449", "4SF3449"],
+    ["S70M", "S7OM"],
+    ["D7J0", "D7JO"],
+    ["8Q02140", "8QO2140"],
+  ])("undoes the glyph misread in %s", (read, printed) => {
+    expect(unmisread(read)).toBe(printed);
+  });
+
+  it.each(["(7)AB", "S5AB", "D8SP", "BZXD94", "4SF3061"])("leaves %s as read", (read) => {
+    expect(unmisread(read)).toBe(read.trim());
+  });
+
+  it.each([
+    ["45F5302", "LKA", "4SF5302"],
+    ["ESU3321", "COK", "E5U3321"],
+    ["TKKY", "JPN", "7KKY"],
+    ["30UL", "FJI", "3DUL"],
+  ])("reads %s on a vessel of %s as its flag's series allows: %s", (read, flag, printed) => {
+    expect(fitToFlag(read, flag)).toBe(printed);
+  });
+
+  it("keeps a call sign that fits its flag, and one no look-alike brings to the flag's series", () => {
+    expect(fitToFlag("4SF5302", "LKA")).toBeNull();
+    expect(fitToFlag("YJWL4", "VUT")).toBeNull();
+    expect(fitToFlag("BZ4UP", "JPN")).toBeNull();
+  });
+
+  it("refuses to choose when two readings fit equally", () => {
+    // 3D07 is 3DO7 or 3DQ7 on a Fijian vessel: both in Fiji's series.
+    expect(fitToFlag("3D07", "FJI")).toBeNull();
+  });
+});
+
+describe("a scanned list's call-sign column", () => {
+  const raw =
+    "<|ref|>table<|/ref|><|det|>[[0,0,999,999]]<|/det|>\n<table>" +
+    "<tr><td>Vessel Name</td><td>Flag</td><td>IRCS</td></tr>" +
+    "<tr><td>HAKKO MARU NO.2</td><td>Japan</td><td>7)AB</td></tr>" +
+    "<tr><td>NIMAL 3</td><td>Sri Lanka</td><td>45F5302</td></tr>" +
+    "<tr><td>REFLAGGED</td><td>Panama</td><td>7JAB</td></tr>" +
+    "</table>";
+  const parsed = parseGrounded(raw, { width: 1000, height: 1000 });
+  const callSigns = (ocr: boolean) =>
+    readEntities(parsed.text, parsed.blocks, 1, { ocr })
+      .entities.filter((e) => e.label === "IRCS_CALL_SIGN")
+      .map((e) => [e.text, e.value, e.flags]);
+
+  it("is mended on an OCR'd page, each mended value flagged, a true mismatch kept as one", () => {
+    expect(callSigns(true)).toEqual([
+      ["7)AB", "7JAB", ["ircs_ocr_repaired"]],
+      ["45F5302", "4SF5302", ["ircs_ocr_repaired"]],
+      ["7JAB", "7JAB", ["ircs_flag_mismatch"]],
+    ]);
+  });
+
+  it("is read as written from a text layer", () => {
+    expect(callSigns(false)).toEqual([
+      ["45F5302", "45F5302", ["ircs_series_unknown"]],
+      ["7JAB", "7JAB", ["ircs_flag_mismatch"]],
+    ]);
+  });
+});
