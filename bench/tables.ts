@@ -6,6 +6,10 @@
  * faces) is reported apart from the tuning split, and only as totals.
  *
  *   node bench/tables.ts [--split tune|heldout] [--path born-digital|scanned] [--layout NAME] [--misses]
+ *                        [--faces "DejaVu Serif:10,DejaVu Serif Condensed:9"]
+ *
+ * `--faces` (tuning split only) sets the tuning lists in faces of neither split: a probe of type
+ * the engine was not tuned on, reported as `tables_probe_*`.
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -15,7 +19,12 @@ import { buildCorpus, type EvalDocument } from "./lists/corpus.ts";
 import { addCounts, emptyCounts, figures, measureEntities, measureTables, type Counts, type FoundEntity, type Miss } from "./lists/measure.ts";
 
 const { values: args } = parseArgs({
-  options: { split: { type: "string" }, path: { type: "string" }, layout: { type: "string" }, misses: { type: "boolean", default: false } },
+  options: { split: { type: "string" }, path: { type: "string" }, layout: { type: "string" }, misses: { type: "boolean", default: false }, faces: { type: "string" } },
+});
+const probeFaces = args.faces?.split(",").map((face) => {
+  const [name, size] = face.split(":");
+  if (!name || !Number(size)) throw new Error(`--faces: "${face}" is not "Face Name:size"`);
+  return [name.trim(), Number(size)] as const;
 });
 const splits = (args.split ? [args.split] : ["tune", "heldout"]) as Array<"tune" | "heldout">;
 const out = resolve(import.meta.dirname, "results/tables");
@@ -26,7 +35,7 @@ const system = await startBenchSystem(out, "bench-upload-key-7a41");
 
 try {
   for (const split of splits) {
-    const corpus = (await buildCorpus(split)).filter((d) => (!args.path || d.path === args.path) && (!args.layout || d.layout === args.layout));
+    const corpus = (await buildCorpus(split, probeFaces)).filter((d) => (!args.path || d.path === args.path) && (!args.layout || d.layout === args.layout));
     if (split === "tune") {
       // The tuning documents are kept for a look; the held-out ones are not.
       mkdirSync(resolve(out, "tune"), { recursive: true });
@@ -36,7 +45,7 @@ try {
       }
     }
     const results = await runAll(system, corpus, 6);
-    report(split, corpus, results);
+    report(probeFaces ? "probe" : split, corpus, results);
   }
 } finally {
   await system.close();
@@ -93,9 +102,9 @@ function report(split: string, corpus: EvalDocument[], results: Map<string, Resu
   const lines = [`tables_${split}_documents: ${corpus.length}`, `tables_${split}_born_digital_text_layer_share: ${(textLayerPages / Math.max(1, bornDigitalPages)).toFixed(3)}`];
   for (const [key, counts] of [...groups].sort(([a], [b]) => a.localeCompare(b))) lines.push(...figures(`tables_${split}_${key}`, counts));
   console.log(lines.join("\n"));
-  if (split === "tune") {
-    writeFileSync(resolve(out, "tune-misses.json"), JSON.stringify(misses, null, 1));
-    writeFileSync(resolve(out, "tune-entity-misses.json"), JSON.stringify(entityMisses, null, 1));
-  }
-  if (args.misses && split === "tune") console.error(JSON.stringify(misses, null, 1).slice(0, 20000));
+  // The held-out split's misses are not kept: it is not looked into.
+  if (split === "heldout") return;
+  writeFileSync(resolve(out, `${split}-misses.json`), JSON.stringify(misses, null, 1));
+  writeFileSync(resolve(out, `${split}-entity-misses.json`), JSON.stringify(entityMisses, null, 1));
+  if (args.misses) console.error(JSON.stringify(misses, null, 1).slice(0, 20000));
 }

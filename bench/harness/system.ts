@@ -26,10 +26,19 @@ export async function startBenchSystem(out: string, key: string): Promise<BenchS
 
 /** Uploads a PDF; `get` reads the document's API paths. */
 export async function uploadDocument(system: BenchSystem, name: string, pdf: Uint8Array): Promise<{ id: string; get: (path: string) => Promise<any> }> {
-  const upload = await fetch(`${system.base}/api/documents?filename=${name}.pdf`, {
-    method: "POST",
-    body: Buffer.from(pdf),
-    headers: { "content-type": "application/pdf", authorization: `Bearer ${system.key}` },
+  const post = () =>
+    fetch(`${system.base}/api/documents?filename=${name}.pdf`, {
+      method: "POST",
+      body: Buffer.from(pdf),
+      headers: { "content-type": "application/pdf", authorization: `Bearer ${system.key}` },
+    });
+  // wrangler dev may restart its worker once just after it says it is ready, closing the
+  // connections of that moment: an upload cut off so is sent again (were it taken, the bench
+  // only holds one more document).
+  const upload = await post().catch(async (error) => {
+    if (!(error instanceof TypeError)) throw error;
+    await new Promise((r) => setTimeout(r, 2000));
+    return post();
   });
   if (upload.status !== 202) throw new Error(`${name}: upload answered ${upload.status}: ${await upload.text()}`);
   const { id, token } = (await upload.json()) as { id: string; token: string };

@@ -32,7 +32,12 @@ const faces = {
 /** Lists whose documents are also scanned (scanning costs OCR time). */
 const scannedLists = { tune: ["IOTC", "FFA"], heldout: ["NPFC", "FFA"] } as const;
 
-export async function buildCorpus(split: "tune" | "heldout"): Promise<EvalDocument[]> {
+/**
+ * `probeFaces`: set the tuning lists in other faces than their own (neither split's), to see how
+ * the engine reads type it was not tuned on without looking at the held-out split.
+ */
+export async function buildCorpus(split: "tune" | "heldout", probeFaces?: ReadonlyArray<readonly [string, number]>): Promise<EvalDocument[]> {
+  if (probeFaces && split !== "tune") throw new Error("probe faces set the tuning lists only");
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
@@ -42,7 +47,8 @@ export async function buildCorpus(split: "tune" | "heldout"): Promise<EvalDocume
   try {
     const chosen = lists.filter((list) => list.split === split || list.split === "both");
     for (const [index, list] of chosen.entries()) {
-      const [font, fontSize] = faces[split][index % faces[split].length];
+      const splitFaces = probeFaces ?? faces[split];
+      const [font, fontSize] = splitFaces[index % splitFaces.length];
       for (const doc of await listDocuments(browser, list, { split, font, fontSize, seed: index }, random)) {
         docs.push({ ...doc, path: "born-digital" });
         if (doc.layout === "landscape") {

@@ -29,7 +29,7 @@ export function unmisread(text: string): string {
 const LOOK_ALIKES: Readonly<Record<string, string>> = {
   "0": "ODQ", O: "0DQ", D: "0O", Q: "0O",
   "1": "IL", I: "1LJ", L: "1I", J: "I",
-  "5": "S", S: "5", "8": "B", B: "8", "2": "Z", Z: "2", "6": "G", G: "6", "7": "T", T: "7",
+  "5": "S", S: "5", "8": "B", B: "8", "2": "Z", Z: "2", "6": "G", G: "6", "7": "T", T: "7", "4": "A", A: "4",
 };
 
 /** The series part of a call sign: its first three characters decide whose it is. */
@@ -37,9 +37,10 @@ const SERIES_LENGTH = 3;
 
 /**
  * A call sign whose series is unallocated or not the flag's, read with look-alike glyphs in its
- * series part ("45F5302" on a Sri Lankan vessel is 4SF5302, "ESU3321" on a Cook Islands one
- * E5U3321): the one reading that fits the flag with the fewest changes (at most two), or null
- * when the call sign already fits, none fits, or two readings fit equally.
+ * series part, or without a glyph read there that is not printed (a serif read as a letter):
+ * "45F5302" on a Sri Lankan vessel is 4SF5302, "ESU3321" on a Cook Islands one E5U3321,
+ * "9IMTX8" on a Malaysian one 9MTX8. The one reading that fits the flag with the fewest changes
+ * (at most two), or null when the call sign already fits, none fits, or two fit equally.
  */
 export function fitToFlag(callSign: string, flag: string): string | null {
   const fits = (candidate: string) => callSignAllocated(candidate) && callSignFitsFlag(candidate, flag);
@@ -53,10 +54,14 @@ export function fitToFlag(callSign: string, flag: string): string | null {
   return null;
 }
 
+/** Shorter than this, a call sign is no longer one a vessel has. */
+const SHORTEST = 4;
+
 function oneChangeAway(callSign: string): string[] {
   const out: string[] = [];
   for (let i = 0; i < Math.min(SERIES_LENGTH, callSign.length); i++) {
     for (const glyph of LOOK_ALIKES[callSign[i]] ?? "") out.push(callSign.slice(0, i) + glyph + callSign.slice(i + 1));
+    if (callSign.length > SHORTEST) out.push(callSign.slice(0, i) + callSign.slice(i + 1));
   }
   return out;
 }

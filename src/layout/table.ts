@@ -69,8 +69,8 @@ const MAX_HEADER_LINES = 6;
  */
 export function buildTable(lines: readonly Line[], bounds: ColumnBounds, rowRulings: readonly Ruling[] = [], columnRulings: readonly Ruling[] = []): LayoutTable {
   const columns = bounds.length - 1;
-  const groups = rowsOf(lines, bounds, rowRulings);
-  const firstData = groups.findIndex((group) => group.some((line) => looksLikeData(line, bounds)));
+  const { groups, header } = rowsOf(lines, bounds, rowRulings);
+  const firstData = header ?? groups.findIndex((group) => group.some((line) => looksLikeData(line, bounds)));
   const headerCount = firstData > 0 && groups.slice(0, firstData).flat().length <= MAX_HEADER_LINES ? firstData : 0;
   const head = headerRows(groups.slice(0, headerCount).flat(), bounds, columnRulings);
   const body = groups.slice(headerCount).map((group) => {
@@ -88,8 +88,8 @@ export function buildTable(lines: readonly Line[], bounds: ColumnBounds, rowRuli
  * band are told by whitespace, where the gaps between rows are clearly wider than those between
  * the lines of one cell, else by each row's fullest line.
  */
-function rowsOf(body: readonly Line[], bounds: ColumnBounds, rowRulings: readonly Ruling[]): Line[][] {
-  if (!body.length) return [];
+function rowsOf(body: readonly Line[], bounds: ColumnBounds, rowRulings: readonly Ruling[]): { groups: Line[][]; header: number | null } {
+  if (!body.length) return { groups: [], header: null };
   const cuts = rowRulings.map((r) => (r.y0 + r.y1) / 2).sort((a, b) => a - b);
   const byBand = new Map<number, Line[]>();
   for (const line of [...body].sort((a, b) => a.y0 - b.y0)) {
@@ -99,9 +99,11 @@ function rowsOf(body: readonly Line[], bounds: ColumnBounds, rowRulings: readonl
   const bands = [...byBand.entries()].sort((a, b) => a[0] - b[0]).map(([, band]) => band);
   if (bands.length >= 3 && bands.length >= rowsByKeyColumn(body, bounds).length * 0.5) {
     const [first, ...rest] = bands;
-    return [...splitHeader(first, bounds), ...rest];
+    const split = splitHeader(first, bounds);
+    // The part of the first band above the gap is the header, whatever OCR made of its words.
+    return { groups: [...split, ...rest], header: split.length > 1 ? 1 : null };
   }
-  return bands.flatMap((band) => rowsWithin(band, bounds));
+  return { groups: bands.flatMap((band) => rowsWithin(band, bounds)), header: null };
 }
 
 function rowsWithin(band: readonly Line[], bounds: ColumnBounds): Line[][] {

@@ -49,6 +49,16 @@ describe("the layout module, on word sets cut from real PDFs", () => {
     expect(headerText(table)).toEqual(fixture.tables[0].header);
   });
 
+  it("finds the header of a ruled table whose first rule is under the first row, though OCR misread a header word as data", () => {
+    // Tesseract read "IOTC" as "107TC" in a header centred over three lines; the band above the
+    // first rule holds the header and the first row.
+    const fixture = wrappedMiddle as unknown as Fixture;
+    const misread = wordsOf(fixture).map((w) => (w.text === "Name" && w.x0 < 100 ? { ...w, text: "107TC" } : w));
+    const [table] = tablesOf(layout(fixture, misread));
+    expect(headerText(table)).toEqual(fixture.tables[0].header.map((h) => (h === "Name" ? "107TC" : h)));
+    expect(bodyRows(table)).toEqual(fixture.tables[0].rows);
+  });
+
   it("keeps empty cells empty, and numbers right-aligned and row numbers in columns of their own", () => {
     const fixture = emptyCells as unknown as Fixture;
     const [table] = tablesOf(layout(fixture));

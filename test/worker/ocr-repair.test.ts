@@ -28,6 +28,9 @@ describe("call signs misread by OCR", () => {
     ["ESU3321", "COK", "E5U3321"],
     ["TKKY", "JPN", "7KKY"],
     ["30UL", "FJI", "3DUL"],
+    ["9IMTX8", "MYS", "9MTX8"],
+    ["4ASF2713", "LKA", "4SF2713"],
+    ["ADET2", "PHL", "4DET2"],
   ])("reads %s on a vessel of %s as its flag's series allows: %s", (read, flag, printed) => {
     expect(fitToFlag(read, flag)).toBe(printed);
   });
