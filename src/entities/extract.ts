@@ -97,8 +97,8 @@ function rowFlag(entities: readonly Candidate[]): string | null {
 
 /**
  * On an OCR'd page, a call sign in a table row whose series is unallocated or another country's
- * than the row's flag is read with look-alike glyphs in its series part ("45F5302" on a Sri Lankan
- * vessel is 4SF5302); the one reading that fits the flag is taken, flagged as mended.
+ * than the row's flag is read again as OCR may have misread its series part ("45F5302" on a Sri
+ * Lankan vessel is 4SF5302, ./ocr-repair.ts); the one reading that fits is taken, flagged as mended.
  */
 function fitCallSignsToFlags(candidates: Candidate[]): void {
   for (const [record, entities] of Map.groupBy(candidates, (c) => c.record)) {

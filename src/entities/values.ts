@@ -86,7 +86,7 @@ export function callSignShape(text: string): string | null {
 }
 
 /** What lists write where a vessel has no call sign ("PENDING" would otherwise read as a Dutch one (PEA-PIZ), "NONE" as American), and labels' words. */
-const CALL_SIGN_PLACEHOLDERS = new Set(["IRCS", "CALLSIGN", "SIGN", "FLAG", "NAME", "MMSI", "OMI", "IMO", "NONE", "PENDING", "NIL", "NULL", "UNKNOWN", "APPLIED", "TBA", "TBC", "TBD", "NOTAVAILABLE", "NOTAPPLICABLE", "NOTSTATED", "AWAITING", "VOID", "NOCALLSIGN", "NOIRCS", "NAN", "LOA", "GRT", "GT"]);
+const CALL_SIGN_PLACEHOLDERS = new Set(["IRCS", "CALLSIGN", "SIGN", "FLAG", "NAME", "MMSI", "OMI", "IMO", "NONE", "PENDING", "NIL", "NULL", "UNKNOWN", "APPLIED", "TBA", "TBC", "TBD", "NOTAVAILABLE", "NOTAPPLICABLE", "NOTSTATED", "AWAITING", "VOID", "NOCALLSIGN", "NOIRCS", "NAN", "LOA", "GRT"]);
 
 /** Checks and normalises one value of a label; null when the text is not that kind of value. */
 export function validate(label: string, text: string): Checked | null {

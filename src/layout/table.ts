@@ -52,11 +52,16 @@ const lineText = (words: readonly Word[]) => words.map((w) => w.text).join(" ");
  * (an IMO number, a call sign like "4SF2417"; a misread "10TC" in a header is neither).
  */
 export function looksLikeData(line: Line, bounds: ColumnBounds): boolean {
-  return cellsOf(line, bounds).some((cell) => {
+  return dataCells(line, bounds) > 0;
+}
+
+/** How many of a line's cells read as data (see looksLikeData). */
+function dataCells(line: Line, bounds: ColumnBounds): number {
+  return cellsOf(line, bounds).filter((cell) => {
     const text = lineText(cell).replace(/\s/g, "");
     const digits = text.replace(/\D/g, "").length;
     return (digits >= 1 && /^[\d.,/:-]+$/.test(text)) || (digits >= 3 && digits >= text.length * 0.5);
-  });
+  }).length;
 }
 
 /** Lines of column names at most: more than this before the first row of data is no header. */
@@ -86,7 +91,8 @@ export function buildTable(lines: readonly Line[], bounds: ColumnBounds, rowRuli
  * separate most rows, the bands between them are the rows (the first may also hold the header, if
  * no rule is drawn under it). Otherwise (a rule under the header only, or none), rows within each
  * band are told by whitespace, where the gaps between rows are clearly wider than those between
- * the lines of one cell, else by each row's fullest line.
+ * the lines of one cell, else by each row's fullest line. `header`: how many leading groups are
+ * the header, where splitting the first band has said so; else null.
  */
 function rowsOf(body: readonly Line[], bounds: ColumnBounds, rowRulings: readonly Ruling[]): { groups: Line[][]; header: number | null } {
   if (!body.length) return { groups: [], header: null };
@@ -100,8 +106,10 @@ function rowsOf(body: readonly Line[], bounds: ColumnBounds, rowRulings: readonl
   if (bands.length >= 3 && bands.length >= rowsByKeyColumn(body, bounds).length * 0.5) {
     const [first, ...rest] = bands;
     const split = splitHeader(first, bounds);
-    // The part of the first band above the gap is the header, whatever OCR made of its words.
-    return { groups: [...split, ...rest], header: split.length > 1 ? 1 : null };
+    // The part of the first band above the gap is the header though OCR made one word of it look
+    // like data ("107TC"); more than one such cell is a row (a headerless page's first).
+    const namesOnly = split.length > 1 && split[0].reduce((sum, line) => sum + dataCells(line, bounds), 0) <= 1;
+    return { groups: [...split, ...rest], header: namesOnly ? 1 : null };
   }
   return { groups: bands.flatMap((band) => rowsWithin(band, bounds)), header: null };
 }
