@@ -26,7 +26,7 @@ const probeFaces = args.faces?.split(",").map((face) => {
   if (!name || !Number(size)) throw new Error(`--faces: "${face}" is not "Face Name:size"`);
   return [name.trim(), Number(size)] as const;
 });
-const splits = (args.split ? [args.split] : ["tune", "heldout"]) as Array<"tune" | "heldout">;
+const splits = (args.split ? [args.split] : probeFaces ? ["tune"] : ["tune", "heldout"]) as Array<"tune" | "heldout">;
 const out = resolve(import.meta.dirname, "results/tables");
 rmSync(resolve(out, "state"), { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
