@@ -18,7 +18,7 @@ export const OCR_REPAIRED = "ircs_ocr_repaired";
 export function unmisread(text: string): string {
   const trimmed = text.trim();
   const unbracketed = trimmed.includes("(") ? trimmed : trimmed.replaceAll(")", "J");
-  const once = unbracketed[1] === "S" ? unbracketed.replace(/^(.S)[58]/, "$1") : unbracketed;
+  const once = unbracketed.replace(/^(.S)[58]/, "$1");
   const prefix = once.slice(0, 2);
   const suffix = once.slice(2).replace(/S(?=[58])/g, "");
   const beside = (i: number) => (prefix + suffix)[i + 1] + (suffix[i + 1] ?? "");
