@@ -14,6 +14,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { chromium } from "playwright-core";
 import { scanPdf } from "../dev/scanner.ts";
+import { failedCheckFlags } from "../src/entities/failed-checks.ts";
 import { eachConcurrently, processDocument, startBenchSystem, type BenchSystem } from "./harness/system.ts";
 import { comparable, filledDocuments, MEASURED, type Filled } from "./eval/fill.ts";
 import { Tally } from "./harness/score.ts";
@@ -28,8 +29,6 @@ mkdirSync(out, { recursive: true });
 
 /** Copies of each phrasing, each with other vessels; the scanned path reads the first only (OCR time). */
 const COPIES = 2;
-/** Flags by which the extractor says a value failed its own check: not a fact, not counted. */
-const FAILED = new Set(["imo_check_digit_failed", "mmsi_mid_unknown", "ircs_series_unknown", "ircs_not_upper_case", "flag_unknown"]);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 interface Doc extends Filled {
@@ -87,7 +86,7 @@ async function runAll(system: BenchSystem, docs: Doc[], concurrency: number): Pr
 function report(split: string, docs: Doc[], found: Map<string, Found>): void {
   const tally = new Tally();
   for (const doc of docs) {
-    const entities = (found.get(doc.id) ?? []).filter((e) => !e.flags.some((f) => FAILED.has(f)));
+    const entities = (found.get(doc.id) ?? []).filter((e) => !e.flags.some((f) => failedCheckFlags.has(f)));
     const path = doc.path === "born-digital" ? "born_digital" : "scanned";
     for (const label of MEASURED) {
       const expected = new Set(doc.truth.filter((t) => t.label === label).map((t) => comparable(t.value)));

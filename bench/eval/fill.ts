@@ -47,8 +47,9 @@ export interface Filled {
   truth: Array<{ label: string; value: string }>;
 }
 
-export function readPhrasings(split: "tune" | "heldout"): Phrasing[] {
-  return (["notice", "certificate", "inspection"] as const).flatMap((kind) => JSON.parse(readFileSync(join(import.meta.dirname, "phrasings", split, `${kind}.json`), "utf8")) as Phrasing[]);
+/** A split's phrasings, or those of a folder of new ones (a batch measured before it is read, then added to the tuning half). */
+export function readPhrasings(split: "tune" | "heldout", folder = join(import.meta.dirname, "phrasings", split)): Phrasing[] {
+  return (["notice", "certificate", "inspection"] as const).flatMap((kind) => JSON.parse(readFileSync(join(folder, `${kind}.json`), "utf8")) as Phrasing[]);
 }
 
 interface Vessel {
@@ -264,11 +265,11 @@ export function fill(phrasing: Phrasing, vessels: Vessel[], random: () => number
 }
 
 /** Every phrasing of a split, filled `copies` times with other vessels each time. */
-export function filledDocuments(split: "tune" | "heldout", seed: number, copies: number): Filled[] {
+export function filledDocuments(split: "tune" | "heldout", seed: number, copies: number, folder?: string): Filled[] {
   const random = seeded(seed);
   const vessels = vesselsOf(split, random);
   const docs: Filled[] = [];
-  for (const phrasing of readPhrasings(split)) for (let copy = 0; copy < copies; copy++) {
+  for (const phrasing of readPhrasings(split, folder)) for (let copy = 0; copy < copies; copy++) {
     const doc = fill(phrasing, vessels, random, copy);
     if (doc) docs.push(doc);
   }

@@ -3,7 +3,9 @@
  * certificates and inspection reports (bench/eval/phrasings, sources there) filled with rows of the
  * real RFMO lists (./fill.ts), read directly by the extractor: the tuning half, and the held-out
  * half never read while writing the rules, reported apart. Prints `figure_name: value` lines;
- * EVAL_MISSES=1 prints what was missed and what was wrong, for the tuning half only.
+ * EVAL_MISSES=1 prints what was missed and what was wrong, never for the held-out half.
+ * EVAL_BATCH=<folder> measures a folder of new phrasings instead (filled with tuning rows), to be
+ * measured once before anyone reads it and then added to the tuning half.
  */
 import { it } from "vitest";
 import { extractEntities } from "../../src/entities/extract";
@@ -15,8 +17,10 @@ import { comparable, filledDocuments, MEASURED } from "./fill";
 
 const COPIES = 4;
 
-it.each(["tune", "heldout"] as const)("measures entities on real phrasings (%s)", (split) => {
-  const docs = filledDocuments(split, split === "tune" ? 1401 : 1402, COPIES);
+const batch = process.env.EVAL_BATCH;
+
+it.each(batch ? (["batch"] as const) : (["tune", "heldout"] as const))("measures entities on real phrasings (%s)", (split) => {
+  const docs = split === "batch" ? filledDocuments("tune", 1403, COPIES, batch) : filledDocuments(split, split === "tune" ? 1401 : 1402, COPIES);
   const tally = new Tally();
   const misses: string[] = [];
   for (const doc of docs) {
@@ -34,5 +38,5 @@ it.each(["tune", "heldout"] as const)("measures entities on real phrasings (%s)"
   }
   const lines = [`phrasings_${split}_documents: ${docs.length}`, ...tally.figures(`phrasings_${split}_`)];
   console.log(lines.join("\n"));
-  if (process.env.EVAL_MISSES && split === "tune") console.log(misses.join("\n"));
+  if (process.env.EVAL_MISSES && split !== "heldout") console.log(misses.join("\n"));
 });

@@ -6,6 +6,7 @@
  */
 import { createRequire } from "node:module";
 import countries from "i18n-iso-countries";
+import { failedCheckFlags } from "../../src/entities/failed-checks.ts";
 import { scores } from "../harness/score.ts";
 import type { TruthTable } from "./layouts.ts";
 import { isPlaceholder, type TruthLabel } from "./rows.ts";
@@ -13,8 +14,6 @@ import { isPlaceholder, type TruthLabel } from "./rows.ts";
 const require = createRequire(import.meta.url);
 countries.registerLocale(require("i18n-iso-countries/langs/en.json"));
 
-/** Flags by which the extractor says a value failed its own check: such an entity is not a fact. */
-const failedCheckFlags = new Set(["imo_check_digit_failed", "mmsi_mid_unknown", "ircs_series_unknown", "ircs_not_upper_case", "flag_unknown"]);
 
 export const LABELS: readonly TruthLabel[] = ["IMO_NUMBER", "IRCS_CALL_SIGN", "FLAG_STATE", "MMSI", "VESSEL_NAME", "OWNER_NAME"];
 

@@ -16,7 +16,7 @@ import { ENUMERATION, startsWithLabel } from "./form-labels";
 import { textRules } from "./rules";
 import { tableEntities, type Candidate, type ColumnLabels } from "./tables";
 import { textTables } from "./text-tables";
-import { fitToFlag, OCR_REPAIRED } from "./ocr-repair";
+import { fitToFlag, OCR_DOUBTFUL, OCR_REPAIRED } from "./ocr-repair";
 import { mmsiCountry, validate } from "./values";
 
 /** An entity as the API and the live events carry it (label, span in units and code points, ...). */
@@ -105,7 +105,7 @@ function fitCallSignsToFlags(candidates: Candidate[]): void {
     const flag = record === null ? null : rowFlag(entities);
     if (!flag) continue;
     for (const callSign of entities) {
-      if (callSign.label !== "IRCS_CALL_SIGN" || callSign.flags.includes("ircs_not_upper_case")) continue;
+      if (callSign.label !== "IRCS_CALL_SIGN" || callSign.flags.some((f) => f === "ircs_not_upper_case" || f === OCR_DOUBTFUL)) continue;
       const fitted = fitToFlag(callSign.value, flag);
       if (!fitted) continue;
       callSign.value = fitted;

@@ -65,3 +65,67 @@ function oneChangeAway(callSign: string): string[] {
   }
   return out;
 }
+
+/** The flag of a call sign whose reading its column says is doubtful: kept for review, not a fact. */
+export const OCR_DOUBTFUL = "ircs_ocr_doubtful";
+
+/**
+ * Small letters OCR reads for capitals of the same shape (c o s u v w x z differ only in size,
+ * which a cell of capitals does not show), and l for I. A call sign holding another small letter
+ * ("BZV4aN", "Jice") was misread in a way no case folding undoes.
+ */
+const SMALL_AS_CAPITAL: Readonly<Record<string, string>> = { c: "C", o: "O", s: "S", u: "U", v: "V", w: "W", x: "X", z: "Z", l: "I" };
+
+/**
+ * The capital readings of an OCR'd call-sign cell: stray marks dropped ("DSNK?2"), small letters
+ * of a capital's shape made capitals ("BzzZ7", "DUlY"). A small letter beside its own capital may
+ * be one glyph read twice ("BZVvZ8" for BZVZ8) or two glyphs ("BzzZ7" for BZZZ7): both readings
+ * are given, for the column to decide (`likeItsPeers`). Null when another small letter is in it.
+ */
+export function capitalReadings(text: string): string[] | null {
+  const marks = text.trim().replace(/[?%*'"`’,.:;!_~]/g, "");
+  if (/[a-z]/.test(marks.replace(/[couvwxzsl]/g, ""))) return null;
+  let readings = [""];
+  for (let i = 0; i < marks.length; i++) {
+    const glyph = marks[i];
+    const capital = SMALL_AS_CAPITAL[glyph];
+    if (!capital) {
+      readings = readings.map((r) => r + glyph);
+      continue;
+    }
+    const twin = marks[i - 1] === capital || marks[i + 1] === capital;
+    readings = readings.flatMap((r) => (twin ? [r + capital, r] : [r + capital]));
+  }
+  return [...new Set(readings)].filter((r) => r.length >= SHORTEST);
+}
+
+/** Call signs of one series share their length and shape: the column's others of this one's first two characters. */
+const seriesPeers = (callSign: string, peers: readonly string[]) => peers.filter((p) => p !== callSign && p.slice(0, 2) === callSign.slice(0, 2));
+
+/**
+ * Of a cell's readings, the one as long as most of its column's call signs of the same series
+ * ("BZVZ8", not "BZVVZ8", among Chinese BZ call signs of five characters); null when the column
+ * does not decide.
+ */
+export function likeItsPeers(readings: readonly string[], peers: readonly string[]): string | null {
+  if (readings.length === 1) return readings[0];
+  const support = readings.map((r) => seriesPeers(r, peers).filter((p) => p.length === r.length).length);
+  const best = Math.max(...support);
+  return best > 0 && support.filter((s) => s === best).length === 1 ? readings[support.indexOf(best)] : null;
+}
+
+/** From this length on, call signs all but always end in a digit. */
+const ENDS_IN_A_DIGIT = 5;
+
+/**
+ * A long call sign ending in a letter OCR reads for a digit: of the 2,939 call signs of five
+ * characters or more in the tuning lists (IOTC, FFA, NEAFC; "PENDING" is none), 2,900 end in a
+ * digit, none in O or I, 2 in S. A final O or I is the digit it looks like ("BZXD9O" ->
+ * BZXD90); a final S is a 5 or an 8, and the reading doubtful; any other ending as read.
+ */
+export function lastGlyph(callSign: string): { value: string; doubtful: boolean } {
+  if (callSign.length < ENDS_IN_A_DIGIT) return { value: callSign, doubtful: false };
+  const last = callSign.at(-1);
+  if (last === "O" || last === "I") return { value: callSign.slice(0, -1) + (last === "O" ? "0" : "1"), doubtful: false };
+  return { value: callSign, doubtful: last === "S" };
+}

@@ -8,7 +8,7 @@
 import type { Block, Table, TableCell } from "../ocr/grounding";
 import { callSignAllocated } from "./call-signs";
 import { headerKnown, labelForHeader } from "./headers";
-import { OCR_REPAIRED, unmisread } from "./ocr-repair";
+import { capitalReadings, lastGlyph, likeItsPeers, OCR_DOUBTFUL, OCR_REPAIRED, unmisread } from "./ocr-repair";
 import { callSignShape, flagAlpha3, imoCheckDigitValid, imoDigits, mmsiCountry, validate, type Checked } from "./values";
 
 export type EntitySource = "table" | "rule" | "llm";
@@ -149,14 +149,16 @@ export function tableEntities(
     if (!last && inherited && continues(table, inherited)) inheritedUsed = true;
     const labels = columnLabels(table, last ?? inherited);
     last = labels;
-    table.rows.slice(headerRowsOf(table)).forEach((row, rowIndex) => {
+    const body = table.rows.slice(headerRowsOf(table));
+    const callSignPeers = ocr ? columnCallSigns(body, labels.labels.indexOf("IRCS_CALL_SIGN")) : [];
+    body.forEach((row, rowIndex) => {
       const record = `p${page}-b${blockIndex}-r${rowIndex + 1}`;
       for (const [column, cell] of columnsOf(row)) {
         const label = labels.labels[column];
         if (!label || !cell.text || NOT_AVAILABLE.test(cell.text.trim())) continue;
         // A header the layout could not tell from the rows is still no value: "IRCS" under "IRCS".
         if (!/\d/.test(cell.text) && labelForHeader(cell.text) === label) continue;
-        const checked = ocr && label === "IRCS_CALL_SIGN" ? unmisreadCallSign(cell.text) : validate(label, cell.text);
+        const checked = ocr && label === "IRCS_CALL_SIGN" ? ocrCallSign(cell.text, callSignPeers) : validate(label, cell.text);
         if (checked) candidates.push({ label, start: cell.start, end: cell.end, source: "table", record, ...checked });
       }
     });
@@ -164,11 +166,33 @@ export function tableEntities(
   return { candidates, last, inheritedUsed };
 }
 
-/** An OCR'd call-sign cell with its misread glyphs undone, when that gives a call sign that checks out; else as written. */
-function unmisreadCallSign(text: string): Checked | null {
-  const mended = unmisread(text);
-  const checked = mended === text.trim() ? null : validate("IRCS_CALL_SIGN", mended);
-  return checked && !checked.flags.length ? { ...checked, flags: [OCR_REPAIRED], confidence: 0.7 } : validate("IRCS_CALL_SIGN", text);
+/** The call signs an OCR'd column holds as read, in capitals and checking out: what its other cells are read by. */
+function columnCallSigns(body: readonly TableCell[][], column: number): string[] {
+  if (column < 0) return [];
+  const cells = body.flatMap((row) => columnsOf(row).filter(([c]) => c === column).map(([, cell]) => cell.text));
+  return cells.flatMap((text) => {
+    const checked = validate("IRCS_CALL_SIGN", unmisread(text));
+    return checked && !checked.flags.length ? [checked.value] : [];
+  });
+}
+
+/**
+ * An OCR'd call-sign cell read as its column suggests (./ocr-repair.ts): misread glyphs undone,
+ * small letters made capitals, a doubled glyph decided by the column's other call signs of the
+ * series, a letter for a final digit read as the digit. A reading that changed the cell is flagged
+ * as mended, one left in doubt as doubtful; a cell no reading puts right is checked as written.
+ */
+function ocrCallSign(text: string, peers: readonly string[]): Checked | null {
+  const asWritten = validate("IRCS_CALL_SIGN", text);
+  const readings = capitalReadings(text);
+  const read = readings && likeItsPeers([...new Set(readings.map(unmisread))], peers);
+  if (!read) return asWritten;
+  const { value, doubtful } = lastGlyph(read);
+  const checked = validate("IRCS_CALL_SIGN", value);
+  if (!checked || checked.flags.length) return asWritten;
+  if (doubtful) return { ...checked, flags: [OCR_DOUBTFUL], confidence: 0.4 };
+  const unchanged = asWritten && !asWritten.flags.length && asWritten.value === checked.value;
+  return unchanged ? asWritten : { ...checked, flags: [OCR_REPAIRED], confidence: 0.7 };
 }
 
 /** Whether a table reads its columns by the previous page's: it has no header, and as many columns. */

@@ -23,8 +23,7 @@ export interface Checked {
   confidence: number;
 }
 
-/** Flags that say the value itself failed its check: such an entity is not passed on as a fact. */
-export const failedCheckFlags: ReadonlySet<string> = new Set(["imo_check_digit_failed", "mmsi_mid_unknown", "ircs_series_unknown", "ircs_not_upper_case", "flag_unknown", "species_code_unknown"]);
+export { failedCheckFlags } from "./failed-checks";
 
 /** The 7th digit of an IMO number is the sum of the first six weighted 7..2, mod 10. */
 export function imoCheckDigitValid(digits: string): boolean {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { readEntities } from "../../src/entities/extract";
-import { fitToFlag, unmisread } from "../../src/entities/ocr-repair";
+import { capitalReadings, fitToFlag, lastGlyph, likeItsPeers, unmisread } from "../../src/entities/ocr-repair";
 import { parseGrounded } from "../../src/ocr/grounding";
 
 // Misreads seen from the local engine on scanned RFMO lists, with the call signs the lists print.
@@ -47,6 +47,50 @@ describe("call signs misread by OCR", () => {
   });
 });
 
+// Small letters and doubled glyphs from the local engine on scanned FFA lists.
+describe("call signs read partly in small letters", () => {
+  it.each([
+    ["DUlY", ["DUIY"]],
+    ["3DoP", ["3DOP"]],
+    ["DSNK?2", ["DSNK2"]],
+    ["BZVvZ8", ["BZVVZ8", "BZVZ8"]],
+    ["BzzZ7", ["BZZZ7", "BZZ7"]],
+    ["D8SP", ["D8SP"]],
+  ])("reads %s in capitals as %j", (read, readings) => {
+    expect(capitalReadings(read)).toEqual(readings);
+  });
+
+  it.each(["BZV4aN", "Jice", "cuiBs"])("gives up on %s, whose small letters have shapes of their own", (read) => {
+    expect(capitalReadings(read)).toBeNull();
+  });
+
+  const chinese = ["BZU8E", "BZV1N", "BZW9M", "BZXD94", "BBKV8"];
+  it("takes the reading as long as the column's call signs of its series", () => {
+    expect(likeItsPeers(["BZVVZ8", "BZVZ8"], chinese)).toBe("BZVZ8");
+    expect(likeItsPeers(["BZZZ7", "BZZ7"], chinese)).toBe("BZZZ7");
+  });
+
+  it("does not choose when the column has no call sign of the series", () => {
+    expect(likeItsPeers(["BZVVZ8", "BZVZ8"], ["7JAB", "DTBE8"])).toBeNull();
+  });
+});
+
+describe("a long call sign's last glyph", () => {
+  it("reads a final O or I as the digit", () => {
+    expect(lastGlyph("BZXD9O")).toEqual({ value: "BZXD90", doubtful: false });
+    expect(lastGlyph("4SF223I")).toEqual({ value: "4SF2231", doubtful: false });
+  });
+
+  it("calls a final S doubtful: it is a 5 or an 8", () => {
+    expect(lastGlyph("DTBQS")).toEqual({ value: "DTBQS", doubtful: true });
+  });
+
+  it("leaves short call signs and other endings as read", () => {
+    expect(lastGlyph("7JSS")).toEqual({ value: "7JSS", doubtful: false });
+    expect(lastGlyph("BZU5B")).toEqual({ value: "BZU5B", doubtful: false });
+  });
+});
+
 describe("a scanned list's call-sign column", () => {
   const raw =
     "<|ref|>table<|/ref|><|det|>[[0,0,999,999]]<|/det|>\n<table>" +
@@ -73,6 +117,21 @@ describe("a scanned list's call-sign column", () => {
     expect(callSigns(false)).toEqual([
       ["45F5302", "45F5302", ["ircs_series_unknown"]],
       ["7JAB", "7JAB", ["ircs_flag_mismatch"]],
+    ]);
+  });
+
+  it("is read by its other call signs: small letters, a doubled glyph, a doubtful last glyph", () => {
+    const rows = [["BZU8E"], ["BZV1N"], ["BZW9M"], ["BZVvZ8"], ["BzzZ7"], ["DTBQS"], ["DUlY"], ["BZV4aN"]];
+    const column =
+      "<|ref|>table<|/ref|><|det|>[[0,0,999,999]]<|/det|>\n<table><tr><td>IRCS</td></tr>" + rows.map(([c]) => `<tr><td>${c}</td></tr>`).join("") + "</table>";
+    const page = parseGrounded(column, { width: 1000, height: 1000 });
+    const read = readEntities(page.text, page.blocks, 1, { ocr: true }).entities.filter((e) => e.flags.length).map((e) => [e.text, e.value, e.flags]);
+    expect(read).toEqual([
+      ["BZVvZ8", "BZVZ8", ["ircs_ocr_repaired"]],
+      ["BzzZ7", "BZZZ7", ["ircs_ocr_repaired"]],
+      ["DTBQS", "DTBQS", ["ircs_ocr_doubtful"]],
+      ["DUlY", "DUIY", ["ircs_ocr_repaired"]],
+      ["BZV4aN", "BZV4AN", ["ircs_not_upper_case"]],
     ]);
   });
 });
