@@ -143,7 +143,8 @@ export function companyAt(text: string, at: number): Span | null {
   let named = false;
   for (let k = 0; k < words.length; k++) {
     const raw = words[k][0];
-    const word = raw.replace(/[,;:]+$/, "");
+    // ("“Sunshine Fisheries Pte. Ltd.”": the closing quote is not the name's.)
+    const word = raw.replace(/[”"»]+(?=[,;:.]*$)/, "").replace(/[,;:]+$/, "");
     const isLegal = endsCompany(word) || endsCompany(word.replace(/[()]/g, ""));
     if (k > 0 && STOP.has(word)) break;
     // "BLFEA FERNANDO, Address: 12 Main Street": a word with a colon is the next field's label.

@@ -64,7 +64,7 @@ export function proseRules(text: string): Candidate[] {
   });
   // "the fishing vessel OCEAN PEARL", "the Spanish trawler X", "le palangrier X", "el buque pesquero X",
   // "the fishing vessels A, B and C", "le SEA WEALTH, palangrier panaméen".
-  each(new RegExp(`(?<![\\p{L}-])(${NOUN})(s|es)?(?![\\p{L}])(?:[ \\t]+(?:potero|palangrero|arrastrero|atunero|cerquero|calamarero|palangrier|chalutier|thonier|senneur|ligneur|pesquer[oa]|de[ \\t]+pêche|de[ \\t]+pesca|frigor[ií]fic[oa]|frigorifique|factor[ií]a|congelador|congélateur|usine|pélagique|pel[aá]gic[oa]|hauturier|industriel))?(?:[ \\t]+(?:called|named|known[ \\t]+as|de[ \\t]+nombre|nommé|llamado|denominado|identified[ \\t]+as|identificado[ \\t]+como))?[ \\t]*`, "giu"), (m, end) => {
+  each(new RegExp(`(?<![\\p{L}-])(${NOUN})(s|es)?(?![\\p{L}])(?:[ \\t]+(?:potero|palangrero|arrastrero|atunero|cerquero|calamarero|palangrier|chalutier|thonier|senneur|ligneur|pesquer[oa]|de[ \\t]+pêche|de[ \\t]+pesca|frigor[ií]fic[oa]|frigorifique|factor[ií]a|congelador|congélateur|usine|pélagique|pel[aá]gic[oa]|hauturier|industriel|industrial|artesanal|artisanal))?(?:[ \\t]+(?:called|named|known[ \\t]+as|de[ \\t]+nombre|nommé|llamado|denominado|identified[ \\t]+as|identificado[ \\t]+como))?[ \\t]*`, "giu"), (m, end) => {
     // "VESSEL INFORMATION", "VESSEL NAME": a noun in capitals is a form's label, not prose.
     // "the Sea Shepherd vessel M/Y Sam Simon", "R/V ...": a yacht or a research ship is not the vessel in question;
     if (!/\p{Ll}/u.test(m[1]) || NOT_THE_VESSEL.test(text.slice(Math.max(0, m.index! - 20), m.index!)) || /^(?:M\/Y|S\/Y|R\/V)\b/.test(text.slice(end, end + 4))) return;
@@ -76,7 +76,9 @@ export function proseRules(text: string): Candidate[] {
     // ("the Panama-flagged reefer X": the rule for "-flagged" reads that flag.)
     // "16 Indonesian fishing vessels", "two Spanish trawlers": vessels counted are others, not the one the text is about.
     const counted = /(?:(?<![\d.,])\d{1,3}|two|three|four|five|several|many|other|deux|trois|plusieurs|autres|dos|tres|varios|varias|otros|otras)\s+(?:\S+\s+){1,3}$/i.test(text.slice(Math.max(0, m.index! - 50), m.index!));
-    const before = counted || /[- ](?:flagged|registered)\s+(?:\S+\s+){0,3}$/i.test(text.slice(Math.max(0, m.index! - 40), m.index!)) ? null : adjectiveBefore(text, m.index!);
+    // "a Taiwanese vessel registered in Panama": where it is registered is its flag, the adjective its owners'.
+    const registeredAfter = /^[ \t]*(?:registered|flagged|reflagged)[ \t]+(?:in|to|under)\b/i.test(text.slice(end, end + 30));
+    const before = counted || registeredAfter || /[- ](?:flagged|registered)\s+(?:\S+\s+){0,3}$/i.test(text.slice(Math.max(0, m.index! - 40), m.index!)) ? null : adjectiveBefore(text, m.index!);
     if (!adjective && before) emit("FLAG_STATE", before);
     const plural = Boolean(m[2]);
     // "la embarcación menor “LIBAS”": words that describe the vessel before its name in quotes.
@@ -94,7 +96,11 @@ export function proseRules(text: string): Candidate[] {
     if (name && !notAName(text.slice(name.start, name.end))) emit("VESSEL_NAME", name);
   });
   // "de nombre “X”", "bajo el nombre de X", "sous le nom de X".
-  each(/\b(?:de nombre|(?:con|bajo) el nombre de|sous le nom de|under the name(?: of)?|nommée?|baptisée?|bautizad[oa])\s+/giu, (m, end) => emit(previousContext(text, m.index!) ? "PREVIOUS_NAME" : "VESSEL_NAME", nameAt(text, end)));
+  // ("deux boutres baptisés X et Y": as many names as the word's plural says.)
+  each(/\b(?:de nombre|(?:con|bajo) el nombre de|sous le nom de|under the name(?: of)?|nommée?(s?)|baptisée?(s?)|bautizad[oa](s?))\s+/giu, (m, end) => {
+    const label = previousContext(text, m.index!) ? "PREVIOUS_NAME" : "VESSEL_NAME";
+    for (const name of namesAt(text, end, m[1] || m[2] || m[3] ? 6 : 1)) emit(label, name);
+  });
   // "aboard the OCEAN STAR", "à bord du X", "a bordo del X", "operating as the BOOTES", "a vessel named X".
   each(/\b(?:aboard|on\s+board|à\s+bord\s+(?:d[ue]|de\s+l['’])|a\s+bordo\s+del?|operating\s+as|operates\s+as|sailing\s+as|(?:currently|now)\s+(?:named|called|known\s+as)|named|called|llamad[oa]|denominad[oa])[ \t]+(?:the[ \t]+|le[ \t]+|el[ \t]+)?/giu, (m, end) => {
     // ("A BORDO DE LOS BUQUES": a heading in capitals, not prose.)
@@ -129,18 +135,29 @@ export function proseRules(text: string): Candidate[] {
     if (name && /\p{L}/u.test(text.slice(name.start, name.end)) && !notAName(text.slice(name.start, name.end))) emit("VESSEL_NAME", name);
   });
 
+  // "SEIN PRINCESS (PA-8551)": a name before its registration mark.
+  each(/\b([\p{Lu}\d][\p{Lu}\d .'’-]{1,40}?)\s*\([A-Z]{1,3}-\d{2,6}\)/gu, (m) => {
+    const name = nameAt(text, m.index!);
+    if (name && /\p{L}/u.test(text.slice(name.start, name.end)) && !notAName(text.slice(name.start, name.end))) emit("VESSEL_NAME", name);
+  });
+
   // Flags said outright.
   each(/\b(?:flagged\s+(?:to|in|by|under|with)|reflagged\s+(?:to|in)|(?:flying|flies|flew|fly)\s+the\s+flag\s+of|under\s+the\s+flag\s+of|sailing\s+under\s+the\s+flag\s+of|(?:\p{L}+ly\s+)?registered\s+(?:in|under|with|to)|flag\s+state\s+(?:is|was)?|flag\s*:|flag\s+of\s+the\s+vessel|flag\s+of)\s*/giu, (m, end) => {
     const previous = previousContext(text, m.index!) || /\bnot\s+(?:been\s+)?(?:be\s+)?$/i.test(text.slice(Math.max(0, m.index! - 20), m.index!));
+    // "owned by a company registered in Nauru": where the company is registered is not the vessel's flag.
+    if (/\b(?:company|firm|entity|business|subsidiary|corporation)\s+(?:\p{Ll}+\s+)?$/iu.test(text.slice(Math.max(0, m.index! - 30), m.index!))) return;
     emit(previous ? "PREVIOUS_FLAG" : "FLAG_STATE", countryAt(text, end));
   });
-  each(/\b(?:batt?\w*|arbor\w*|sous|de)\s+(?:\p{L}+ment\s+)?(?:le\s+)?pavillon\s+(?:de\s+(?:la\s+|l['’]\s*|les\s+)?|du\s+|des\s+)?/giu, (m, end) => flagThenName(m.index!, flagAt(text, end)));
+  each(/(?:\b(?:batt?\w*|arbor\w*|sous|de)|(?<![\p{L}])à|\b(?:contre|pour|sous)\s+un)\s+(?:\p{L}+ment\s+)?(?:le\s+)?pavillon\s+(?:de\s+(?:la\s+|l['’]\s*|les\s+)?|du\s+|des\s+)?/giu, (m, end) => flagThenName(m.index!, flagAt(text, end)));
   each(/\b(?:(?:(?:de|con|bajo|enarbol\w*|izando|tiene|ten[ií]a|lleva\w*)(?:\s+(?:el|la|su))?\s+)?(?:bandera|pabellón|pabellon)|(?:de|con)\s+matr[ií]cula)\s+(?:también\s+|tambien\s+)?(?:de\s+(?:la\s+|los\s+|las\s+)?|del\s+)?/giu, (m, end) => flagThenName(m.index!, flagAt(text, end)));
   each(/\b(?:enseña)\s+(?:la\s+)?/giu, (_m, end) => emit("FLAG_STATE", flagAt(text, end)));
+  // "el pesquero de Filipinas": a vessel of a country is one of its flag (a port is no country).
+  each(/\b(?:el|un|del|al)\s+(?:pesquero|buque\s+pesquero|palangrero|arrastrero|atunero|potero|cerquero)\s+de\s+/giu, (m, end) => emit(previousContext(text, m.index!) ? "PREVIOUS_FLAG" : "FLAG_STATE", countryAt(text, end)));
   // "a Certificate of Registry issued by Sri Lankan authorities", "certificado de matrícula expedido por Panamá".
   each(/\b(?:certificate\s+of\s+registry|registration\s+certificate|certificat\s+d['’]immatriculation|certificado\s+de\s+(?:matr[ií]cula|registro))[^.\n]{0,40}?\b(?:by|par|por)\s+(?:the\s+|les\s+|las\s+|la\s+|el\s+)?(?:autorit[ée]s\s+|autoridades\s+)?/giu, (m, end) => emit(previousContext(text, m.index!) ? "PREVIOUS_FLAG" : "FLAG_STATE", flagAt(text, end)));
   // A certificate's issuer: "under the authority of the Government of", "Con la autoridad conferida por el Gobierno de".
-  each(/\b(?:under\s+the\s+authority\s+of\s+the\s+Government\s+of|autoridad\s+conferida\s+por\s+el\s+Gobierno\s+de|au\s+nom\s+du\s+Gouvernement\s+(?:de\s+la|de|du|des))[\s|]+/giu, (_m, end) => emit("FLAG_STATE", flagAt(text, end)));
+  // ("Expedido o refrendado por el Gobierno de China", "con la autorización del Gobierno de Indonesia", "issued by the Government of".)
+  each(/\b(?:under\s+the\s+authority\s+of\s+the\s+Government\s+of|autoridad\s+conferida\s+por\s+el\s+Gobierno\s+de|au\s+nom\s+du\s+Gouvernement\s+(?:de\s+la|de|du|des)|(?:issued|authori[sz]ed|endorsed)\s+by\s+the\s+Government\s+of|(?:expedido|refrendado|emitido|autorizado)(?:\s+o\s+refrendado)?\s+por\s+el\s+Gobierno\s+de|autorizaci[oó]n\s+del\s+Gobierno\s+de|(?:délivré|visé|autorisé)\s+par\s+le\s+Gouvernement\s+(?:de\s+la|de|du|des)|autorité\s+du\s+Gouvernement\s+(?:de\s+la|de|du|des))[\s|]+/giu, (_m, end) => emit("FLAG_STATE", flagAt(text, end)));
   // "perteneciente a la China" is its flag; "belonging to Sein Fishing Ltd" its owner.
   each(/\b(?:perteneciente\s+a|belong(?:s|ed|ing)?\s+to|appartenant\s+à|(?:que\s+)?pertenec\w*\s+a)\s+/giu, (_m, end) => {
     const flag = flagAt(text, end);
@@ -154,8 +171,9 @@ export function proseRules(text: string): Candidate[] {
     emit(previousContext(text, m.index!) ? "PREVIOUS_FLAG" : "FLAG_STATE", flagAt(text, end));
   });
   // "under the Togolese flag", "flying a Panamanian flag", "a Belize-registered vessel".
-  each(/(?:\b(?:the|a|an|its|under|flying|with)\s+|\()(?=[\p{Lu}][\p{L}. -]{1,40}?\s+(?:flag|standard|ensign)\b)/gu, (m, end) => {
-    const flagWord = text.slice(end).search(/\s+(?:flag|standard|ensign)\b/);
+  // "with Sri Lankan registration": where it is registered.
+  each(/(?:\b(?:the|a|an|its|under|flying|with)\s+|\()(?=[\p{Lu}][\p{L}. -]{1,40}?\s+(?:flag|standard|ensign|registration|registry)\b)/gu, (m, end) => {
+    const flagWord = text.slice(end).search(/\s+(?:flag|standard|ensign|registration|registry)\b/);
     const at = end + flagWord;
     const span = flagBefore(text, at);
     if (span && span.start >= end) emit(previousContext(text, m.index!) ? "PREVIOUS_FLAG" : "FLAG_STATE", span);
@@ -198,7 +216,7 @@ export function proseRules(text: string): Candidate[] {
   each(/\b(?:renamed|rebaptisé|rebautizado)\s+(?:as\s+|en\s+|como\s+)?/giu, (_m, end) => emit("VESSEL_NAME", nameAt(text, end)));
 
   // Who owns and runs it.
-  each(/\b(?:(?:owned|owned\s+and\s+operated)\s+by|(?:registered\s+|ship\s*)?owner(?:s)?(?:\s+(?:is|was|are|were)(?:\s+(?:listed|named|given|recorded|shown)\s+as)?|\s*[:,])|(?:(?:its|the|their)\s+)?owner\s+of\s+(?:the\s+|this\s+)?(?:vessel|ship|boat)\s+(?:is|was)|(?:the\s+)?(?:company|firm)\s+that\s+owns\s+(?:it|the\s+(?:vessel|ship|boat))\s*,?|(?:its|the|their)\s+owner,?|(?:a\s+)?company\s+(?:called|named)|appartien\w*\s+à|propriété\s+de|propri[ée]taire\s*(?:est|:|,)?|propiedad\s+de|propietari[oa]\s*(?:es|:|,)?|cuyo\s+armador\s+es|la\s+(?:empresa|société|compañía|sociedad|naviera|armadora|firma)|the\s+(?:company|firm)|armateur\s*(?:est|:|,)?|armador[ae]?s?\s*(?:es|:|,)?)\s+/giu, (m, end) => {
+  each(/\b(?:(?:owned|owned\s+and\s+operated)\s+by|(?:registered\s+|ship\s*)?owner(?:s)?(?:\s+(?:is|was|are|were)(?:\s+(?:listed|named|given|recorded|shown)\s+as)?|\s*[:,])|(?:(?:its|the|their)\s+)?owner\s+of\s+(?:the\s+|this\s+)?(?:vessel|ship|boat)\s+(?:is|was)|(?:the\s+)?(?:company|firm)\s+that\s+owns\s+(?:it|the\s+(?:vessel|ship|boat))\s*,?|(?:its|the|their)\s+owner,?|(?:a\s+)?company\s+(?:called|named)|appartien\w*(?:\s+\p{Ll}+){0,2}\s+à|propriété\s+de|(?:ship[ -]?owning|shipowning|fishing|seafood)\s+(?:company|firm)|(?:subsidiary|filiale|filial)\s+(?:of|de|du)|propri[ée]taire\s*(?:est|:|,)?|propiedad\s+de|propietari[oa]\s*(?:es|:|,)?|cuyo\s+armador\s+es|la\s+(?:empresa|société|compañía|sociedad|naviera|armadora|firma|mercantil)|the\s+(?:company|firm)|armateur\s*(?:est|:|,)?|armador[ae]?s?\s*(?:es|:|,)?)\s+/giu, (m, end) => {
     // "Vidal Armadores S.A.": a capitalised cue after a capitalised word is part of a name.
     const before = wordBefore(text, m.index!);
     if (!(/^\p{Lu}/u.test(m[0]) && before && /^\p{Lu}/u.test(text.slice(before.start, before.end)) && /^[ \t]+$/.test(text.slice(before.end, m.index!)))) emit("OWNER_NAME", companyAfter(text, end));
@@ -224,7 +242,7 @@ export function proseRules(text: string): Candidate[] {
 }
 
 /** Articles and nouns before a company's own name: "the company", "la société", "l'armateur", "la naviera". */
-const COMPANY_NOUN = /^(?:(?:the|la|le|el|l['’]|a|an|une?)[ \t]*)?(?:[\p{L}-]+-based[ \t]+)?(?:(?:(?:o|or|ou)[ \t]+)?(?:flotte|flota|fleet|groupe|grupo|group|company|firm|société|compagnie|entreprise|armateur|empresa|compañía|sociedad|naviera|armadora|firma)[ \t]+)?/u;
+const COMPANY_NOUN = /^(?:(?:the|la|le|el|l['’]|a|an|une?)[ \t]*)?(?:[\p{L}-]+-based[ \t]+)?(?:(?:(?:o|or|ou)[ \t]+)?(?:flotte|flota|fleet|groupe|grupo|group|company|firm|société|compagnie|entreprise|armateur|empresa|compañía|sociedad|naviera|armadora|firma|mercantil|subsidiary[ \t]+of|filiale[ \t]+de|filial[ \t]+de)[ \t]+)?/u;
 
 /**
  * A company after a cue, past an article and a noun for a company in lower case ("owned by the
@@ -236,17 +254,25 @@ function companyAfter(text: string, at: number): Span | null {
     i += COMPANY_NOUN.exec(text.slice(i, i + 40))![0].length;
     const adjective = adjectiveAt(text, i);
     if (!adjective) break;
-    const after = /^\p{Ll}/u.test(text.slice(adjective.start, adjective.end)) || /^[ \t]+(?:company|firm|shipowner|owner)\b/.test(text.slice(adjective.end, adjective.end + 12));
+    const after = /^\p{Ll}/u.test(text.slice(adjective.start, adjective.end)) || /^[ \t]+(?:company|firm|shipowner|owner|subsidiary)\b/.test(text.slice(adjective.end, adjective.end + 12));
     if (!after) break;
     i = adjective.end;
     while (text[i] === " " || text[i] === "\t") i++;
   }
+  // "la société espagnole de pêche, X", "a company registered in Nauru, X": what the company is, before its name.
+  const trade = /^[ \t]*(?:de|of)[ \t]+(?:pêche|pesca|fishing)[ \t]*,?[ \t]*/u.exec(text.slice(i, i + 30));
+  if (trade) i += trade[0].length;
+  const seat = /^[ \t]*(?:registered|based|incorporated|domiciled)[ \t]+in[ \t]+/u.exec(text.slice(i, i + 30));
+  const country = seat && countryAt(text, i + seat[0].length);
+  const comma = country && /^[ \t]*,[ \t]*/.exec(text.slice(country.end, country.end + 4));
+  if (comma) i = country.end + comma[0].length;
   return companyAt(text, i);
 }
 
 /** Whether the words before `at` speak of the past: "previously", "formerly", "after being", "aunque". */
 function previousContext(text: string, at: number): boolean {
-  return /\b(?:previously|formerly|former|previous|before|was\s+once|old|anciennement|auparavant|après\s+avoir\s+été|précédemment|antes|anteriormente|aunque|otrora)(?![\p{L}])[^.\n]{0,50}$/iu.test(text.slice(Math.max(0, at - 70), at));
+  // ("One former crew member of the X, a vessel registered in Panama": a person's past, not the vessel's.)
+  return /\b(?:previously|formerly|former(?![ \t]+(?:crew|members?|masters?|captains?|skippers?|employees?|observers?|fisherm[ae]n|officers?)\b)|previous|before|was\s+once|old|anciennement|auparavant|après\s+avoir\s+été|précédemment|antes|anteriormente|aunque|otrora)(?![\p{L}])[^.\n]{0,50}$/iu.test(text.slice(Math.max(0, at - 70), at));
 }
 
 /** The flag just before "-flagged": a country ("Panama-", "Taiwan, Province of China-") or an adjective ("Panamanian-"). */
@@ -276,7 +302,7 @@ function adjectiveBefore(text: string, at: number): Span | null {
       if (span && alpha3) return { ...span, alpha3 };
     }
     const filler = wordBefore(text, end, 1);
-    if (!filler || !/^(?:fishing|tuna|refrigerated|cargo|industrial|large|small|foreign|suspected|illegal|IUU|flagged|registered)$/i.test(text.slice(filler.start, filler.end))) break;
+    if (!filler || !/^(?:fishing|tuna|refrigerated|cargo|industrial|large|small|foreign|suspected|illegal|IUU|flagged|registered|longline|trawl|trawling|purse|seine|squid|jigging|bottom|pelagic|factory|toothfish|krill)$/i.test(text.slice(filler.start, filler.end))) break;
     end = filler.start;
   }
   return null;

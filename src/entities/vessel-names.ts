@@ -33,6 +33,8 @@ export function notAName(name: string): boolean {
   // "270 NM", "54 m": a distance or a size.
   if (/^(?:(?:F\/V|FV|M\/V|MV)\s+)?\d+(?:[.,]\d+)?\s*(?:NM|nm|m|km|GT|t|kg|miles?|metres?|meters?)$/.test(name)) return true;
   if (words.some((w) => /^(?:CO|LTD|INC|CORP|LLC|LIMITED|S\.A|PTE|KAISHA|KABUSHIKI|SDN|BHD|GMBH|SARL|SRL)['’]?$/i.test(w)) && words.length > 1) return true;
+  // "1973" after "los buques,": a year; "TORREMOLINOS PROTOCOL OF 1993": a treaty.
+  if (/^(?:19|20)\d{2}$/.test(name) || words.some((w) => /^(?:protocol|convention|convenio|resolution|r[ée]solution|resoluci[oó]n|regulation|reglamento|r[èe]glement|agreement|acuerdo|accord)$/i.test(w))) return true;
   return words.every((w) => ACRONYMS.has(w) || (/^[\p{Lu}]{1,3}$/u.test(w) && words.length > 1));
 }
 

@@ -41,6 +41,7 @@ describe("vessel names in running text", () => {
     ["el buque tiene bandera de Panamá, su nombre es \"HAVTIND\" y los tripulantes", "HAVTIND"],
     ["la detección del buque pesquero de bandera china, LU RONG YUAN YU 317, luego", "LU RONG YUAN YU 317"],
     ["identificado como BP IMULA0863KLT IMO 8467802 un pesquero", "IMULA0863KLT"],
+    ["intervino la embarcación industrial SUNSHINE NO. 8, de matrícula FJ-8421", "SUNSHINE NO. 8"],
   ])("%s", (text, name) => {
     expect(read(text, ["VESSEL_NAME"])).toContainEqual(["VESSEL_NAME", name, name]);
   });
@@ -48,6 +49,11 @@ describe("vessel names in running text", () => {
   it("reads every name of a list after a plural noun", () => {
     const names = read("The fishing vessels GREENSEA BERMEO, Txori Hiru, SERENE and SIMONAS DAUKANTAS were sighted.", ["VESSEL_NAME"]).map((e) => e[2]);
     expect(names).toEqual(["GREENSEA BERMEO", "Txori Hiru", "SERENE", "SIMONAS DAUKANTAS"]);
+  });
+
+  it("reads names before their registration marks, and every name after a plural 'baptisés'", () => {
+    expect(read("Las naves sancionadas son: OCEAN STAR (PA-8551), SEA WIND (LK-8843) y BLUE WAVE (GB-5275).", ["VESSEL_NAME"]).map((e) => e[2])).toEqual(["OCEAN STAR", "SEA WIND", "BLUE WAVE"]);
+    expect(read("deux boutres baptisés HAI LUNG et KILY, correspondant aux descriptions", ["VESSEL_NAME"]).map((e) => e[2])).toEqual(["HAI LUNG", "KILY"]);
   });
 
   it("tells the names it had before from the one it has", () => {
@@ -82,6 +88,8 @@ describe("vessel names in running text", () => {
     ["VESSEL INFORMATION\nNAME OF MASTER", "a form's heading in capitals"],
     ["el barco con el nombre de “no indicado”", "a form left unfilled"],
     ["a boarding party from the patrol vessel ARGUS", "the patrol vessel"],
+    ["la contaminación por los buques, 1973, con la autorización", "a year"],
+    ["under the provisions of the TORREMOLINOS PROTOCOL OF 1993 RELATING TO FISHING VESSELS", "a treaty"],
   ])("finds no vessel name in %s (%s)", (text) => {
     expect(read(text, NAMES)).toEqual([]);
   });
@@ -117,6 +125,13 @@ describe("flags in running text", () => {
     ["OCEAN STAR (Panama flag) was seen", "Panama", "PAN"],
     ["the vessel is Panamanian-flagged", "Panamanian", "PAN"],
     ["le pavillon du navire est le Togo", "Togo", "TGO"],
+    ["a Taiwanese vessel registered in Panama, says a former crew member", "Panama", "PAN"],
+    ["with Sri Lankan registration, according to its stern", "Sri Lankan", "LKA"],
+    ["Expedido o refrendado por el Gobierno de China", "China", "CHN"],
+    ["con la autorización del Gobierno de Indonesia", "Indonesia", "IDN"],
+    ["the Faroese longline fishing vessel was detained", "Faroese", "FRO"],
+    ["El pesquero de Filipinas que fue capturado", "Filipinas", "PHL"],
+    ["le braconnier à pavillon sri-lankais", "sri-lankais", "LKA"],
   ])("%s", (text, span, alpha3) => {
     expect(read(text, ["FLAG_STATE"])).toEqual([["FLAG_STATE", span, alpha3]]);
   });
@@ -143,6 +158,7 @@ describe("flags in running text", () => {
     ["The vessel was escorted to Darwin, Australia, by the Australian Border Force", "a port and an authority"],
     ["an inspection by Mauritius in Port Louis", "the port State"],
     ["Information is provided by flag States and has not been verified", "flag States in general (the plural s is no adjective)"],
+    ["owned by a company registered in Nauru, Sein Fishing Ltd", "where the owning company is registered"],
   ])("finds no flag in %s (%s)", (text) => {
     expect(read(text, ["FLAG_STATE"])).toEqual([]);
   });
@@ -165,6 +181,13 @@ describe("owners and operators", () => {
     ["the ship belongs to Fujian-based firm Zhejiang Ocean Family Co., Ltd.", "Zhejiang Ocean Family Co., Ltd."],
     ["owned by PT BINTANG HARAPAN JAYA and operated by others", "PT BINTANG HARAPAN JAYA"],
     ["owned by Mohamed Hameed (see annex)", "Mohamed Hameed"],
+    ["associated with the Galician ship owning company Pesquera Landes SA, was scrapped", "Pesquera Landes SA"],
+    ["pertenecía a la mercantil ONAWA FISHING, SL, registrada en Vigo", "ONAWA FISHING, SL"],
+    ["des représentants de la société espagnole de pêche, Armement Dhellemmes, sont arrivés", "Armement Dhellemmes"],
+    ["owned by a company registered in Nauru, Kiritimati Island Fish Ltd, itself", "Kiritimati Island Fish Ltd"],
+    ["le navire appartiendrait en effet à la Kaigata Suisan K.K., un groupe", "Kaigata Suisan K.K."],
+    ["was half owned by an Uruguayan subsidiary of Sein Fishing Investment Pte Ltd. And", "Sein Fishing Investment Pte Ltd."],
+    ["de propiedad de la “Sajo Seafood Pte. Ltd.”, fue descubierta", "Sajo Seafood Pte. Ltd."],
   ])("%s", (text, owner) => {
     expect(read(text, ["OWNER_NAME"])).toEqual([["OWNER_NAME", owner, owner]]);
   });
@@ -212,6 +235,7 @@ describe("forms", () => {
       "Titular de la licencia: Pesquera Landes SA",
       "Ship manager: Tone Shipping Co., Ltd",
       "Signal letters: V7HB9",
+      "Distinctive number or letters 4SF5092",
     ].join("\n");
     expect(read(form, ["MMSI", "VESSEL_NAME", "OWNER_NAME", "OPERATOR_NAME", "IRCS_CALL_SIGN"])).toEqual([
       ["MMSI", "412345678", "412345678"],
@@ -219,6 +243,7 @@ describe("forms", () => {
       ["OWNER_NAME", "Pesquera Landes SA", "Pesquera Landes SA"],
       ["OPERATOR_NAME", "Tone Shipping Co., Ltd", "Tone Shipping Co., Ltd"],
       ["IRCS_CALL_SIGN", "V7HB9", "V7HB9"],
+      ["IRCS_CALL_SIGN", "4SF5092", "4SF5092"],
     ]);
   });
 
