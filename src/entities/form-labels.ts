@@ -10,6 +10,8 @@ export const ENUMERATION = /^[ \t]*(?:[-−–•□☐*]+|\.[0-9]{1,2}(?=[ \t])
 
 /** Parts of a label that qualify it without changing what it asks for. */
 export const QUALIFIER = /\((?:if any|if known|if available|if applicable|s|es|les|x|si se conocen?|en su caso)\)|,?[ \t]*(?:if (?:any|known|available|applicable)|si (?:está|esta) disponible|si procede|le cas échéant|si disponible|si se conocen?|en su caso|s['’]il est connu)\b|\*/gi;
+/** A reference to the text that defines a field ("conformément à l'article 221-XI-1/03", "in accordance with regulation XI-1/3"): what it asks stays the same. */
+const LEGAL_REFERENCE = /[,(]?[ \t]*(?<![\p{L}])(?:conformément\s+à|conforme\s+(?:à|a)|in\s+accordance\s+with|according\s+to|pursuant\s+to|as\s+(?:defined|required|referred\s+to)\s+(?:in|by)|de\s+conformidad\s+con|con\s+arreglo\s+a|en\s+virtud\s+de|tel(?:le)?s?\s+que\s+défini\w*\s+(?:à|par)|según\s+(?:el|la|lo))(?![\p{L}]).*$/iu;
 export const PREVIOUS_IN_BRACKETS = /\((?:previous|former|ancien|anterior)[^)]*\)|\b(?:and|et|y)\s+(?:previous|former|anciens?|anteriores?)\b/i;
 /** "Name and address of the owner", "Nom et adresse du propriétaire": the value starts with the owner's name. */
 const NAME_AND_MORE = /^(?:the\s+|le\s+|el\s+)?(?:full\s+)?(?:names?|noms?|nombres?)\s+(?:and|et|y|&)\s+(?:l['’]\s*|las?\s+|the\s+)?(?:(?:full\s+|official\s+|registered\s+)?(?:address(?:es)?|adresses?|direcci[oó]n(?:es)?|domicilios?|age|âge|edad)\s+(?:(?:officielles?|officiels?|oficial(?:es)?)\s+)?)(?:of\s+(?:the\s+)?(?:vessel['’]s\s+)?|du\s+|de\s+la\s+|de\s+l['’]\s*|des\s+|del\s+|de\s+los\s+|de\s+)/i;
@@ -69,7 +71,7 @@ export function startsWithLabel(line: string): boolean {
 
 /** The labels a label names, in order ("Name of vessel, register number" -> two). */
 export function labelsOf(label: string): string[] {
-  const clean = label.replace(QUALIFIER, " ").replace(/\((?:previous|former|ancien|anterior|précédent)[^)]*\)?/gi, " ").replace(NAME_AND_MORE, "").replace(/\s+/g, " ").trim();
+  const clean = label.replace(QUALIFIER, " ").replace(LEGAL_REFERENCE, "").replace(/\((?:previous|former|ancien|anterior|précédent)[^)]*\)?/gi, " ").replace(NAME_AND_MORE, "").replace(/\s+/g, " ").trim();
   if (!clean || /\d{3,}/.test(clean)) return [];
   // "exploitant (propriétaire ou son représentant)": a remark in brackets does not change what the label asks.
   // "L'identification (nom, indicatif radio, numéro OMI et MMSI) du navire": the fields are the bracket's.

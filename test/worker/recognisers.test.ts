@@ -236,14 +236,16 @@ describe("forms", () => {
       "Ship manager: Tone Shipping Co., Ltd",
       "Signal letters: V7HB9",
       "Distinctive number or letters 4SF5092",
+      "3. Le numéro d'identification du navire conformément à l'article 221-XI-1/03 ; 9074729",
     ].join("\n");
-    expect(read(form, ["MMSI", "VESSEL_NAME", "OWNER_NAME", "OPERATOR_NAME", "IRCS_CALL_SIGN"])).toEqual([
+    expect(read(form, ["MMSI", "VESSEL_NAME", "OWNER_NAME", "OPERATOR_NAME", "IRCS_CALL_SIGN", "IMO_NUMBER"])).toEqual([
       ["MMSI", "412345678", "412345678"],
       ["VESSEL_NAME", "DON JULIO", "DON JULIO"],
       ["OWNER_NAME", "Pesquera Landes SA", "Pesquera Landes SA"],
       ["OPERATOR_NAME", "Tone Shipping Co., Ltd", "Tone Shipping Co., Ltd"],
       ["IRCS_CALL_SIGN", "V7HB9", "V7HB9"],
       ["IRCS_CALL_SIGN", "4SF5092", "4SF5092"],
+      ["IMO_NUMBER", "9074729", "9074729"],
     ]);
   });
 
