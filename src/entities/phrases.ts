@@ -172,6 +172,34 @@ export function companyAt(text: string, at: number): Span | null {
   return { start: i, end: i + trimmed + (keepsStop ? 1 : 0) };
 }
 
+/** Articles and nouns before a company's own name: "the company", "la société", "l'armateur", "la naviera". */
+const COMPANY_NOUN = /^(?:(?:the|la|le|el|l['’]|a|an|une?)[ \t]*)?(?:[\p{L}-]+-based[ \t]+)?(?:(?:(?:o|or|ou)[ \t]+)?(?:flotte|flota|fleet|groupe|grupo|group|company|firm|société|compagnie|entreprise|armateur|empresa|compañía|sociedad|naviera|armadora|firma|mercantil|subsidiary[ \t]+of|filiale[ \t]+de|filial[ \t]+de)[ \t]+)?/u;
+
+/**
+ * A company after a cue, past an article and a noun for a company in lower case ("owned by the
+ * company X") and the nationality that qualifies it ("la société espagnole X", "the Spanish company X").
+ */
+export function companyAfter(text: string, at: number): Span | null {
+  let i = at;
+  for (let k = 0; k < 2; k++) {
+    i += COMPANY_NOUN.exec(text.slice(i, i + 40))![0].length;
+    const adjective = adjectiveAt(text, i);
+    if (!adjective) break;
+    const after = /^\p{Ll}/u.test(text.slice(adjective.start, adjective.end)) || /^[ \t]+(?:company|firm|shipowner|owner|subsidiary)\b/.test(text.slice(adjective.end, adjective.end + 12));
+    if (!after) break;
+    i = adjective.end;
+    while (text[i] === " " || text[i] === "\t") i++;
+  }
+  // "la société espagnole de pêche, X", "a company registered in Nauru, X": what the company is, before its name.
+  const trade = /^[ \t]*(?:de|of)[ \t]+(?:pêche|pesca|fishing)[ \t]*,?[ \t]*/u.exec(text.slice(i, i + 30));
+  if (trade) i += trade[0].length;
+  const seat = /^[ \t]*(?:registered|based|incorporated|domiciled)[ \t]+in[ \t]+/u.exec(text.slice(i, i + 30));
+  const country = seat && countryAt(text, i + seat[0].length);
+  const comma = country && /^[ \t]*,[ \t]*/.exec(text.slice(country.end, country.end + 4));
+  if (comma) i = country.end + comma[0].length;
+  return companyAt(text, i);
+}
+
 /** Articles before a country's name: "the Philippines", "la France", "l'Espagne", "los Estados Unidos". */
 const ARTICLE = /^(?:(?:the|la|le|les|el|los|las)\s+|l['’]\s*)/i;
 
