@@ -1,7 +1,8 @@
 /**
  * Flags by which the extractor says a value failed its own check (or, read by OCR, may well be
- * misread): such an entity stays on the page for review but is not passed on as a fact. A module
- * of its own, with no imports, so that the benches read the same list the extractor writes.
+ * misread): the entity is kept with its flag for review, and is no fact (forms do not take it as a
+ * field's value; the benches do not count it). A module of its own, with no imports, so that the
+ * benches read the same list the extractor writes.
  */
 export const failedCheckFlags: ReadonlySet<string> = new Set([
   "imo_check_digit_failed",
