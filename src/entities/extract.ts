@@ -16,6 +16,7 @@ import { ENUMERATION, startsWithLabel } from "./form-labels";
 import { textRules } from "./rules";
 import { tableEntities, type Candidate, type ColumnLabels } from "./tables";
 import { textTables } from "./text-tables";
+import { unlabelledIdentifiers } from "./unlabelled";
 import { fitToFlag, OCR_DOUBTFUL, OCR_REPAIRED } from "./ocr-repair";
 import { mmsiCountry, validate } from "./values";
 
@@ -52,6 +53,7 @@ export function readEntities(text: string, blocks: readonly Block[], page: numbe
   const inTable = (c: Candidate) => tables.some((block) => c.start >= block.start && c.end <= block.end);
   candidates.push(...textRules(unwrapped(text)).filter((c) => !inTable(c)));
   candidates.push(...fromModel(text, llmSpans, candidates));
+  candidates.push(...unlabelledIdentifiers(text, candidates));
   if (ocr) fitCallSignsToFlags(candidates);
   flagMismatches(candidates);
   return { entities: finish(text, candidates), lastTable: last, inheritedUsed };

@@ -493,3 +493,27 @@ describe("a notice uploaded through the API", () => {
     expect(byLabel("FISHING_GEAR_TYPE")).toEqual([{ value: "LLD", flags: [] }]);
   });
 });
+
+describe("identifiers the page names but no label introduces", () => {
+  const columns = (values: string) => `VESSEL PARTICULARS\nName of vessel\nIMO\nMMSI\nRadio call sign\nFlag: Panama\n\n${values}`;
+
+  it("takes the one token that passes the identifier's check, flagged as unlabelled", () => {
+    const found = extractEntities(columns("OCEAN STAR\n9074729\n352001234\nHP5678"), [], 1)
+      .filter((e) => ["IMO_NUMBER", "MMSI", "IRCS_CALL_SIGN"].includes(e.label))
+      .map((e) => [e.label, e.value, e.flags]);
+    expect(found).toEqual([
+      ["IMO_NUMBER", "9074729", ["unlabelled"]],
+      ["MMSI", "352001234", ["unlabelled"]],
+      ["IRCS_CALL_SIGN", "HP5678", ["unlabelled"]],
+    ]);
+  });
+
+  it("takes nothing that fails the check, nothing when two tokens pass, and nothing the page does not name", () => {
+    const ids = (text: string) => extractEntities(text, [], 1).filter((e) => e.flags.includes("unlabelled")).map((e) => e.value);
+    // 9074728: a wrong check digit; V7HB9: the Marshall Islands' series, not Panama's.
+    expect(ids(columns("OCEAN STAR\n9074728\n999001234\nV7HB9"))).toEqual([]);
+    expect(ids(columns("OCEAN STAR\n9074729 8604735"))).toEqual([]);
+    expect(ids("Tel. 9074729, fax 8604735; crew list attached\n9074729")).toEqual([]);
+    expect(ids("IMO number: see annex. Ref. 07-9074729, tel. +507 9074729, 9074729.5 t")).toEqual([]);
+  });
+});
