@@ -5,7 +5,8 @@
  * would: the scan is turned straight, its shading evened out and its ruling lines taken out
  * (./scan-geometry.ts, ./scan-rulings.ts), tesseract reads its words with boxes
  * (sparse-text mode, which reads table cells one by one; ink it left unread is read again line by
- * line, ./scan-gaps.ts), and the Worker's own layout module
+ * line, ./scan-gaps.ts; a word it was unsure of is read again alone, the surer reading kept), and
+ * the Worker's own layout module
  * (../src/layout) makes lines, tables and paragraphs of them. Requests queue, as they do on vLLM;
  * `/health` is 503 until the model is loaded.
  *
@@ -174,7 +175,7 @@ export async function readPage(image: { mediaType: string; bytes: Uint8Array }, 
     if (confidence >= DOUBTFUL_CONFIDENCE || !others.length) break;
   }
   const { prepared } = best;
-  const { words } = wordsOf(await withMissedText(prepared, best.page, recognise));
+  const { words } = wordsOf(await withSecondReading(prepared, await withMissedText(prepared, best.page, recognise), recognise));
   if (!words.length) return "";
   const toOriginal = toOriginalOf(prepared.geometry);
   const toImage = (rect: Rect): Rect => {
@@ -193,6 +194,46 @@ async function withMissedText(prepared: Extract<Prepared, { ok: true }>, page: T
   const places = missedText(prepared.ink, read, capHeightOf(page));
   const reread = await Promise.all(places.map(async (at) => ({ at, blocks: await recognise.line(cropPgm(image, at)) })));
   return withReread(page, reread);
+}
+
+/** Below this confidence a word is read again on its own. */
+const DOUBTFUL_WORD = 80;
+/** How much surer the second reading must be to replace the first. */
+const SURER_BY = 10;
+
+/**
+ * Words tesseract was unsure of, read again alone, as one line, from their own place on the page:
+ * in sparse-text mode a glyph of a dense cell is read among its neighbours ("6KCDS" for 6KCD5,
+ * "7INP" for 7JNP); alone it is often read right, and more surely. The surer reading is kept.
+ */
+async function withSecondReading(prepared: Extract<Prepared, { ok: true }>, page: Tesseract.Block[], recognise: Recognise): Promise<Tesseract.Block[]> {
+  const image = { ...prepared.ready, pixels: prepared.pgm.subarray(prepared.pgm.length - prepared.ready.width * prepared.ready.height) };
+  const cap = capHeightOf(page);
+  const doubtful = linesOf(page).flatMap((l) => l.words).filter((w) => w.confidence < DOUBTFUL_WORD && w.confidence >= MIN_WORD_CONFIDENCE && /[\p{L}\p{N}].*[\p{L}\p{N}]/u.test(w.text));
+  const better = new Map<Tesseract.Word, string>();
+  await Promise.all(
+    doubtful.map(async (word) => {
+      const { x0, y0, x1, y1 } = word.bbox;
+      const at = { x0: x0 - 0.5 * cap, y0: y0 - 0.4 * cap, x1: x1 + 0.5 * cap, y1: y1 + 0.4 * cap };
+      const again = linesOf(await recognise.line(cropPgm(image, at))).flatMap((l) => l.words);
+      if (again.length !== 1) return;
+      const [read] = again;
+      if (read.confidence >= word.confidence + SURER_BY && likeTheFirst(word.text.trim(), read.text.trim())) better.set(word, read.text.trim());
+    }),
+  );
+  if (!better.size) return page;
+  return page.map((b) => ({ ...b, paragraphs: b.paragraphs.map((p) => ({ ...p, lines: p.lines.map((l) => ({ ...l, words: l.words.map((w) => (better.has(w) ? { ...w, text: better.get(w)! } : w)) })) })) }));
+}
+
+/**
+ * Whether a second reading is one of the same word: as many letters and digits, give or take one;
+ * no small letter in a word of capitals ("ZAI" is not "ZAl"), no mark the first had not ("SHOE!").
+ */
+export function likeTheFirst(first: string, second: string): boolean {
+  const glyphs = (text: string) => text.replace(/[^\p{L}\p{N}]/gu, "").length;
+  if (second === first || Math.abs(glyphs(second) - glyphs(first)) > 1 || glyphs(second) < 2) return false;
+  if (!/\p{Ll}/u.test(first) && /\p{Ll}/u.test(second)) return false;
+  return ![..."!?|"].some((mark) => second.includes(mark) && !first.includes(mark));
 }
 
 /**

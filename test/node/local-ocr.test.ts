@@ -3,7 +3,7 @@ import { encode } from "fast-png";
 import { PDFDocument, StandardFonts } from "pdf-lib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type Tesseract from "tesseract.js";
-import { barsAsLetters, startLocalOcr, wordsOf, type LocalOcr } from "../../dev/local-ocr.ts";
+import { barsAsLetters, likeTheFirst, startLocalOcr, wordsOf, type LocalOcr } from "../../dev/local-ocr.ts";
 import { parseGrounded } from "../../src/ocr/grounding.ts";
 
 const LINES = [
@@ -112,5 +112,21 @@ describe("tesseract's words for the layout (dev/local-ocr.ts)", () => {
       { paragraphs: [{ lines: [line([word("Co.", 700, 740), word(",", 760, 764, 90, 118, 124)])] }] },
     ] as unknown as Tesseract.Block[];
     expect(wordsOf(blocks).words.map((w) => w.text)).toEqual(["Korea,", "Republic", "Co.", ","]);
+  });
+});
+
+describe("a word read again alone (dev/local-ocr.ts)", () => {
+  it("takes a second reading of the same word, a glyph or a doubled glyph changed", () => {
+    expect(likeTheFirst("6KCDS", "6KCD5")).toBe(true);
+    expect(likeTheFirst("BBZNG6", "BBZN6")).toBe(true);
+    expect(likeTheFirst("21:27", "21.27")).toBe(true);
+  });
+
+  it("refuses one that is another word, puts small letters in capitals or adds a mark", () => {
+    expect(likeTheFirst("gt", "JEKI")).toBe(false);
+    expect(likeTheFirst("ZAI", "ZAl")).toBe(false);
+    expect(likeTheFirst("SHOEI", "SHOE!")).toBe(false);
+    expect(likeTheFirst("ds", "|")).toBe(false);
+    expect(likeTheFirst("7JAB", "7JAB")).toBe(false);
   });
 });
