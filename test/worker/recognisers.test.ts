@@ -249,6 +249,10 @@ describe("forms", () => {
     ]);
   });
 
+  it.each(["Nombre del dueño", "Société armatrice", "Empresa pesquera", "Name of the fishing company"])("reads '%s' as the owner's label", (label) => {
+    expect(read(`${label}: Pesquera Landes SA`, COMPANIES)).toEqual([["OWNER_NAME", "Pesquera Landes SA", "Pesquera Landes SA"]]);
+  });
+
   it("reads several fields on one line, and a form laid out as a table", () => {
     expect(read("*VESSEL NAME: ZHONG RONG 13 *VESSEL OFFICIAL NO: 1234 RADIO CALL SIGN: BZXD6", ["VESSEL_NAME", "IRCS_CALL_SIGN"])).toEqual([
       ["VESSEL_NAME", "ZHONG RONG 13", "ZHONG RONG 13"],
