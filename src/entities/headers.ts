@@ -53,7 +53,7 @@ const rules: Rule[] = [
   [/\b(licen[cs]e|licencia|permis|permit)\b.*\b(no|number|num|numero)\b/, "LICENSE_NUMBER"],
   // The flag: "Flag", "Flag State Code", "countryId", "Pavillon", "Estado de pabellón".
   [/\b(flag|flags|pavillon|bandera|pabellon|abanderamiento|countryid|country id|country code|flag country)\b/, "FLAG_STATE"],
-  [/^(country|pays|pais|state|etat|estado)( code| name)?$/, "FLAG_STATE"],
+  [/^(country|pays|pais|state|etat|estado)( code| name)?$|^(registry|registered in)$/, "FLAG_STATE"],
   // Who owns and runs it.
   [/\b(owner|owners|proprietaire|proprietaires|propietario|propietarios|armateur|armador|armadora|shipowner|owning company|naviera|titular|titulaire|razon social|(licen[cs]e|permit|authori[sz]ation) holder|holder of (the )?(licen[cs]e|permit|authori[sz]ation)|duenos?|societe armatrice|empresa pesquera|fishing company)\b/, "OWNER_NAME"],
   [/\b(operator|operating company|exploitant|operador|explotador|armement|manager|ship manager|management company|managing company|gestionnaire|gestor)\b/, "OPERATOR_NAME"],
@@ -75,7 +75,7 @@ const rules: Rule[] = [
   // The vessel's name comes last: "Owner name" and "Port name" were taken above.
   [/\b(vessel|vessels|ship|ships|boat|navire|navires|batiment|buque|buques|barco|nave|navio|pesquero|embarcacion|embarcation|bateau)\b.*\b(name|nom|nombre|denominacion|designation)\b/, "VESSEL_NAME"],
   [/\b(name|nom|nombre|denominacion|designation)\b.*\b(vessel|ship|boat|navire|batiment|buque|barco|nave|navio|pesquero|embarcacion|embarcation|bateau)\b/, "VESSEL_NAME"],
-  [/^(vessel|vessel name|vesselname|name|nom|nombre|navire|buque|ship|ship name|shipname|denominacion|denomination)$/, "VESSEL_NAME"],
+  [/^(vessel|vessel name|vesselname|name|nom|nombre|navire|buque|ship|ship name|shipname|denominacion|denomination|(current|present) name|f v name)$/, "VESSEL_NAME"],
 ];
 
 /** The label a column's header gives its cells, or null. */

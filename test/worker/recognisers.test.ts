@@ -253,6 +253,14 @@ describe("forms", () => {
     expect(read(`${label}: Pesquera Landes SA`, COMPANIES)).toEqual([["OWNER_NAME", "Pesquera Landes SA", "Pesquera Landes SA"]]);
   });
 
+  it("reads 'Registry' alone as the flag, and the name it has now as the vessel's", () => {
+    expect(read("Registry: Panama\nPresent name: OCEAN STAR 7\nF/V name\tSEA WIND", ["FLAG_STATE", ...NAMES])).toEqual([
+      ["FLAG_STATE", "Panama", "PAN"],
+      ["VESSEL_NAME", "OCEAN STAR 7", "OCEAN STAR 7"],
+      ["VESSEL_NAME", "SEA WIND", "SEA WIND"],
+    ]);
+  });
+
   it("reads several fields on one line, and a form laid out as a table", () => {
     expect(read("*VESSEL NAME: ZHONG RONG 13 *VESSEL OFFICIAL NO: 1234 RADIO CALL SIGN: BZXD6", ["VESSEL_NAME", "IRCS_CALL_SIGN"])).toEqual([
       ["VESSEL_NAME", "ZHONG RONG 13", "ZHONG RONG 13"],
