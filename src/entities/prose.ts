@@ -142,13 +142,13 @@ export function proseRules(text: string): Candidate[] {
   });
 
   // Flags said outright.
-  each(/\b(?:flagged\s+(?:to|in|by|under|with)|reflagged\s+(?:to|in)|(?:flying|flies|flew|fly)\s+the\s+flag\s+of|under\s+the\s+flag\s+of|sailing\s+under\s+the\s+flag\s+of|(?:\p{L}+ly\s+)?registered\s+(?:in|under|with|to)|flag\s+state\s+(?:is|was)?|flag\s*:|flag\s+of\s+the\s+vessel|flag\s+of)\s*/giu, (m, end) => {
+  each(/\b(?:flagged\s+(?:to|in|by|under|with)|reflagged\s+(?:to|in)|(?:changed|switched|transferred|moved)\s+(?:its\s+)?(?:flag|registry|registration)\s+to|(?:flying|flies|flew|fly)\s+the\s+flag\s+of|under\s+the\s+flag\s+of|sailing\s+under\s+the\s+flag\s+of|(?:\p{L}+ly\s+)?registered\s+(?:in|under|with|to)|flag\s+state\s+(?:is|was)?|flag\s*:|flag\s+of\s+the\s+vessel|flag\s+of)\s*/giu, (m, end) => {
     const previous = previousContext(text, m.index!) || /\bnot\s+(?:been\s+)?(?:be\s+)?$/i.test(text.slice(Math.max(0, m.index! - 20), m.index!));
     // "owned by a company registered in Nauru": where the company is registered is not the vessel's flag.
     if (/\b(?:company|firm|entity|business|subsidiary|corporation)\s+(?:\p{Ll}+\s+)?$/iu.test(text.slice(Math.max(0, m.index! - 30), m.index!))) return;
     emit(previous ? "PREVIOUS_FLAG" : "FLAG_STATE", countryAt(text, end));
   });
-  each(/(?:\b(?:batt?\w*|arbor\w*|sous|de)|(?<![\p{L}])à|\b(?:contre|pour|sous)\s+un)\s+(?:\p{L}+ment\s+)?(?:le\s+)?pavillon\s+(?:de\s+(?:la\s+|l['’]\s*|les\s+)?|du\s+|des\s+)?/giu, (m, end) => flagThenName(m.index!, flagAt(text, end)));
+  each(/(?:\b(?:batt?\w*|arbor\w*|portant|porte|portait|sous|de)|(?<![\p{L}])à|\b(?:contre|pour|sous)\s+un)\s+(?:\p{L}+ment\s+)?(?:le\s+)?pavillon\s+(?:de\s+(?:la\s+|l['’]\s*|les\s+)?|du\s+|des\s+)?/giu, (m, end) => flagThenName(m.index!, flagAt(text, end)));
   each(/\b(?:(?:(?:de|con|bajo|enarbol\w*|izando|tiene|ten[ií]a|lleva\w*)(?:\s+(?:el|la|su))?\s+)?(?:bandera|pabellón|pabellon)|(?:de|con)\s+matr[ií]cula)\s+(?:también\s+|tambien\s+)?(?:de\s+(?:la\s+|los\s+|las\s+)?|del\s+)?/giu, (m, end) => flagThenName(m.index!, flagAt(text, end)));
   each(/\b(?:enseña)\s+(?:la\s+)?/giu, (_m, end) => emit("FLAG_STATE", flagAt(text, end)));
   // "el pesquero de Filipinas": a vessel of a country is one of its flag (a port is no country).
@@ -172,8 +172,8 @@ export function proseRules(text: string): Candidate[] {
   });
   // "under the Togolese flag", "flying a Panamanian flag", "a Belize-registered vessel".
   // "with Sri Lankan registration": where it is registered.
-  each(/(?:\b(?:the|a|an|its|under|flying|with)\s+|\()(?=[\p{Lu}][\p{L}. -]{1,40}?\s+(?:flag|standard|ensign|registration|registry)\b)/gu, (m, end) => {
-    const flagWord = text.slice(end).search(/\s+(?:flag|standard|ensign|registration|registry)\b/);
+  each(/(?:\b(?:the|a|an|its|under|flying|with)\s+|\()(?=[\p{Lu}][\p{L}. -]{1,40}?\s+(?:flag|standard|ensign|registration|registry|colou?rs)\b)/gu, (m, end) => {
+    const flagWord = text.slice(end).search(/\s+(?:flag|standard|ensign|registration|registry|colou?rs)\b/);
     const at = end + flagWord;
     const span = flagBefore(text, at);
     if (span && span.start >= end) emit(previousContext(text, m.index!) ? "PREVIOUS_FLAG" : "FLAG_STATE", span);
@@ -216,7 +216,7 @@ export function proseRules(text: string): Candidate[] {
   each(/\b(?:renamed|rebaptisé|rebautizado)\s+(?:as\s+|en\s+|como\s+)?/giu, (_m, end) => emit("VESSEL_NAME", nameAt(text, end)));
 
   // Who owns and runs it.
-  each(/\b(?:(?:owned|owned\s+and\s+operated)\s+by|(?:registered\s+|ship\s*)?owner(?:s)?(?:\s+(?:is|was|are|were)(?:\s+(?:listed|named|given|recorded|shown)\s+as)?|\s*[:,])|(?:(?:its|the|their)\s+)?owner\s+of\s+(?:the\s+|this\s+)?(?:vessel|ship|boat)\s+(?:is|was)|(?:the\s+)?(?:company|firm)\s+that\s+owns\s+(?:it|the\s+(?:vessel|ship|boat))\s*,?|(?:its|the|their)\s+owner,?|(?:a\s+)?company\s+(?:called|named)|appartien\w*(?:\s+\p{Ll}+){0,2}\s+à|propriété\s+de|(?:ship[ -]?owning|shipowning|fishing|seafood)\s+(?:company|firm)|(?:subsidiary|filiale|filial)\s+(?:of|de|du)|propri[ée]taire\s*(?:est|:|,)?|propiedad\s+de|propietari[oa]\s*(?:es|:|,)?|cuyo\s+armador\s+es|la\s+(?:empresa|société|compañía|sociedad|naviera|armadora|firma|mercantil)|the\s+(?:company|firm)|armateur\s*(?:est|:|,)?|armador[ae]?s?\s*(?:es|:|,)?)\s+/giu, (m, end) => {
+  each(/\b(?:(?:owned|owned\s+and\s+operated)\s+by|(?:registered\s+|ship\s*)?owner(?:s)?(?:\s+(?:is|was|are|were)(?:\s+(?:listed|named|given|recorded|shown)\s+as)?|\s*[:,])|(?:(?:its|the|their)\s+)?owner\s+of\s+(?:the\s+|this\s+)?(?:vessel|ship|boat)\s*(?:is|was|,)|propri[ée]taire\s+du\s+(?:navire|bateau)\s*(?:est|,)|(?:propietari[oa]|armador[a]?)\s+del\s+(?:buque|barco|pesquero)\s*(?:es|,)|(?:the\s+)?(?:company|firm)\s+that\s+owns\s+(?:it|the\s+(?:vessel|ship|boat))\s*,?|(?:its|the|their)\s+owner,?|(?:a\s+)?company\s+(?:called|named)|appartien\w*(?:\s+\p{Ll}+){0,2}\s+à|propriété\s+de|(?:ship[ -]?owning|shipowning|fishing|seafood)\s+(?:company|firm)|(?:subsidiary|filiale|filial)\s+(?:of|de|du)|propri[ée]taire\s*(?:est|:|,)?|propiedad\s+de|propietari[oa]\s*(?:es|:|,)?|cuyo\s+armador\s+es|la\s+(?:empresa|société|compañía|sociedad|naviera|armadora|firma|mercantil)|the\s+(?:company|firm)|armateur\s*(?:est|:|,)?|armador[ae]?s?\s*(?:es|:|,)?)\s+/giu, (m, end) => {
     // "Vidal Armadores S.A.": a capitalised cue after a capitalised word is part of a name.
     const before = wordBefore(text, m.index!);
     if (!(/^\p{Lu}/u.test(m[0]) && before && /^\p{Lu}/u.test(text.slice(before.start, before.end)) && /^[ \t]+$/.test(text.slice(before.end, m.index!)))) emit("OWNER_NAME", companyAfter(text, end));
@@ -234,6 +234,9 @@ export function proseRules(text: string): Candidate[] {
   each(/\b(?:autor[ií]zase|se\s+autoriza|autoriza)\s+a\s+(?:la\s+(?:empresa\s+|sociedad\s+)?)?/giu, (_m, end) => emit("OWNER_NAME", companyAt(text, end)));
   // "the Sajo Seafood Co. Ltd’ FV SAJO POTENTIA": a company's vessel.
   each(/['’]s?\s+(?:F\/V|FV|M\/V|MV)\s/gu, (m) => emit("OWNER_NAME", companyBefore(text, m.index!)));
+  // "Pesquera Landes SA owns the OCEAN STAR", "X SA est propriétaire du navire", "X SL es la propietaria del buque": a company by its legal form
+  // ("Nogueira es el armador del X": a person the text names by surname is not taken).
+  each(/[ \t]+(?:owns|owned)[ \t]+(?:the[ \t]+)?(?:vessel|ship|boat|\p{Lu})|[ \t]+(?:est|était)[ \t]+(?:le[ \t]+|la[ \t]+)?propriétaire[ \t]+d|[ \t]+(?:es|era)[ \t]+(?:el|la)[ \t]+(?:propietari[oa]|armador[a]?)[ \t]+de/gu, (m) => emit("OWNER_NAME", companyBefore(text, m.index!)));
   // "Seafresh (Fiji) Pte Ltd, which owned the vessel X", "P.A. MANOHAL O.I, owners of scallop dredger X": the owner before its clause.
   each(/-owned\b|,[ \t]*(?:the[ \t]+)?(?:company|firm)[ \t]+(?:that|which)[ \t]+(?:owns|owned)\b|,[ \t]*(?:which|who|that|qui|que)[ \t]+(?:owns|owned|own|possède|possédait|posee|poseía)[ \t]+(?:the|this|that|le|ce|el|este)?[ \t]*(?:vessel|ship|boat|navire|bateau|buque|barco)\b|,[ \t]*(?:the[ \t]+)?(?:owners?|propri[ée]taires?|propietari[oa]s?|armadora?)[ \t]+(?:of|du|de|del)\b/giu, (m) => emit("OWNER_NAME", companyBefore(text, m.index!, true)));
   each(/\b(?:operated\s+by|managed\s+by|operator\s*(?:is|was|:|,)|exploité\s+par|géré\s+par|operado\s+por|gestionado\s+por|explotado\s+por|operador\s*(?:es|:|,))\s+/giu, (_m, end) => emit("OPERATOR_NAME", companyAfter(text, end)));

@@ -132,6 +132,9 @@ describe("flags in running text", () => {
     ["the Faroese longline fishing vessel was detained", "Faroese", "FRO"],
     ["El pesquero de Filipinas que fue capturado", "Filipinas", "PHL"],
     ["le braconnier à pavillon sri-lankais", "sri-lankais", "LKA"],
+    ["The vessel, sailing under Panamanian colours, was boarded.", "Panamanian", "PAN"],
+    ["the vessel changed its flag to Panama", "Panama", "PAN"],
+    ["le navire portant le pavillon du Panama", "Panama", "PAN"],
   ])("%s", (text, span, alpha3) => {
     expect(read(text, ["FLAG_STATE"])).toEqual([["FLAG_STATE", span, alpha3]]);
   });
@@ -188,6 +191,11 @@ describe("owners and operators", () => {
     ["le navire appartiendrait en effet à la Kaigata Suisan K.K., un groupe", "Kaigata Suisan K.K."],
     ["was half owned by an Uruguayan subsidiary of Sein Fishing Investment Pte Ltd. And", "Sein Fishing Investment Pte Ltd."],
     ["de propiedad de la “Sajo Seafood Pte. Ltd.”, fue descubierta", "Sajo Seafood Pte. Ltd."],
+    ["le propriétaire du navire, Pesquera Landes SA, a", "Pesquera Landes SA"],
+    ["el armador del buque, Pesquera Landes SA, dijo", "Pesquera Landes SA"],
+    ["Pesquera Landes SA owns the OCEAN STAR", "Pesquera Landes SA"],
+    ["Pesquera Landes SA est propriétaire du navire", "Pesquera Landes SA"],
+    ["Pesquera Landes SA es la propietaria del buque", "Pesquera Landes SA"],
   ])("%s", (text, owner) => {
     expect(read(text, ["OWNER_NAME"])).toEqual([["OWNER_NAME", owner, owner]]);
   });
