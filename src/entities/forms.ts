@@ -11,7 +11,7 @@ import { ENUMERATION, fieldLines, LABEL_WORDS, labelsOf, nextLabel, PREVIOUS_IN_
 import { companyAt, countryAt, flagAt, LEGAL_FORM, nameAt, type Span } from "./phrases";
 import { notAName } from "./vessel-names";
 import type { Candidate } from "./tables";
-import { failedCheckFlags, validate } from "./values";
+import { failedCheckFlags, flagAlpha3, validate } from "./values";
 
 /** What separates a label from its value when something does. */
 const SEPARATOR = /[ \t]*(?::|;|\*|[/|](?=[ \t])|\t|[ \t]{2,}|[ \t]-[ \t])[ \t]*/g;
@@ -152,7 +152,10 @@ function fieldsOf(text: string, at: number, line: string): Candidate[] {
     if (!fields.length || (!enumeration && /^(?:the|la|le|el|los|las|les|l['’])\s/i.test(body))) continue;
     let k = n;
     // ("nom du bâtiment NO. 1 POHAH": a number sign before a number is the name's.)
-    while (k + 1 < words.length && LABEL_WORDS.has(words[k][0].toLowerCase()) && !(/^n[oº°]\.?$/i.test(words[k][0]) && /^\d/.test(words[k + 1][0])) && labelsOf(labelOf(k + 1)).join() === fields.join()) k++;
+    // ("country and port of registry, South Korea": the comma ends the label, not the word.)
+    while (k + 1 < words.length && LABEL_WORDS.has(words[k][0].toLowerCase().replace(/[,;]$/, "")) && !(/^n[oº°]\.?$/i.test(words[k][0]) && /^\d/.test(words[k + 1][0])) && labelsOf(labelOf(k + 1)).join() === fields.join()) k++;
+    // ("country and port of registry, ...": a value does not begin with a label's word in small letters.)
+    if (/^\p{Ll}/u.test(words[k][0]) && LABEL_WORDS.has(words[k][0].toLowerCase().replace(/[,;]$/, ""))) continue;
     const valueAt = words[k].index!;
     const found = valuesFor(text, base + valueAt, body.slice(valueAt), fields, labelOf(k), true);
     if (found.length) {
@@ -176,7 +179,12 @@ function valuesFor(text: string, at: number, value: string, labels: string[], la
   const field = value.replace(/[ \t]*[/|][ \t]*$/, "");
   if (!field.trim()) return [];
   let parts: Array<{ start: number; text: string }> = [{ start: 0, text: field }];
-  if (labels.length > 1) {
+  // "Current vessel flag and name of vessel Taiwan, Province of China LUNG SOON NO.212": a country's
+  // name (commas and all) is the flag, what follows it the next field.
+  const country = labels.length === 2 && /FLAG/.test(labels[0]) ? countryWithComma(field, countryAt(field, field.length - field.trimStart().length)) : null;
+  const after = country && /^[ \t]*[,;/]?[ \t]*(?=\S)/.exec(field.slice(country.end));
+  if (country && after) parts = [{ start: country.start, text: field.slice(country.start, country.end) }, { start: country.end + after[0].length, text: field.slice(country.end + after[0].length).trim() }];
+  else if (labels.length > 1) {
     for (const separator of [";", " / ", ","]) {
       const pieces = splitAt(field, separator);
       if (pieces.length >= labels.length) {
@@ -239,6 +247,17 @@ function alternativeFor(text: string, at: number, value: string, labels: string[
 function trimEnd(text: string, start: number, end: number): number {
   while (end > start && /[\s*,;/|]/.test(text[end - 1])) end--;
   return end;
+}
+
+/** A country's name that goes on past a comma: "Taiwan, Province of China", "Korea, Republic of". */
+function countryWithComma(field: string, country: Span | null): Span | null {
+  if (!country) return null;
+  const words = /^,[ \t]*((?:[\p{L}'’]+[ \t]*){1,4})/u.exec(field.slice(country.end))?.[1].trim().split(/[ \t]+/) ?? [];
+  for (let n = words.length; n >= 1; n--) {
+    const name = `${field.slice(country.start, country.end)}, ${words.slice(0, n).join(" ")}`;
+    if (flagAlpha3(name) === country.alpha3) return { ...country, end: field.indexOf(words[n - 1], country.end) + words[n - 1].length };
+  }
+  return country;
 }
 
 function splitAt(field: string, separator: string): Array<{ start: number; text: string }> {

@@ -269,6 +269,17 @@ describe("forms", () => {
     ]);
   });
 
+  it("reads a label that names two fields, its values after a comma, and a country's name with a comma in it", () => {
+    expect(read("country and port of registry, South Korea, JEJU", ["FLAG_STATE", "REGISTRATION_PORT"])).toEqual([
+      ["FLAG_STATE", "South Korea", "KOR"],
+      ["REGISTRATION_PORT", "JEJU", "JEJU"],
+    ]);
+    expect(read("(i) Current vessel flag and name of vessel Taiwan, Province of China LUNG SOON NO.212", ["FLAG_STATE", "VESSEL_NAME"])).toEqual([
+      ["FLAG_STATE", "Taiwan", "TWN"],
+      ["VESSEL_NAME", "LUNG SOON NO.212", "LUNG SOON NO.212"],
+    ]);
+  });
+
   it("reads several fields on one line, and a form laid out as a table", () => {
     expect(read("*VESSEL NAME: ZHONG RONG 13 *VESSEL OFFICIAL NO: 1234 RADIO CALL SIGN: BZXD6", ["VESSEL_NAME", "IRCS_CALL_SIGN"])).toEqual([
       ["VESSEL_NAME", "ZHONG RONG 13", "ZHONG RONG 13"],
