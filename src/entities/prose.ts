@@ -135,8 +135,8 @@ export function proseRules(text: string): Candidate[] {
     if (name && /\p{L}/u.test(text.slice(name.start, name.end)) && !notAName(text.slice(name.start, name.end))) emit("VESSEL_NAME", name);
   });
 
-  // "SEIN PRINCESS (PA-8551)": a name before its registration mark.
-  each(/\b([\p{Lu}\d][\p{Lu}\d .'’-]{1,40}?)\s*\([A-Z]{1,3}-\d{2,6}\)/gu, (m) => {
+  // "SEIN PRINCESS (PA-8551)", "BOOTES, matrícula RU-6852": a name before its registration mark.
+  each(/\b([\p{Lu}\d][\p{Lu}\d .'’-]{1,40}?)\s*(?:\(|,\s*(?:matr[ií]cula|immatriculation|registration(?:\s+(?:no\.?|number))?|reg\.\s*no\.?)\s+)[A-Z]{1,3}-\d{2,6}\b/gu, (m) => {
     const name = nameAt(text, m.index!);
     if (name && /\p{L}/u.test(text.slice(name.start, name.end)) && !notAName(text.slice(name.start, name.end))) emit("VESSEL_NAME", name);
   });
