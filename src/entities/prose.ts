@@ -135,6 +135,14 @@ export function proseRules(text: string): Candidate[] {
     if (name && /\p{L}/u.test(text.slice(name.start, name.end)) && !notAName(text.slice(name.start, name.end))) emit("VESSEL_NAME", name);
   });
 
+  // "the TERAAKA, SEIN PRINCESS and NORDHAVET ships": names before a plural vessel noun.
+  each(/\b(?:the|The)[ \t]+(?=[\p{Lu}\d])/gu, (_m, end) => {
+    const names = namesAt(text, end, 8);
+    const last = names.at(-1);
+    if (last && /^[ \t]+(?:fishing[ \t]+)?(?:ships|vessels|boats|trawlers|longliners|reefers)\b/.test(text.slice(last.end, last.end + 25))) {
+      for (const name of names) if (!notAName(text.slice(name.start, name.end))) emit("VESSEL_NAME", name);
+    }
+  });
   // "SEIN PRINCESS (PA-8551)", "BOOTES, matrícula RU-6852": a name before its registration mark.
   each(/\b([\p{Lu}\d][\p{Lu}\d .'’-]{1,40}?)\s*(?:\(|,\s*(?:matr[ií]cula|immatriculation|registration(?:\s+(?:no\.?|number))?|reg\.\s*no\.?)\s+)[A-Z]{1,3}-\d{2,6}\b/gu, (m) => {
     const name = nameAt(text, m.index!);

@@ -51,10 +51,11 @@ describe("vessel names in running text", () => {
     expect(names).toEqual(["GREENSEA BERMEO", "Txori Hiru", "SERENE", "SIMONAS DAUKANTAS"]);
   });
 
-  it("reads names before their registration marks, and every name after a plural 'baptisés'", () => {
+  it("reads names before their registration marks, every name after a plural 'baptisés' and before a plural 'ships'", () => {
     expect(read("Las naves sancionadas son: OCEAN STAR (PA-8551), SEA WIND (LK-8843) y BLUE WAVE (GB-5275).", ["VESSEL_NAME"]).map((e) => e[2])).toEqual(["OCEAN STAR", "SEA WIND", "BLUE WAVE"]);
     expect(read("deux boutres baptisés HAI LUNG et KILY, correspondant aux descriptions", ["VESSEL_NAME"]).map((e) => e[2])).toEqual(["HAI LUNG", "KILY"]);
     expect(read("se trata de las embarcaciones OCEAN STAR, matrícula RU-6852 y SEA WIND, matrícula IR-9693, con", ["VESSEL_NAME"]).map((e) => e[2])).toEqual(["OCEAN STAR", "SEA WIND"]);
+    expect(read("These are the OCEAN STAR, SEA WIND and BLUE WAVE ships, registered in Busan.", ["VESSEL_NAME"]).map((e) => e[2])).toEqual(["OCEAN STAR", "SEA WIND", "BLUE WAVE"]);
   });
 
   it("tells the names it had before from the one it has", () => {
