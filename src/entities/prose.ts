@@ -180,7 +180,7 @@ export function proseRules(text: string): Candidate[] {
   });
   // "under the Togolese flag", "flying a Panamanian flag", "a Belize-registered vessel".
   // "with Sri Lankan registration": where it is registered.
-  each(/(?:\b(?:the|a|an|its|under|flying|with)\s+|\()(?=[\p{Lu}][\p{L}. -]{1,40}?\s+(?:flag|standard|ensign|registration|registry|colou?rs)\b)/gu, (m, end) => {
+  each(/(?:\b(?:the|a|an|its|under|flying|with)\s+|\()(?=[\p{Lu}][\p{L}.'’ -]{1,40}?\s+(?:flag|standard|ensign|registration|registry|colou?rs)\b)/gu, (m, end) => {
     const flagWord = text.slice(end).search(/\s+(?:flag|standard|ensign|registration|registry|colou?rs)\b/);
     const at = end + flagWord;
     const span = flagBefore(text, at);

@@ -137,6 +137,7 @@ describe("flags in running text", () => {
     ["The vessel, sailing under Panamanian colours, was boarded.", "Panamanian", "PAN"],
     ["the vessel changed its flag to Panama", "Panama", "PAN"],
     ["le navire portant le pavillon du Panama", "Panama", "PAN"],
+    ["registered as a cargo ship under the People's Republic of China flag", "People's Republic of China", "CHN"],
   ])("%s", (text, span, alpha3) => {
     expect(read(text, ["FLAG_STATE"])).toEqual([["FLAG_STATE", span, alpha3]]);
   });
