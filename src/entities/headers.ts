@@ -55,7 +55,7 @@ const rules: Rule[] = [
   [/\b(flag|flags|pavillon|bandera|pabellon|abanderamiento|countryid|country id|country code|flag country)\b/, "FLAG_STATE"],
   [/^(country|pays|pais|state|etat|estado)( code| name)?$|^(registry|registered in)$/, "FLAG_STATE"],
   // Who owns and runs it.
-  [/\b(owner|owners|proprietaire|proprietaires|propietario|propietarios|armateur|armador|armadora|shipowner|owning company|naviera|titular|titulaire|razon social|(licen[cs]e|permit|authori[sz]ation) holder|holder of (the )?(licen[cs]e|permit|authori[sz]ation)|duenos?|societe armatrice|empresa pesquera|fishing company)\b/, "OWNER_NAME"],
+  [/\b(owner|owners|proprietaire|proprietaires|propietario|propietarios|armateur|armador|armadora|shipowner|owning company|naviera|titular|titulaire|razon social|(licen[cs]e|permit|authori[sz]ation) holder|holder of (the )?(licen[cs]e|permit|authori[sz]ation)|duenos?)\b/, "OWNER_NAME"],
   [/\b(operator|operating company|exploitant|operador|explotador|armement|manager|ship manager|management company|managing company|gestionnaire|gestor)\b/, "OPERATOR_NAME"],
   [/\b(charterer|affreteur|fletador)\b/, "CHARTER_COMPANY"],
   [/^registrant( name)?$/, "OPERATOR_NAME"],
