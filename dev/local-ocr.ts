@@ -190,10 +190,15 @@ export async function readPage(image: { mediaType: string; bytes: Uint8Array }, 
 /** The page pass's words, and those of the places with ink it left unread, read again. */
 async function withMissedText(prepared: Extract<Prepared, { ok: true }>, page: Tesseract.Block[], recognise: Recognise): Promise<Tesseract.Block[]> {
   const read = linesOf(page).flatMap((l) => l.words.map((w) => w.bbox));
-  const image = { ...prepared.ready, pixels: prepared.pgm.subarray(prepared.pgm.length - prepared.ready.width * prepared.ready.height) };
+  const image = readyImage(prepared);
   const places = missedText(prepared.ink, read, capHeightOf(page));
   const reread = await Promise.all(places.map(async (at) => ({ at, blocks: await recognise.line(cropPgm(image, at)) })));
   return withReread(page, reread);
+}
+
+/** The prepared page as the gray image tesseract read (the PGM's pixels, without its header). */
+function readyImage(prepared: Extract<Prepared, { ok: true }>) {
+  return { ...prepared.ready, pixels: prepared.pgm.subarray(prepared.pgm.length - prepared.ready.width * prepared.ready.height) };
 }
 
 /** Below this confidence a word is read again on its own. */
@@ -207,7 +212,7 @@ const SURER_BY = 10;
  * "7INP" for 7JNP); alone it is often read right, and more surely. The surer reading is kept.
  */
 async function withSecondReading(prepared: Extract<Prepared, { ok: true }>, page: Tesseract.Block[], recognise: Recognise): Promise<Tesseract.Block[]> {
-  const image = { ...prepared.ready, pixels: prepared.pgm.subarray(prepared.pgm.length - prepared.ready.width * prepared.ready.height) };
+  const image = readyImage(prepared);
   const cap = capHeightOf(page);
   const doubtful = linesOf(page).flatMap((l) => l.words).filter((w) => w.confidence < DOUBTFUL_WORD && w.confidence >= MIN_WORD_CONFIDENCE && /[\p{L}\p{N}].*[\p{L}\p{N}]/u.test(w.text));
   const better = new Map<Tesseract.Word, string>();

@@ -22,6 +22,9 @@ const YES_ANSWER = /^[ \t]*(?:[□☐☒✓xX]|\[[ xX]\])?[ \t]*(?:Yes|Oui|S[ií
 /** Words of a sentence, which no label holds. */
 const SENTENCE_WORDS = /(?:^|\s)(?:il|elle|it|was|were|is|are|has|had|been|est|était|a été|bat|es|fue|era|ha|which|who|qui|que|que|cuyo)(?=\s|$)/i;
 
+/** A word labels are made of, a comma after it or not ("country and port of registry, South Korea"). */
+const labelWord = (word: string) => LABEL_WORDS.has(word.toLowerCase().replace(/[,;]$/, ""));
+
 /** Labels whose value is one token (a code or a number), not the rest of the field. */
 const TOKEN_LABELS = new Set(["IMO_NUMBER", "MMSI", "IRCS_CALL_SIGN", "EU_CFR_NUMBER", "NATIONAL_REGISTRY_NUMBER", "AUTHORIZATION_NUMBER", "LICENSE_NUMBER", "BUILD_YEAR", "SPECIES_CODE"]);
 /** Flags that say a value is none the reference tables know: a field found without a separator must not have one. */
@@ -152,10 +155,9 @@ function fieldsOf(text: string, at: number, line: string): Candidate[] {
     if (!fields.length || (!enumeration && /^(?:the|la|le|el|los|las|les|l['’])\s/i.test(body))) continue;
     let k = n;
     // ("nom du bâtiment NO. 1 POHAH": a number sign before a number is the name's.)
-    // ("country and port of registry, South Korea": the comma ends the label, not the word.)
-    while (k + 1 < words.length && LABEL_WORDS.has(words[k][0].toLowerCase().replace(/[,;]$/, "")) && !(/^n[oº°]\.?$/i.test(words[k][0]) && /^\d/.test(words[k + 1][0])) && labelsOf(labelOf(k + 1)).join() === fields.join()) k++;
+    while (k + 1 < words.length && labelWord(words[k][0]) && !(/^n[oº°]\.?$/i.test(words[k][0]) && /^\d/.test(words[k + 1][0])) && labelsOf(labelOf(k + 1)).join() === fields.join()) k++;
     // ("country and port of registry, ...": a value does not begin with a label's word in small letters.)
-    if (/^\p{Ll}/u.test(words[k][0]) && LABEL_WORDS.has(words[k][0].toLowerCase().replace(/[,;]$/, ""))) continue;
+    if (/^\p{Ll}/u.test(words[k][0]) && labelWord(words[k][0])) continue;
     const valueAt = words[k].index!;
     const found = valuesFor(text, base + valueAt, body.slice(valueAt), fields, labelOf(k), true);
     if (found.length) {

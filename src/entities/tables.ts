@@ -32,6 +32,9 @@ const NOT_AVAILABLE = /^(n\/?a|na|ne|none|nil|not available|unknown|-+|\.+|â€”|â
 /** Labels a vessel row may carry twice (a validity period has two ends; a vessel several ids). */
 const repeatableLabels = new Set(["VALIDITY_PERIOD", "AUTHORIZATION_NUMBER", "DATE"]);
 
+/** The texts of a column's cells, row by row. */
+const columnTexts = (body: readonly TableCell[][], column: number) => body.flatMap((row) => columnsOf(row).filter(([c]) => c === column).map(([, cell]) => cell.text));
+
 /** Columns a cell covers, by its position and colspan. */
 function columnsOf(row: readonly TableCell[]): Array<[number, TableCell]> {
   const out: Array<[number, TableCell]> = [];
@@ -105,9 +108,7 @@ export function columnLabels(table: Table, inherited: ColumnLabels | null): Colu
 
 /** Labels for columns no header named, where nearly all values check out as one kind. */
 function byValues(body: readonly TableCell[][], labels: Array<string | null>, named: readonly boolean[]): void {
-  const values = labels.map((_, column) =>
-    body.flatMap((row) => columnsOf(row).filter(([c]) => c === column).map(([, cell]) => cell.text.trim())).filter((text) => text && !NOT_AVAILABLE.test(text)),
-  );
+  const values = labels.map((_, column) => columnTexts(body, column).map((text) => text.trim()).filter((text) => text && !NOT_AVAILABLE.test(text)));
   const share = (column: number, test: (text: string) => boolean) => values[column].filter(test).length / values[column].length;
   const open = (column: number) => labels[column] === null && values[column].length >= 2;
   const taken = (label: string) => labels.includes(label);
@@ -169,8 +170,7 @@ export function tableEntities(
 /** The call signs an OCR'd column holds as read, in capitals and checking out: what its other cells are read by. */
 function columnCallSigns(body: readonly TableCell[][], column: number): string[] {
   if (column < 0) return [];
-  const cells = body.flatMap((row) => columnsOf(row).filter(([c]) => c === column).map(([, cell]) => cell.text));
-  return cells.flatMap((text) => {
+  return columnTexts(body, column).flatMap((text) => {
     const checked = validate("IRCS_CALL_SIGN", unmisread(text));
     return checked && !checked.flags.length ? [checked.value] : [];
   });

@@ -6,9 +6,9 @@
  * number's check digit (one 7-digit number in ten passes it), an MMSI's MID, and for a call sign
  * the ITU series of the one flag the page names. Two such tokens leave the choice to a reviewer.
  */
-import { callSignAllocated, callSignFitsFlag } from "./call-signs";
+import { callSignFitsFlag } from "./call-signs";
 import type { Candidate } from "./tables";
-import { callSignShape, validate } from "./values";
+import { validate } from "./values";
 
 /** The flag every value found this way carries. */
 export const UNLABELLED = "unlabelled";
@@ -55,10 +55,7 @@ export function unlabelledIdentifiers(text: string, found: readonly Candidate[])
 }
 
 function passes(label: string, token: string, flag: string | null): boolean {
-  if (label === "IRCS_CALL_SIGN") {
-    const callSign = callSignShape(token);
-    return callSign !== null && flag !== null && callSignAllocated(callSign) && callSignFitsFlag(callSign, flag);
-  }
   const checked = validate(label, token);
-  return checked !== null && checked.flags.length === 0;
+  if (!checked || checked.flags.length) return false;
+  return label !== "IRCS_CALL_SIGN" || (flag !== null && callSignFitsFlag(checked.value, flag));
 }
