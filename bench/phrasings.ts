@@ -9,7 +9,7 @@
  *
  *   node bench/phrasings.ts [--split tune|heldout] [--path born-digital|scanned]
  */
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { chromium } from "playwright-core";
@@ -40,7 +40,7 @@ const system = await startBenchSystem(out, "bench-upload-key-5c02");
 try {
   for (const split of splits) {
     const docs = await documents(split);
-    const found = await runAll(system, docs, 6);
+    const found = await runAll(system, split, docs, 6);
     report(split, docs, found);
   }
 } finally {
@@ -73,26 +73,43 @@ async function documents(split: "tune" | "heldout"): Promise<Doc[]> {
 }
 
 type Found = Array<{ label: string; value: string; flags: string[] }>;
+interface Result {
+  entities: Found;
+  /** The text the system read, page by page: kept for the tuning half's misses only. */
+  pages: string[];
+}
 
-async function runAll(system: BenchSystem, docs: Doc[], concurrency: number): Promise<Map<string, Found>> {
-  const results = new Map<string, Found>();
+async function runAll(system: BenchSystem, split: "tune" | "heldout", docs: Doc[], concurrency: number): Promise<Map<string, Result>> {
+  const results = new Map<string, Result>();
   await eachConcurrently(docs, concurrency, async (doc) => {
-    const { get } = await processDocument(system, doc.id, doc.pdf);
-    results.set(doc.id, ((await get("/entities")) as { entities: Found }).entities);
+    const { snapshot, get } = await processDocument(system, doc.id, doc.pdf);
+    const entities = ((await get("/entities")) as { entities: Found }).entities;
+    const pages: string[] = [];
+    if (split === "tune") for (let n = 1; n <= (snapshot.pageCount ?? 0); n++) pages.push(((await get(`/pages/${n}`)) as { ocr: { text: string } | null }).ocr?.text ?? "");
+    results.set(doc.id, { entities, pages });
   });
   return results;
 }
 
-function report(split: string, docs: Doc[], found: Map<string, Found>): void {
+function report(split: "tune" | "heldout", docs: Doc[], found: Map<string, Result>): void {
   const tally = new Tally();
+  const misses: Record<string, { missed: string[]; wrong: string[]; pages: string[] }> = {};
   for (const doc of docs) {
-    const entities = (found.get(doc.id) ?? []).filter((e) => !e.flags.some((f) => failedCheckFlags.has(f)));
+    const entities = (found.get(doc.id)?.entities ?? []).filter((e) => !e.flags.some((f) => failedCheckFlags.has(f)));
     const path = doc.path === "born-digital" ? "born_digital" : "scanned";
     for (const label of MEASURED) {
       const expected = new Set(doc.truth.filter((t) => t.label === label).map((t) => comparable(t.value)));
       const got = new Set(entities.filter((e) => e.label === label).map((e) => comparable(e.value)));
       for (const key of [`${path}_${label}`, `${path}_${label}@${doc.kind}`, `${path}_${label}@${doc.layout}`]) tally.add(key, expected, got);
+      const miss = (misses[doc.id] ??= { missed: [], wrong: [], pages: found.get(doc.id)?.pages ?? [] });
+      miss.missed.push(...[...expected].filter((v) => !got.has(v)).map((v) => `${label}=${v}`));
+      miss.wrong.push(...[...got].filter((v) => !expected.has(v)).map((v) => `${label}=${v}`));
     }
+  }
+  // The held-out half's misses are not kept: it is not looked into.
+  if (split === "tune") {
+    for (const [id, miss] of Object.entries(misses)) if (!miss.missed.length && !miss.wrong.length) delete misses[id];
+    writeFileSync(resolve(out, "tune-misses.json"), JSON.stringify(misses, null, 1));
   }
   const lines = [`phrasings_system_${split}_documents: ${docs.length}`, ...tally.figures(`phrasings_system_${split}_`)];
   console.log(lines.join("\n"));
