@@ -18,8 +18,10 @@ import { capitalName, headingWord, NOUN, notAName } from "./vessel-names";
 
 /** What may follow a vessel's name after "le"/"el": its flag, or what it is ("le X, un palangrier"). */
 const NAME_THEN_FLAG = new RegExp(`^[»"”]?\\s*,?\\s*(?:un\\s+|une\\s+)?(?:battant|qui\\s+bat|bat)\\s+pavillon|^[»"”]?\\s*,\\s*(?:(?:un|una|le|el|the|a|an)\\s+)?(?:[\\p{L}-]+\\s+){0,2}?(?:${NOUN})|^[»"”]?\\s+(?:est|es|était|era|fue|a\\s+été)\\s+(?:un|una)\\s+(?:${NOUN})|^[»"”]?\\s*,?\\s*(?:de|con)\\s+(?:bandera|pabellón)|^[»"”]?\\s*\\((?:IMO|OMI)`, "iu");
-/** A vessel's noun in apposition after a name: ", a Panamanian-flagged longliner", " (un palangrier)". */
-const APPOSITION = new RegExp(`^[»"”]?\\s*[,(]\\s*(?:(?:a|an|un|une|una)\\s+(?:[\\p{L}-]+\\s+){0,3}?(?:${NOUN})(?![\\p{L}])|(?:${NOUN})\\s+(?:que|qui|which|that|de|of)\\b)`, "iu");
+/** A vessel's noun or flag in apposition after a name: ", a Panamanian-flagged longliner", " (un palangrier)", ", flagged to Panama", ", de bandera china". */
+const APPOSITION = new RegExp(`^[»"”]?\\s*[,(]\\s*(?:(?:a|an|un|une|una)\\s+(?:[\\p{L}-]+\\s+){0,3}?(?:${NOUN})(?![\\p{L}])|(?:${NOUN})\\s+(?:que|qui|which|that|de|of)\\b|(?:re)?flagged\\s+(?:to|in|by|under)\\b|(?:battant|arborant)\\s+pavillon\\b|(?:de|con|bajo)\\s+(?:bandera|pabell[oó]n)\\b)`, "iu");
+/** An identifier's label just before a value: "call sign", "IRCS:", "indicatif d'appel", "MMSI no.". */
+const IDENTIFIER_LABEL_BEFORE = /(?:call\s*sign|IRCS|indicatif(?:\s+d['’]appel)?|distintivo(?:\s+de\s+llamada)?|IMO|OMI|MMSI|radio)(?:\s*(?:no\.?|number|n[º°]))?\s*[:.]?\s*$/i;
 /** A name's other names after it: ", also known as", " (ex-", ", formerly". */
 const ALIAS_AFTER = /^[ \t]*(?:,[ \t]*(?:also|previously|formerly)[ \t]+(?:known|named|called)|,[ \t]*formerly\b|\([ \t]*ex[- ]|,[ \t]*ex[- ])/i;
 /** A verb after a sentence's subject: "OCEAN STAR was detained", "le X a été arraisonné", "el X fue". */
@@ -132,7 +134,8 @@ export function proseRules(text: string): Candidate[] {
   // A name before its IMO number or call sign: "OCEAN PEARL (IMO 7910187)", "SEA WIND, IMO 8604735".
   each(/\b([\p{Lu}\d][\p{Lu}\d .'’-]{1,40}?)\s*(?:\(|,|[–—-])\s*(?:IMO|OMI|IRCS|MMSI|call\s+sign|indicatif|distintivo)\b/gu, (m) => {
     const name = nameAt(text, m.index!);
-    if (name && /\p{L}/u.test(text.slice(name.start, name.end)) && !notAName(text.slice(name.start, name.end))) emit("VESSEL_NAME", name);
+    // ("call sign HP1234, IMO 9074729": the run is another identifier's value, not a name.)
+    if (name && /\p{L}/u.test(text.slice(name.start, name.end)) && !notAName(text.slice(name.start, name.end)) && !IDENTIFIER_LABEL_BEFORE.test(text.slice(Math.max(0, name.start - 30), name.start))) emit("VESSEL_NAME", name);
   });
 
   // "the TERAAKA, SEIN PRINCESS and NORDHAVET ships": names before a plural vessel noun.

@@ -2,6 +2,7 @@
  * Free-text rules: labelled values ("IMO No.: 9074729", "Flag: Panama", "F/V OCEAN STAR") and
  * values by their shape, each checked and normalised by ./values.ts.
  */
+import { bracketedFlags } from "./bracketed-flags";
 import { formFields } from "./forms";
 import { proseRules } from "./prose";
 import { speciesInText } from "./species";
@@ -50,7 +51,7 @@ const GEAR_PATTERN = [
  */
 export function textRules(text: string): Candidate[] {
   const fields = formFields(text);
-  const found: Candidate[] = [...fields, ...withoutConflicts(proseRules(text), fields)];
+  const found: Candidate[] = [...fields, ...withoutConflicts([...proseRules(text), ...bracketedFlags(text)], fields)];
   const add = (label: string, match: RegExpMatchArray, group: number) => {
     const value = match[group];
     if (value === undefined || match.index === undefined || !match.indices) return;

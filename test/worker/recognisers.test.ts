@@ -92,8 +92,49 @@ describe("vessel names in running text", () => {
     ["a boarding party from the patrol vessel ARGUS", "the patrol vessel"],
     ["la contaminación por los buques, 1973, con la autorización", "a year"],
     ["under the provisions of the TORREMOLINOS PROTOCOL OF 1993 RELATING TO FISHING VESSELS", "a treaty"],
+    ["VESSEL PARTICULARS\nDate of inspection 3 May", "a section's heading"],
+    ["the reefer was sighted with call sign HP1234, IMO not known", "a call sign before an identifier's label"],
+    ["the two vessels were seized in PORT LOUIS (Mauritius).", "a port with its country"],
+    ["la flotte UNITED LION FISHERY (PNG) LIMITED et ses navires", "a company with its country"],
   ])("finds no vessel name in %s (%s)", (text) => {
     expect(read(text, NAMES)).toEqual([]);
+  });
+
+  it("reads a name in capitals before its flag's or an identifier's apposition", () => {
+    expect(read("OCEAN PEARL, flagged to Panama, call sign HP1234, IMO 9074729.", [...NAMES, "IRCS_CALL_SIGN"])).toEqual([
+      ["VESSEL_NAME", "OCEAN PEARL", "OCEAN PEARL"],
+      ["IRCS_CALL_SIGN", "HP1234", "HP1234"],
+    ]);
+    expect(read("SEA STAR, de bandera panameña, fue apresado.", NAMES)).toEqual([["VESSEL_NAME", "SEA STAR", "SEA STAR"]]);
+  });
+
+  it("reads vessels listed with their flags in brackets, each flag its own vessel's", () => {
+    const text = "The Commission added the following vessels to the IUU list: OCEAN PEARL (Panama), SEA STAR (Belize) and KOO'S 102 (Togo).";
+    expect(read(text, ["VESSEL_NAME", "FLAG_STATE"])).toEqual([
+      ["VESSEL_NAME", "OCEAN PEARL", "OCEAN PEARL"],
+      ["FLAG_STATE", "Panama", "PAN"],
+      ["VESSEL_NAME", "SEA STAR", "SEA STAR"],
+      ["FLAG_STATE", "Belize", "BLZ"],
+      ["VESSEL_NAME", "KOO'S 102", "KOO'S 102"],
+      ["FLAG_STATE", "Togo", "TGO"],
+    ]);
+    expect(read("La Comisión incluyó los buques HAI LUNG (Belice) y SEA WIND (Panamá) en la lista.", ["FLAG_STATE"])).toEqual([
+      ["FLAG_STATE", "Belice", "BLZ"],
+      ["FLAG_STATE", "Panamá", "PAN"],
+    ]);
+  });
+
+  it.each([
+    ["There are two vessels proposed for inclusion on the Draft IUU Vessel List, the Indonesian-flagged\nSINAR NELAYAN 01.", "SINAR NELAYAN 01"],
+    ["Tracked by the network as it sought to refuel and obtain provisions, the MARIA\nMAGDALENA III was held and inspected by a team.", "MARIA MAGDALENA III"],
+    ["Pour les autorités, le flagrant délit ne fait aucun doute. L'activité du YUHO MARU\nNO.38, battant pavillon japonais, était suivie depuis plusieurs semaines.", "YUHO MARU NO.38"],
+  ])("reads a name a line break wraps: %s", (text, name) => {
+    expect(read(text, ["VESSEL_NAME"]).map(([, , value]) => value)).toContain(name);
+  });
+
+  it("keeps a form's label in capitals on its own line after a long line", () => {
+    const text = "PERMIT HOLDER / BUSINESS NAME Zhejiang Shengrun International Transportation Co., Ltd\nDATE CORPORATION FILED 26 February 2013";
+    expect(read(text, ["OWNER_NAME"])).toEqual([["OWNER_NAME", "Zhejiang Shengrun International Transportation Co., Ltd", "Zhejiang Shengrun International Transportation Co., Ltd"]]);
   });
 });
 
