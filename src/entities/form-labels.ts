@@ -5,8 +5,8 @@
  */
 import { labelForHeader } from "./headers";
 
-/** An enumeration before a label: "1.", "6°", "a /", "(A)", "a)", "-", "•", "□". */
-export const ENUMERATION = /^[ \t]*(?:[-−–•□☐*]+|\.[0-9]{1,2}(?=[ \t])|\(?[A-Za-z]\)|\([A-Za-z0-9]{1,3}\)|[0-9]{1,3}[.°)]|[a-z][.)]|[a-z][ \t]*[/|])[ \t]*/;
+/** An enumeration before a label: "1.", "6°", "a /", "(A)", "a)", "-", "•", "□"; or two: "- (a)", "1. a)". */
+export const ENUMERATION = /^(?:[ \t]*(?:[-−–•□☐*]+|\.[0-9]{1,2}(?=[ \t])|\(?[A-Za-z]\)|\([A-Za-z0-9]{1,3}\)|[0-9]{1,3}[.°)]|[a-z][.)]|[a-z][ \t]*[/|])[ \t]*){1,2}/;
 
 /** Parts of a label that qualify it without changing what it asks for. */
 export const QUALIFIER = /\((?:if any|if known|if available|if applicable|s|es|les|x|si se conocen?|en su caso)\)|,?[ \t]*(?:if (?:any|known|available|applicable)|si (?:está|esta) disponible|si procede|le cas échéant|si disponible|si se conocen?|en su caso|s['’]il est connu)\b|\*/gi;
@@ -17,7 +17,10 @@ export const PREVIOUS_IN_BRACKETS = /\((?:previous|former|ancien|anterior)[^)]*\
 const NAME_AND_MORE = /^(?:the\s+|le\s+|el\s+)?(?:full\s+)?(?:names?|noms?|nombres?)\s+(?:and|et|y|&)\s+(?:l['’]\s*|las?\s+|the\s+)?(?:(?:full\s+|official\s+|registered\s+)?(?:address(?:es)?|adresses?|direcci[oó]n(?:es)?|domicilios?|age|âge|edad)\s+(?:(?:officielles?|officiels?|oficial(?:es)?)\s+)?)(?:of\s+(?:the\s+)?(?:vessel['’]s\s+)?|du\s+|de\s+la\s+|de\s+l['’]\s*|des\s+|del\s+|de\s+los\s+|de\s+)/i;
 
 /** Words that lengthen a label without starting its value: "VESSEL NAME", "RADIO CALL SIGN", "IMO No.". */
-export const LABEL_WORDS = new Set("name names nom nombre number numbers no no. nº n° of the vessel vessel's vessels ship du de del navire buque sign call radio international state code flag registry register registration port owner owners operator operators company address id identification".split(" "));
+export const LABEL_WORDS = new Set("name names nom nombre number numbers no no. nº n° of the vessel vessel's vessels ship du de del navire buque sign call radio international state code flag registry register registration port owner owners operator operators company address id identification immatriculation d'immatriculation d’immatriculation d'attache d’attache matrícula matricula".split(" "));
+
+/** A possessive before one part of a label naming several: "son", "its", "the vessel's". */
+const POSSESSIVE = /^(?:(?:its|son|sa|ses|su|sus)\s+|(?:the\s+)?(?:vessel|ship)['’]s\s+)/i;
 
 /** Enumerators inside a line: "a) name of the fishing vessel; X b) WCPFC Identification Number; Y". */
 const INLINE_ENUMERATION = /(?<=\S[ \t]+)\(?(?:[a-z]|[ivx]{1,4})\)[ \t]+/g;
@@ -80,11 +83,12 @@ export function labelsOf(label: string): string[] {
   const plain = clean.replace(/\s*\([^)]*\)\s*/g, " ").trim();
   if (plain !== clean && plain && labelForHeader(plain)) return labelsOf(plain);
   const whole = labelForHeader(clean);
-  const parts = clean.split(/,|;|\s+\/\s+|\s+(?:and|et|y|or|ou|o)\s+(?=(?:the\s+)?(?:name|flag|imo|ircs|mmsi|call|radio|owner|operator|register|previous|port|nom|pavillon|indicatif|nombre|bandera|pabell[oó]n|distintivo|master|captain|address|age)\b)/i).map((p) => p.trim()).filter(Boolean);
+  const parts = clean.split(/,|;|\s+\/\s+|\s+(?:and|et|y|or|ou|o)\s+(?=(?:(?:the|its|son|sa|ses|su|sus|le|la|el)\s+)?(?:name|flag|imo|ircs|mmsi|call|radio|owner|operator|register|previous|port|home|country|nom|pavillon|pays|indicatif|nombre|bandera|pabell[oó]n|pa[ií]s|puerto|distintivo|master|captain|address|age)\b)/i).map((p) => p.trim()).filter(Boolean);
   if (parts.length > 1) {
     // "PREVIOUS VESSEL NAMES, VESSEL FLAGS, EFFECTIVE DATES": the first part's "previous" is every part's.
     const previous = /^(?:previous|former|ancien\w*|anterior\w*)\b/i.test(parts[0]);
-    const labels = parts.map((part, i) => labelForHeader(previous && i > 0 ? `previous ${part}` : part) ?? "");
+    // ("son port", "the vessel's port": a part read without its possessive.)
+    const labels = parts.map((part, i) => labelForHeader(previous && i > 0 ? `previous ${part}` : part.replace(POSSESSIVE, "")) ?? "");
     // "Name of vessel / Nom du navire": one label in two languages.
     if (labels.every((l) => l && l === labels[0])) return [labels[0]];
     if (labels.filter(Boolean).length >= 1 && labels.length <= 6) return labels;

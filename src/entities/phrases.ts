@@ -134,7 +134,8 @@ export function companyAt(text: string, at: number): Span | null {
   const lineEnd = text.indexOf("\n", i) === -1 ? text.length : text.indexOf("\n", i);
   // A company ends where its address ("P.O. Box 1234") or another field ("Ltd/not stated") begins.
   const bounded = text.slice(i, Math.min(lineEnd, i + 120));
-  const boundary = bounded.search(/,?\s*(?:[Pp]\.?\s?[Oo]\.?\s+(?:Box|BOX|box)|B\.?P\.?\s+\d|Apartado|Casilla)\b|\s\/\s|\/(?=\p{Ll})/u);
+  // ("BJE PERERA, P.O." + "Box 1234": the address wrapped onto the next line.)
+  const boundary = bounded.search(/,?\s*(?:[Pp]\.?\s?[Oo]\.?\s+(?:Box|BOX|box)|[Pp]\.\s?[Oo]\.$|B\.?P\.?\s+\d|Apartado|Casilla)(?![\p{L}])|\s\/\s|\/(?=\p{Ll})/u);
   const rest = boundary > 0 ? bounded.slice(0, boundary) : bounded;
   const words = [...rest.matchAll(/[^\s]+/g)];
   if (!words.length || !capitalised(words[0][0]) || STOP.has(words[0][0])) return null;

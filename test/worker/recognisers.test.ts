@@ -252,6 +252,45 @@ describe("owners and operators", () => {
 });
 
 describe("forms", () => {
+  it("reads values that follow one another with nothing between them, each as far as its kind goes", () => {
+    const form = [
+      "- (b) the flag state and home port of the vessel; Sri Lanka NEGOMBO",
+      "- (c) the vessel’s port and country of registry; ZHOUSHAN People's Republic of China",
+      "- c) son port et son pays d’immatriculation; Port Louis Russie",
+      "1. Nom, code d'appel et, le cas échéant, numéro OMI d'identification du navire : SHEN LIAN CHENG 788 BZXC5 9896581",
+    ].join("\n");
+    expect(read(form, ["VESSEL_NAME", "IRCS_CALL_SIGN", "IMO_NUMBER", "FLAG_STATE"])).toEqual([
+      ["FLAG_STATE", "Sri Lanka", "LKA"],
+      ["FLAG_STATE", "People's Republic of China", "CHN"],
+      ["FLAG_STATE", "Russie", "RUS"],
+      ["VESSEL_NAME", "SHEN LIAN CHENG 788", "SHEN LIAN CHENG 788"],
+      ["IRCS_CALL_SIGN", "BZXC5", "BZXC5"],
+      ["IMO_NUMBER", "9896581", "9896581"],
+    ]);
+  });
+
+  it("reads a long label alone on its line before its values, and fields side by side between bars", () => {
+    const form = [
+      "☐ Nom du navire destinataire, son numéro d’immatriculation, son pavillon et son numéro d’inscription au registre de la CICTA des navires autorisés :",
+      "Emerald FO-4256 Îles Féroé IOTC020648",
+      "Nom du navire VESTKAPP | Numéros ou lettres distinctifs LFLF | Nombre de passagers non précisé",
+      "LETTRES OU NUMERO distinctifs LJUH",
+    ].join("\n");
+    expect(read(form, ["VESSEL_NAME", "IRCS_CALL_SIGN", "FLAG_STATE"])).toEqual([
+      ["VESSEL_NAME", "Emerald", "Emerald"],
+      ["FLAG_STATE", "Îles Féroé", "FRO"],
+      ["VESSEL_NAME", "VESTKAPP", "VESTKAPP"],
+      ["IRCS_CALL_SIGN", "LFLF", "LFLF"],
+      ["IRCS_CALL_SIGN", "LJUH", "LJUH"],
+    ]);
+  });
+
+  it("ends an owner where an address wrapped onto the next line begins", () => {
+    expect(read("(D) the names and addresses of the vessel’s owners and operators; BJE PERERA, P.O.\nBox 1234; BJE PERERA", ["OWNER_NAME"])).toEqual([
+      ["OWNER_NAME", "BJE PERERA", "BJE PERERA"],
+    ]);
+  });
+
   it("reads labels in their many wordings, with or without a separator", () => {
     const form = [
       "1° Nom du navire ; KOO'S 101",
