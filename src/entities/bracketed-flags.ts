@@ -12,7 +12,7 @@ import { NOUN, notAName } from "./vessel-names";
 /** A bracket of a few words: "(Panama)", "( Belize )", "(Taiwan, Province of China)". */
 const BRACKET = /\(\s*([^()\n]{2,45}?)\s*\)/g;
 /** A vessel's noun, singular or plural, in the sentence before: "the following vessels", "los buques". */
-const VESSEL_WORD = new RegExp(`(?<![\\p{L}])(?:${NOUN})(?:s|es)?(?![\\p{L}])|\\b(?:F\\/V|M\\/V)\\b`, "iu");
+const VESSEL_WORD = new RegExp(`(?<![\\p{L}])(?:${NOUN})(?:s|es|x)?(?![\\p{L}])|\\b(?:F\\/V|M\\/V)\\b`, "iu");
 
 /** Words before a place's name: "in", "at", "en", "à", "port of". */
 const PLACE_BEFORE = /(?:^|[^\p{L}])(?:in|at|to|from|near|off|en|à|au|aux|vers|hacia|desde|port|puerto|harbou?r)\s+$/iu;

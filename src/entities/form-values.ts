@@ -175,7 +175,7 @@ function splitAt(field: string, separator: string): Array<{ start: number; text:
   for (const piece of field.split(separator)) {
     const lead = piece.length - piece.trimStart().length;
     // "FCF CO., LTD": a comma before a legal form is the company's own.
-    if (separator === "," && out.length && LEGAL_FORM.test(piece.trim().replace(/[.,]+$/, ""))) out[out.length - 1].text = field.slice(out[out.length - 1].start, start + piece.length).trim();
+    if (separator === "," && out.length && LEGAL_FORM.test(piece.trim().split(/\s+/)[0].replace(/[.,]+$/, ""))) out[out.length - 1].text = field.slice(out[out.length - 1].start, start + piece.length).trim();
     else out.push({ start: start + lead, text: piece.trim() });
     start += piece.length + separator.length;
   }

@@ -75,7 +75,7 @@ const rules: Rule[] = [
   // The vessel's name comes last: "Owner name" and "Port name" were taken above.
   [/\b(vessel|vessels|ship|ships|boat|navire|navires|batiment|buque|buques|barco|nave|navio|pesquero|embarcacion|embarcation|bateau)\b.*\b(name|nom|nombre|denominacion|designation)\b/, "VESSEL_NAME"],
   [/\b(name|nom|nombre|denominacion|designation)\b.*\b(vessel|ship|boat|navire|batiment|buque|barco|nave|navio|pesquero|embarcacion|embarcation|bateau)\b/, "VESSEL_NAME"],
-  [/^(vessel|vessel name|vesselname|name|nom|nombre|navire|buque|ship|ship name|shipname|denominacion|denomination|(current|present) name|f v name)$/, "VESSEL_NAME"],
+  [/^(vessel|vessel name|vesselname|name|nom|nombre|navire|buque|ship|ship name|shipname|denominacion|denomination|(current|present) name|f v name|(its|le|son|su|el) (name|nom|nombre))$/, "VESSEL_NAME"],
 ];
 
 /** The label a column's header gives its cells, or null. */

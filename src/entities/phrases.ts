@@ -22,7 +22,7 @@ const STOP = new Set(
 // Not "and", "et", "y": those join the names of a list ("A, B and C").
 const NAME_JOINERS = new Set(["de", "del", "da", "do", "of", "la", "le", "&", "-", "–"]);
 /** The quotes that close each opening quote. */
-const CLOSING: Record<string, RegExp> = { "«": /»/, "“": /[”"]/, '"': /["”]/, "‘": /’|'(?![\p{L}])/u, "'": /'(?![\p{L}])/u };
+const CLOSING: Record<string, RegExp> = { "«": /»/, "“": /[”"]/, '"': /["”]/, "‘": /’|'(?![\p{L}])/u, "'": /'(?![\p{L}])/u, "’": /’(?![\p{L}])/u };
 /** Number signs of vessel names: "NO. 7", "Nº 12", "N° 3". */
 const NUMBER_SIGN = /^(?:No\.?|NO\.?|Nº|N°|N\.º|Nr\.?|#)$/;
 
@@ -69,10 +69,10 @@ export function nameAt(text: string, at: number): Span | null {
   const article = /^(?:the|le|la|el|l['’])[ \t]*(?=[“"«\p{Lu}\d][^\s]*)/u.exec(text.slice(i, i + 6));
   if (article && /^[“"«]|^[\p{Lu}\d][^\p{Ll}\s]*(?:\s|$|[,.;])/u.test(text.slice(i + article[0].length, i + article[0].length + 40))) i += article[0].length;
   // "FV SAJO POTENTIA": the prefix says what it is, not what it is called.
-  const prefix = /^(?:F\/V|M\/V|B\/P|F\.V\.|M\.V\.|B\.P\.|FV|MV|BP)[ \t]+(?=\p{Lu})/u.exec(text.slice(i, i + 6));
+  const prefix = /^(?:F\/V|M\/V|B\/P|F\/B|F\.V\.|M\.V\.|B\.P\.|FV|MV|BP|FB)[ \t]+(?=\p{Lu})/u.exec(text.slice(i, i + 6));
   if (prefix) i += prefix[0].length;
   const open = i;
-  while (text[i] === " " || text[i] === "“" || text[i] === '"' || text[i] === "«" || text[i] === "‘" || text[i] === "'") i++;
+  while (text[i] === " " || text[i] === "“" || text[i] === '"' || text[i] === "«" || text[i] === "‘" || text[i] === "'" || text[i] === "’") i++;
   const quoted = i > open && /[“"«‘']/.test(text.slice(open, i));
   if (quoted) {
     // The quote that closes the one that opened: "« KOO'S 103 »" holds an apostrophe.
@@ -142,6 +142,7 @@ export function companyAt(text: string, at: number): Span | null {
   let end = -1;
   let legal = -1;
   let named = false;
+  const inCapitals = !/\p{Ll}/u.test(words[0][0]) && /\p{Lu}{2}/u.test(words[0][0]);
   for (let k = 0; k < words.length; k++) {
     const raw = words[k][0];
     // ("“Sunshine Fisheries Pte. Ltd.”": the closing quote is not the name's.)
@@ -153,6 +154,9 @@ export function companyAt(text: string, at: number): Span | null {
     const joiner = word === "&" || ["de", "del", "du", "and", "y", "et", "of"].includes(word);
     const fits = capitalised(word) || isLegal || /^\([\p{Lu}\d]/u.test(word) || joiner;
     if (!fits) break;
+    // "WFAT SOVIS Li Wei": a name in capitals ends where words in small letters begin (the next
+    // field's value), unless a legal form is still to come ("CNFC Overseas Fisheries Co., Ltd").
+    if (k > 0 && inCapitals && !isLegal && !joiner && /\p{Ll}/u.test(word) && !words.slice(k + 1).some((w) => endsCompany(w[0].replace(/[,;:.]+$/, "")))) break;
     // A joiner belongs to the name only when a word of the name follows: "Mohamed Hameed and operated" ends before "and".
     if (!joiner) end = words[k].index! + word.length;
     // A legal form before the name ("PT BINTANG HARAPAN", "KABUSHIKI KAISHA KANESHIMEICHI") does not end it.
@@ -266,7 +270,7 @@ export function namesAt(text: string, at: number, max: number): Span[] {
     const name = nameAt(text, dash && out.length === 0 ? i + dash[0].length : i);
     if (!name) break;
     out.push(name);
-    const joiner = /^\s*(?:[”"»])?\s*(?:,\s*(?:and|et|y)?|and|et|y)\s+/.exec(text.slice(name.end, name.end + 10));
+    const joiner = /^\s*(?:[”"»'’])?\s*(?:,\s*(?:and|et|y)?|and|et|y)\s+/.exec(text.slice(name.end, name.end + 10));
     if (!joiner) break;
     i = name.end + joiner[0].length;
   }

@@ -10,6 +10,7 @@
  */
 import { adjectiveAt, companyAfter, companyAt, countriesAt, countryAt, flagAt, LEGAL_FORM, nameAt, namesAt, wordBefore, type Span } from "./phrases";
 import { ENUMERATION } from "./form-labels";
+import { ownerRules, type Emit } from "./owner-phrases";
 import { nationalityAlpha3 } from "./nationalities";
 import type { Candidate } from "./tables";
 import { flagAlpha3, validate } from "./values";
@@ -35,7 +36,6 @@ const PERSON_OF = /\b(?:master|skipper|captain|owner|capitaine|patron|capit[aá]
 /** Words for people, whose nationality is theirs, not the vessel's. */
 const PERSON = /\b(?:master|captain|skipper|crew|crewmen|fishermen|observer|inspector|owner|capitaine|patron|équipage|marins?|pêcheurs|observateur|inspecteur|capit[aá]n|patr[oó]n|tripulaci[oó]n|tripulantes|pescadores|observador|inspector|armador|propietario)\b/iu;
 
-type Emit = (label: string, span: Span | null) => void;
 
 export function proseRules(text: string): Candidate[] {
   const found: Candidate[] = [];
@@ -66,7 +66,7 @@ export function proseRules(text: string): Candidate[] {
   });
   // "the fishing vessel OCEAN PEARL", "the Spanish trawler X", "le palangrier X", "el buque pesquero X",
   // "the fishing vessels A, B and C", "le SEA WEALTH, palangrier panaméen".
-  each(new RegExp(`(?<![\\p{L}-])(${NOUN})(s|es)?(?![\\p{L}])(?:[ \\t]+(?:potero|palangrero|arrastrero|atunero|cerquero|calamarero|palangrier|chalutier|thonier|senneur|ligneur|pesquer[oa]|de[ \\t]+pêche|de[ \\t]+pesca|frigor[ií]fic[oa]|frigorifique|factor[ií]a|congelador|congélateur|usine|pélagique|pel[aá]gic[oa]|hauturier|industriel|industrial|artesanal|artisanal))?(?:[ \\t]+(?:called|named|known[ \\t]+as|de[ \\t]+nombre|nommé|llamado|denominado|identified[ \\t]+as|identificado[ \\t]+como))?[ \\t]*`, "giu"), (m, end) => {
+  each(new RegExp(`(?<![\\p{L}-])(${NOUN})(s|es|x)?(?![\\p{L}])(?:[ \\t]+(?:potero|palangrero|arrastrero|atunero|cerquero|calamarero|palangrier|chalutier|thonier|senneur|ligneur|pesquer[oa]|de[ \\t]+pêche|de[ \\t]+pesca|frigor[ií]fic[oa]|frigorifique|factor[ií]a|congelador|congélateur|usine|pélagique|pel[aá]gic[oa]|hauturier|industriel|industrial|artesanal|artisanal))?(?:[ \\t]+(?:called|named|known[ \\t]+as|de[ \\t]+nombre|nommé|llamado|denominado|identified[ \\t]+as|identificado[ \\t]+como))?[ \\t]*`, "giu"), (m, end) => {
     // "VESSEL INFORMATION", "VESSEL NAME": a noun in capitals is a form's label, not prose.
     // "the Sea Shepherd vessel M/Y Sam Simon", "R/V ...": a yacht or a research ship is not the vessel in question;
     if (!/\p{Ll}/u.test(m[1]) || NOT_THE_VESSEL.test(text.slice(Math.max(0, m.index! - 20), m.index!)) || /^(?:M\/Y|S\/Y|R\/V)\b/.test(text.slice(end, end + 4))) return;
@@ -93,7 +93,7 @@ export function proseRules(text: string): Candidate[] {
     for (const name of names) emit(known ? "PREVIOUS_NAME" : "VESSEL_NAME", name);
   });
   // "F/V OCEAN PEARL", "FV Jumanji", "M/V X".
-  each(/\b(?:F\/V|M\/V|B\/P|FV|MV|F\.V\.|M\.V\.|B\.P\.|KM\.|KMN\.?)[ \t]+|\((?:F\/V|M\/V)\)[ \t]+/g, (_m, end) => {
+  each(/\b(?:F\/V|M\/V|B\/P|F\/B|FV|MV|FB|F\.V\.|M\.V\.|B\.P\.|KM\.|KMN\.?)[ \t]+|\((?:F\/V|M\/V)\)[ \t]+/g, (_m, end) => {
     const name = nameAt(text, end);
     if (name && !notAName(text.slice(name.start, name.end))) emit("VESSEL_NAME", name);
   });
@@ -172,8 +172,10 @@ export function proseRules(text: string): Candidate[] {
   // "perteneciente a la China" is its flag; "belonging to Sein Fishing Ltd" its owner.
   each(/\b(?:perteneciente\s+a|belong(?:s|ed|ing)?\s+to|appartenant\s+à|(?:que\s+)?pertenec\w*\s+a)\s+/giu, (_m, end) => {
     const flag = flagAt(text, end);
-    if (flag) emit("FLAG_STATE", flag);
-    else emit("OWNER_NAME", companyAfter(text, end));
+    const company = companyAfter(text, end);
+    // ("belonging to the KIRIBATI BLUE PACIFIC COMPANY LIMITED": a company named after its country.)
+    if (flag && !(company && company.end > flag.end)) emit("FLAG_STATE", flag);
+    else emit("OWNER_NAME", company);
   });
   // "bearing the flag of", "de nacionalidad panameña", "matriculado en Panamá", "immatriculé au Panama".
   each(/\b(?:bearing|bears|bore|carrying|carries|hoisting)\s+the\s+flag\s+of|\bflag\s+State\b\s*(?:is|was|being|,)?\s*\(?|(?:flag|pavillon|bandera|pabellón)(?:\s+(?:of\s+the\s+(?:vessel|ship)|du\s+navire|del\s+(?:buque|barco)))?\s+(?:is|was|est|était|es|era)\s+|\bof\s+(?=\p{Lu}\p{L}+(?:\s\p{Lu}\p{L}+)?\s+regist(?:ry|er|ration)\b)|\bRegist(?:ry|er)\s+of\s+(?:the\s+)?|\bState\s+of\s+(?:the\s+)?(?:flag|registry|registration)\s*(?:is|was|:|,)?|\bde\s+nacionalidad|\bde\s+nationalité|\bnationality\s*(?:is|was|:)?|\bnationality\s+of\s+the\s+(?:vessel|ship)\s*(?:is|was|:)?|\b(?:matriculad[oa]|abanderad[oa]|inscrit[oa]?|registrad[oa])\s+en|\bimmatricul[ée]e?s?\s+(?:en|au|aux|à)|\benregistr[ée]e?s?\s+(?:en|au|aux|à)/giu, (m, end) => {
@@ -226,31 +228,7 @@ export function proseRules(text: string): Candidate[] {
   each(/(?:\(|,[ \t]*)ex[- ][ \t]*(?=[«"“\p{Lu}\d])/gu, (_m, end) => emit("PREVIOUS_NAME", nameAt(text, end)));
   each(/\b(?:renamed|rebaptisé|rebautizado)\s+(?:as\s+|en\s+|como\s+)?/giu, (_m, end) => emit("VESSEL_NAME", nameAt(text, end)));
 
-  // Who owns and runs it.
-  each(/\b(?:(?:owned|owned\s+and\s+operated)\s+by|(?:registered\s+|ship\s*)?owner(?:s)?(?:\s+(?:is|was|are|were)(?:\s+(?:listed|named|given|recorded|shown)\s+as)?|\s*[:,])|(?:(?:its|the|their)\s+)?owner\s+of\s+(?:the\s+|this\s+)?(?:vessel|ship|boat)\s*(?:is|was|,)|propri[ée]taire\s+du\s+(?:navire|bateau)\s*(?:est|,)|(?:propietari[oa]|armador[a]?)\s+del\s+(?:buque|barco|pesquero)\s*(?:es|,)|(?:the\s+)?(?:company|firm)\s+that\s+owns\s+(?:it|the\s+(?:vessel|ship|boat))\s*,?|(?:its|the|their)\s+owner,?|(?:a\s+)?company\s+(?:called|named)|appartien\w*(?:\s+\p{Ll}+){0,2}\s+à|propriété\s+de|(?:ship[ -]?owning|shipowning|fishing|seafood)\s+(?:company|firm)|(?:subsidiary|filiale|filial)\s+(?:of|de|du)|propri[ée]taire\s*(?:est|:|,)?|propiedad\s+de|propietari[oa]\s*(?:es|:|,)?|cuyo\s+armador\s+es|la\s+(?:empresa|société|compañía|sociedad|naviera|armadora|firma|mercantil)|the\s+(?:company|firm)|armateur\s*(?:est|:|,)?|armador[ae]?s?\s*(?:es|:|,)?)\s+/giu, (m, end) => {
-    // "Vidal Armadores S.A.": a capitalised cue after a capitalised word is part of a name.
-    const before = wordBefore(text, m.index!);
-    if (!(/^\p{Lu}/u.test(m[0]) && before && /^\p{Lu}/u.test(text.slice(before.start, before.end)) && /^[ \t]+$/.test(text.slice(before.end, m.index!)))) emit("OWNER_NAME", companyAfter(text, end));
-  });
-  // "the shipowner Pesquera Landes SA", "owner Sein Fishing Ltd": a company straight after the word, not a form's next label.
-  each(/\b(?:ship\s*)?owners?[ \t]+(?=\p{Lu})/gu, (_m, end) => {
-    const company = companyAt(text, end);
-    if (company && !headingWord(text.slice(company.start, company.end).split(/[\s,:]/)[0])) emit("OWNER_NAME", company);
-  });
-  // "the vessel is registered to Sein Fishing Ltd" (a country there is its flag, read above).
-  each(/\bregistered\s+to\s+/giu, (_m, end) => {
-    if (!flagAt(text, end)) emit("OWNER_NAME", companyAfter(text, end));
-  });
-  // "autorízase a FARIDA, para sustituir la nave": the holder a resolution authorises.
-  each(/\b(?:autor[ií]zase|se\s+autoriza|autoriza)\s+a\s+(?:la\s+(?:empresa\s+|sociedad\s+)?)?/giu, (_m, end) => emit("OWNER_NAME", companyAt(text, end)));
-  // "the Sajo Seafood Co. Ltd’ FV SAJO POTENTIA": a company's vessel.
-  each(/['’]s?\s+(?:F\/V|FV|M\/V|MV)\s/gu, (m) => emit("OWNER_NAME", companyBefore(text, m.index!)));
-  // "Pesquera Landes SA owns the OCEAN STAR", "X SA est propriétaire du navire", "X SL es la propietaria del buque": a company by its legal form
-  // ("Nogueira es el armador del X": a person the text names by surname is not taken).
-  each(/[ \t]+(?:owns|owned)[ \t]+(?:the[ \t]+)?(?:vessel|ship|boat|\p{Lu})|[ \t]+(?:est|était)[ \t]+(?:le[ \t]+|la[ \t]+)?propriétaire[ \t]+d|[ \t]+(?:es|era)[ \t]+(?:el|la)[ \t]+(?:propietari[oa]|armador[a]?)[ \t]+de/gu, (m) => emit("OWNER_NAME", companyBefore(text, m.index!)));
-  // "Seafresh (Fiji) Pte Ltd, which owned the vessel X", "P.A. MANOHAL O.I, owners of scallop dredger X": the owner before its clause.
-  each(/-owned\b|,[ \t]*(?:the[ \t]+)?(?:company|firm)[ \t]+(?:that|which)[ \t]+(?:owns|owned)\b|,[ \t]*(?:which|who|that|qui|que)[ \t]+(?:owns|owned|own|possède|possédait|posee|poseía)[ \t]+(?:the|this|that|le|ce|el|este)?[ \t]*(?:vessel|ship|boat|navire|bateau|buque|barco)\b|,[ \t]*(?:the[ \t]+)?(?:owners?|propri[ée]taires?|propietari[oa]s?|armadora?)[ \t]+(?:of|du|de|del)\b/giu, (m) => emit("OWNER_NAME", companyBefore(text, m.index!, true)));
-  each(/\b(?:operated\s+by|managed\s+by|operator\s*(?:is|was|:|,)|exploité\s+par|géré\s+par|operado\s+por|gestionado\s+por|explotado\s+por|operador\s*(?:es|:|,))\s+/giu, (_m, end) => emit("OPERATOR_NAME", companyAfter(text, end)));
+  ownerRules(text, emit);
 
   return found;
 }
@@ -302,17 +280,3 @@ function titleCaseOnForm(text: string, name: Span): boolean {
   return ENUMERATION.test(text.slice(lineStart, name.start)) && /^[ \t]*(?:[0-9]{1,3}[.°)]|[a-z][.)]|[-−–•□])/.test(text.slice(lineStart, name.start));
 }
 
-/** A company that ends just before `at` ("the Sajo Seafood Co. Ltd’ FV ..."), with a legal form, or `orSubject` the sentence's subject. */
-function companyBefore(text: string, at: number, orSubject = false): Span | null {
-  const lineStart = text.lastIndexOf("\n", at - 1) + 1;
-  const line = text.slice(0, at);
-  for (let start = Math.max(lineStart, at - 80); start < at - 2; start++) {
-    if (start > lineStart && text[start - 1] !== " ") continue;
-    const company = companyAt(line, start);
-    if (!company || company.end !== at) continue;
-    if (LEGAL_FORM.test(text.slice(company.start, company.end).split(/\s+/).at(-1)!.replace(/[.,]+$/, ""))) return company;
-    // `orSubject`: without a legal form, a name that starts its sentence ("P.A. MANOHAL O.I, owners of ...").
-    if (orSubject && /(?:^|[.;:!?]\s+|\n|\b(?:of|de|del|du|by|par|por)\s+)$/.test(text.slice(Math.max(0, start - 5), start)) && !notAName(text.slice(company.start, company.end))) return company;
-  }
-  return null;
-}

@@ -91,7 +91,7 @@ const VESSEL_NOUNS = [
   "barco",
   "pesquero",
   "navío",
-  "embarcación",
+  "embarcaci[oó]n",
   "nave",
   "arrastrero",
   "palangrero",

@@ -108,6 +108,15 @@ describe("vessel names in running text", () => {
     expect(read("SEA STAR, de bandera panameña, fue apresado.", NAMES)).toEqual([["VESSEL_NAME", "SEA STAR", "SEA STAR"]]);
   });
 
+  it.each([
+    ["Días después se abordaron también a los pesqueros 'HANGTON 116' y 'JIN JINN YI NO.168' cuando faenaban", ["HANGTON 116", "JIN JINN YI NO.168"]],
+    ["Leurs navires, ’IMULA1549MTR’ et ’NORDSJOBAS’, battant pavillon sri-lankais, ont été confisqués", ["IMULA1549MTR", "NORDSJOBAS"]],
+    ["las embarcaciones SCORPION 70, OCEAN ENCOUNTER y ALINA fueron detenidas", ["SCORPION 70", "OCEAN ENCOUNTER", "ALINA"]],
+    ["two of the five seized ships -- FV IMULA0704KLT and FB MONTELUCIA -- are suspected", ["IMULA0704KLT", "MONTELUCIA"]],
+  ])("reads the names a plural vessel noun lists: %s", (text, names) => {
+    expect(read(text, ["VESSEL_NAME"]).map(([, , value]) => value)).toEqual(names);
+  });
+
   it("reads vessels listed with their flags in brackets, each flag its own vessel's", () => {
     const text = "The Commission added the following vessels to the IUU list: OCEAN PEARL (Panama), SEA STAR (Belize) and KOO'S 102 (Togo).";
     expect(read(text, ["VESSEL_NAME", "FLAG_STATE"])).toEqual([
@@ -238,6 +247,12 @@ describe("owners and operators", () => {
     ["le propriétaire du navire, Pesquera Landes SA, a", "Pesquera Landes SA"],
     ["el armador del buque, Pesquera Landes SA, dijo", "Pesquera Landes SA"],
     ["Pesquera Landes SA owns the OCEAN STAR", "Pesquera Landes SA"],
+    ["It flew the flag of Panama. Its owner was “NOK CO. LTD., S.A.”, a company registered in Panama.", "NOK CO. LTD., S.A."],
+    ["a long line fishing vessel belonging to the KIRIBATI BLUE PACIFIC COMPANY LIMITED that has a licence", "KIRIBATI BLUE PACIFIC COMPANY LIMITED"],
+    ["The Micronesian owners of the QUEEN ALEXANDRA 959, Citypro Management Limited, challenged the action", "Citypro Management Limited"],
+    ["(c) the name of the owner and master of the vessel and, where applicable, its charterer; WFAT SOVIS Li Wei", "WFAT SOVIS"],
+    ["c) le nom du propriétaire et du capitaine du bateau et, s’il y a lieu, de l’affréteur; ZHEJIANG OCEAN FISHERIES CO., LTD Juan Pérez", "ZHEJIANG OCEAN FISHERIES CO., LTD"],
+    ["the owner, CNFC Overseas Fisheries Co., Ltd, said", "CNFC Overseas Fisheries Co., Ltd"],
     ["Pesquera Landes SA est propriétaire du navire", "Pesquera Landes SA"],
     ["Pesquera Landes SA es la propietaria del buque", "Pesquera Landes SA"],
   ])("%s", (text, owner) => {
@@ -266,6 +281,14 @@ describe("forms", () => {
       ["VESSEL_NAME", "SHEN LIAN CHENG 788", "SHEN LIAN CHENG 788"],
       ["IRCS_CALL_SIGN", "BZXC5", "BZXC5"],
       ["IMO_NUMBER", "9896581", "9896581"],
+    ]);
+  });
+
+  it("reads a vessel's name asked for with a possessive", () => {
+    expect(read("- (a) its name; ERA MAS - 5\n- a) le nom; MONTELUCIA\n- a) son nom; BORIS SYROMYATNIKOV", ["VESSEL_NAME"])).toEqual([
+      ["VESSEL_NAME", "ERA MAS - 5", "ERA MAS - 5"],
+      ["VESSEL_NAME", "MONTELUCIA", "MONTELUCIA"],
+      ["VESSEL_NAME", "BORIS SYROMYATNIKOV", "BORIS SYROMYATNIKOV"],
     ]);
   });
 

@@ -1,0 +1,68 @@
+/**
+ * Who owns and runs the vessel, in running text: "owned by", "the owner is", "appartiendrait à",
+ * "propiedad de", "operated by", "exploité par", "operado por"; a company before what it does
+ * ("X SA owns the OCEAN STAR", "X Ltd, which owned the vessel", "X-owned"), or after the vessel it
+ * owns ("the owners of the OCEAN STAR, X Ltd,"). Companies are read by ./phrases.ts, bounded at
+ * their legal form or where the clause ends.
+ */
+import { companyAfter, companyAt, flagAt, LEGAL_FORM, nameAt, wordBefore, type Span } from "./phrases";
+import { headingWord, NOUN, notAName } from "./vessel-names";
+
+export type Emit = (label: string, span: Span | null) => void;
+
+export function ownerRules(text: string, emit: Emit): void {
+  const each = (pattern: RegExp, handle: (m: RegExpMatchArray, end: number) => void) => {
+    for (const m of text.matchAll(pattern)) handle(m, m.index! + m[0].length);
+  };
+  each(/\b(?:(?:owned|owned\s+and\s+operated)\s+by|(?:registered\s+|ship\s*)?owner(?:s)?(?:\s+(?:is|was|are|were)(?:\s+(?:listed|named|given|recorded|shown)\s+as)?|\s*[:,])|(?:(?:its|the|their)\s+)?owner\s+of\s+(?:the\s+|this\s+)?(?:vessel|ship|boat)\s*(?:is|was|,)|propri[ée]taire\s+du\s+(?:navire|bateau)\s*(?:est|,)|(?:propietari[oa]|armador[a]?)\s+del\s+(?:buque|barco|pesquero)\s*(?:es|,)|(?:the\s+)?(?:company|firm)\s+that\s+owns\s+(?:it|the\s+(?:vessel|ship|boat))\s*,?|(?:its|the|their)\s+(?:registered\s+)?owners?(?:\s+(?:is|was|are|were))?,?|(?:a\s+)?company\s+(?:called|named)|appartien\w*(?:\s+\p{Ll}+){0,2}\s+à|propriété\s+de|(?:ship[ -]?owning|shipowning|fishing|seafood)\s+(?:company|firm)|(?:subsidiary|filiale|filial)\s+(?:of|de|du)|propri[ée]taire\s*(?:est|:|,)?|propiedad\s+de|propietari[oa]\s*(?:es|:|,)?|cuyo\s+armador\s+es|la\s+(?:empresa|société|compañía|sociedad|naviera|armadora|firma|mercantil)|the\s+(?:company|firm)|armateur\s*(?:est|:|,)?|armador[ae]?s?\s*(?:es|:|,)?)\s+/giu, (m, end) => {
+    // "Vidal Armadores S.A.": a capitalised cue after a capitalised word is part of a name.
+    const before = wordBefore(text, m.index!);
+    // ("... the flag of Panama. Its owner was": a sentence ended before it.)
+    const partOfName = before && /^\p{Lu}/u.test(text.slice(before.start, before.end)) && !/[.!?]$/.test(text.slice(before.start, before.end)) && /^[ \t]+$/.test(text.slice(before.end, m.index!));
+    if (!(/^\p{Lu}/u.test(m[0]) && partOfName)) emit("OWNER_NAME", companyAfter(text, end));
+  });
+  // "the shipowner Pesquera Landes SA", "owner Sein Fishing Ltd": a company straight after the word, not a form's next label.
+  each(/\b(?:ship\s*)?owners?[ \t]+(?=\p{Lu})/gu, (_m, end) => {
+    const company = companyAt(text, end);
+    if (company && !headingWord(text.slice(company.start, company.end).split(/[\s,:]/)[0])) emit("OWNER_NAME", company);
+  });
+  // "the vessel is registered to Sein Fishing Ltd" (a country there is its flag, read above).
+  each(/\bregistered\s+to\s+/giu, (_m, end) => {
+    if (!flagAt(text, end)) emit("OWNER_NAME", companyAfter(text, end));
+  });
+  // "autorízase a FARIDA, para sustituir la nave": the holder a resolution authorises.
+  each(/\b(?:autor[ií]zase|se\s+autoriza|autoriza)\s+a\s+(?:la\s+(?:empresa\s+|sociedad\s+)?)?/giu, (_m, end) => emit("OWNER_NAME", companyAt(text, end)));
+  // "the Sajo Seafood Co. Ltd’ FV SAJO POTENTIA": a company's vessel.
+  each(/['’]s?\s+(?:F\/V|FV|M\/V|MV)\s/gu, (m) => emit("OWNER_NAME", companyBefore(text, m.index!)));
+  // "Pesquera Landes SA owns the OCEAN STAR", "X SA est propriétaire du navire", "X SL es la propietaria del buque": a company by its legal form
+  // ("Nogueira es el armador del X": a person the text names by surname is not taken).
+  each(/[ \t]+(?:owns|owned)[ \t]+(?:the[ \t]+)?(?:vessel|ship|boat|\p{Lu})|[ \t]+(?:est|était)[ \t]+(?:le[ \t]+|la[ \t]+)?propriétaire[ \t]+d|[ \t]+(?:es|era)[ \t]+(?:el|la)[ \t]+(?:propietari[oa]|armador[a]?)[ \t]+de/gu, (m) => emit("OWNER_NAME", companyBefore(text, m.index!)));
+  // "Seafresh (Fiji) Pte Ltd, which owned the vessel X", "P.A. MANOHAL O.I, owners of scallop dredger X": the owner before its clause.
+  each(/-owned\b|,[ \t]*(?:the[ \t]+)?(?:company|firm)[ \t]+(?:that|which)[ \t]+(?:owns|owned)\b|,[ \t]*(?:which|who|that|qui|que)[ \t]+(?:owns|owned|own|possède|possédait|posee|poseía)[ \t]+(?:the|this|that|le|ce|el|este)?[ \t]*(?:vessel|ship|boat|navire|bateau|buque|barco)\b|,[ \t]*(?:the[ \t]+)?(?:owners?|propri[ée]taires?|propietari[oa]s?|armadora?)[ \t]+(?:of|du|de|del)\b/giu, (m) => emit("OWNER_NAME", companyBefore(text, m.index!, true)));
+  each(/\b(?:operated\s+by|managed\s+by|operator\s*(?:is|was|:|,)|exploité\s+par|géré\s+par|operado\s+por|gestionado\s+por|explotado\s+por|operador\s*(?:es|:|,))\s+/giu, (_m, end) => emit("OPERATOR_NAME", companyAfter(text, end)));
+  // "the Micronesian owners of the QUEEN ALEXANDRA 959, Citypro Management Limited, challenged": the owner named after its vessel.
+  each(OWNERS_OF, (_m, end) => {
+    const name = nameAt(text, end);
+    const comma = name && /^[ \t]*,[ \t]*/.exec(text.slice(name.end, name.end + 4));
+    const company = comma ? companyAt(text, name!.end + comma[0].length) : null;
+    if (company && LEGAL_FORM.test(text.slice(company.start, company.end).split(/\s+/).at(-1)!.replace(/[.,]+$/, ""))) emit("OWNER_NAME", company);
+  });
+}
+
+/** "owners of the", "propriétaire du navire", "armador del buque": before the vessel's name. */
+const OWNERS_OF = new RegExp(`\\b(?:owners?|propri[ée]taires?|propietari[oa]s?|armador(?:es)?)[ \\t]+(?:of|du|de|del)[ \\t]+(?:the[ \\t]+|la[ \\t]+|le[ \\t]+|el[ \\t]+|l['’])?(?:(?:${NOUN})[ \\t]+)?`, "giu");
+
+/** A company that ends just before `at` ("the Sajo Seafood Co. Ltd’ FV ..."), with a legal form, or `orSubject` the sentence's subject. */
+function companyBefore(text: string, at: number, orSubject = false): Span | null {
+  const lineStart = text.lastIndexOf("\n", at - 1) + 1;
+  const line = text.slice(0, at);
+  for (let start = Math.max(lineStart, at - 80); start < at - 2; start++) {
+    if (start > lineStart && text[start - 1] !== " ") continue;
+    const company = companyAt(line, start);
+    if (!company || company.end !== at) continue;
+    if (LEGAL_FORM.test(text.slice(company.start, company.end).split(/\s+/).at(-1)!.replace(/[.,]+$/, ""))) return company;
+    // `orSubject`: without a legal form, a name that starts its sentence ("P.A. MANOHAL O.I, owners of ...").
+    if (orSubject && /(?:^|[.;:!?]\s+|\n|\b(?:of|de|del|du|by|par|por)\s+)$/.test(text.slice(Math.max(0, start - 5), start)) && !notAName(text.slice(company.start, company.end))) return company;
+  }
+  return null;
+}
