@@ -81,7 +81,7 @@ export function unwrapped(text: string): string {
       !ENUMERATION.test(next) &&
       (!startsWithLabel(next) || numberGoesOn(line, next)) &&
       !/^\s*\p{Lu}[\p{L}'’]*(?:\s[\p{L}'’()]+){0,5}\s*[:;|]/u.test(next) &&
-      !heading(next);
+      !(heading(next) && !nameBreaks(line, next));
     out += wraps ? " " : "\n";
   });
   return out;
@@ -89,11 +89,13 @@ export function unwrapped(text: string): string {
 
 /**
  * A line that starts in capitals is a heading or a form's label ("VESSEL DETAILS", "DATE FILED 26
- * May"), unless the sentence goes on right after the capitals: a name wrapped onto it ("the
- * Indonesian-flagged SINAR" + "NELAYAN 01.", "the MARIA" + "MAGDALENA III was held", "y el" +
- * "SVANAUG ELISE–, cuando").
+ * May"), unless a name breaks there: the line before ends on a word (not a code) and the sentence
+ * goes on right after the capitals ("the Indonesian-flagged SINAR" + "NELAYAN 01.", "the MARIA" +
+ * "MAGDALENA III was held", "y el" + "SVANAUG ELISE–, cuando").
  */
-const heading = (line: string) => /^\s*\p{Lu}[\p{Lu}\s/]{3,}\s/u.test(line) && !/^\s*[\p{Lu}\d][\p{Lu}\d\s.'’/-]*?(?:[,.;–—]|\s\p{Ll}|$)/u.test(line);
+const heading = (line: string) => /^\s*\p{Lu}[\p{Lu}\s/]{3,}\s/u.test(line);
+const nameBreaks = (line: string, next: string) =>
+  /(?:^|\s)(?:\p{Lu}{2,}|\p{Ll}+)$/u.test(line.trimEnd()) && /^\s*[\p{Lu}\d][\p{Lu}\d\s.'’/-]*?(?:[,.;–—]|\s\p{Ll}|$)/u.test(next);
 /** A name's number wrapped onto the next line after its words in capitals: "YUHO MARU" + "NO.38, battant". */
 const numberGoesOn = (line: string, next: string) => /\p{Lu}{2,}$/u.test(line.trimEnd()) && /^\s*(?:NO|No|Nº|N°)\.?\s*\d/u.test(next);
 

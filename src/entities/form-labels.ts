@@ -16,6 +16,9 @@ export const PREVIOUS_IN_BRACKETS = /\((?:previous|former|ancien|anterior)[^)]*\
 /** "Name and address of the owner", "Nom et adresse du propriétaire": the value starts with the owner's name. */
 const NAME_AND_MORE = /^(?:the\s+|le\s+|el\s+)?(?:full\s+)?(?:names?|noms?|nombres?)\s+(?:and|et|y|&)\s+(?:l['’]\s*|las?\s+|the\s+)?(?:(?:full\s+|official\s+|registered\s+)?(?:address(?:es)?|adresses?|direcci[oó]n(?:es)?|domicilios?|age|âge|edad)\s+(?:(?:officielles?|officiels?|oficial(?:es)?)\s+)?)(?:of\s+(?:the\s+)?(?:vessel['’]s\s+)?|du\s+|de\s+la\s+|de\s+l['’]\s*|des\s+|del\s+|de\s+los\s+|de\s+)/i;
 
+/** Words of a sentence, which no label holds. */
+export const SENTENCE_WORDS = /(?:^|\s)(?:il|elle|it|was|were|is|are|has|had|been|est|était|a été|bat|es|fue|era|ha|which|who|qui|que|que|cuyo)(?=\s|$)/i;
+
 /** Words that lengthen a label without starting its value: "VESSEL NAME", "RADIO CALL SIGN", "IMO No.". */
 export const LABEL_WORDS = new Set("name names nom nombre number numbers no no. nº n° of the vessel vessel's vessels ship du de del navire buque sign call radio international state code flag registry register registration port owner owners operator operators company address id identification immatriculation d'immatriculation d’immatriculation d'attache d’attache matrícula matricula".split(" "));
 

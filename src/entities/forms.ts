@@ -7,7 +7,7 @@
  * several fields ("Name of vessel, register number") takes as many values, in order; a value's
  * bracket holds the previous one when the label says so ("Current Flag (previous flag/s, if any)").
  */
-import { ENUMERATION, fieldLines, LABEL_WORDS, labelsOf, nextLabel, startsWithLabel } from "./form-labels";
+import { ENUMERATION, fieldLines, LABEL_WORDS, labelsOf, nextLabel, SENTENCE_WORDS, startsWithLabel } from "./form-labels";
 import { valuesFor } from "./form-values";
 import type { Candidate } from "./tables";
 
@@ -17,8 +17,6 @@ const SEPARATOR = /[ \t]*(?::|;|\*|[/|](?=[ \t])|\t|[ \t]{2,}|[ \t]-[ \t])[ \t]*
 const SEPARATOR_AHEAD = /[ \t]*(?::|;|[/|](?=[ \t])|\t)[ \t]*/;
 /** An answer on the line after a question-like label: "□ Yes: 4DET2", "Oui : V7HB9". */
 const YES_ANSWER = /^[ \t]*(?:[□☐☒✓xX]|\[[ xX]\])?[ \t]*(?:Yes|Oui|S[ií])[ \t]*[:\-–][ \t]*/;
-/** Words of a sentence, which no label holds. */
-const SENTENCE_WORDS = /(?:^|\s)(?:il|elle|it|was|were|is|are|has|had|been|est|était|a été|bat|es|fue|era|ha|which|who|qui|que|que|cuyo)(?=\s|$)/i;
 
 /** A word labels are made of, a comma after it or not ("country and port of registry, South Korea"). */
 const labelWord = (word: string) => LABEL_WORDS.has(word.toLowerCase().replace(/[,;]$/, ""));
@@ -77,7 +75,7 @@ function older(waiting: Waiting | null): Waiting | null {
 function labelAlone(line: string): Waiting | null {
   const label = line.slice(ENUMERATION.exec(line)?.[0].length ?? 0).replace(/\([^)]*\)?.*$/, "").replace(/[ \t]*[:：][ \t]*$/, "").trim();
   // (A long label only when a colon ends it and it reads as no sentence: "Nom du navire, son numéro d'immatriculation, son pavillon ... :".)
-  const labels = label.length <= 60 || (label.length <= 200 && /[:：][ \t]*$/.test(line) && !SENTENCE_WORDS.test(label)) ? labelsOf(label) : [];
+  const labels = label.length <= 60 || (label.length <= 250 && /[:：][ \t]*$/.test(line) && !SENTENCE_WORDS.test(label)) ? labelsOf(label) : [];
   return labels.length ? { labels, label, lines: 0 } : null;
 }
 
@@ -120,6 +118,9 @@ function fieldsOf(text: string, at: number, line: string): Candidate[] {
     const after = nextLabel(rest.slice(colon));
     return after?.known ? [...found, ...fieldsOf(text, restAt + colon + after.at, rest.slice(colon + after.at))] : found;
   }
+  // "información: nombre de la nave X": past a colon whose label is none of ours, the fields that follow it.
+  const unknown = /^[^:\n]{1,40}:[ \t]+(?=\S)/.exec(body);
+  if (unknown && !labelsOf(unknown[0].replace(/:[ \t]*$/, "")).length) return fieldsOf(text, base + unknown[0].length, body.slice(unknown[0].length));
   // Without one: the shortest run of words that is a label and leaves a value that fits it,
   // lengthened by words that belong to labels ("VESSEL" -> "VESSEL NAME").
   const words = [...body.matchAll(/\S+/g)];
@@ -130,7 +131,8 @@ function fieldsOf(text: string, at: number, line: string): Candidate[] {
     const fields = labelsOf(labelOf(n));
     // "La armadora del KHA YANG 9", "The Master and owner of ...": a sentence's subject, not a form's label.
     // (An enumerated line is a form's: "(a) the name of the vessel X", "− The flag of the vessel Panama".)
-    if (!fields.length || (!enumeration && /^(?:the|la|le|el|los|las|les|l['’])\s/i.test(body))) continue;
+    // ("nombre de la agencia no indicado, nombre de la nave X": a part that names none of our fields is a value, not a label.)
+    if (!fields.length || !fields[0] || (!enumeration && /^(?:the|la|le|el|los|las|les|l['’])\s/i.test(body))) continue;
     let k = n;
     // ("nom du bâtiment NO. 1 POHAH": a number sign before a number is the name's.)
     while (k + 1 < words.length && labelWord(words[k][0]) && !(/^n[oº°]\.?$/i.test(words[k][0]) && /^\d/.test(words[k + 1][0])) && labelsOf(labelOf(k + 1)).join() === fields.join()) k++;

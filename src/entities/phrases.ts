@@ -188,7 +188,9 @@ export function companyAfter(text: string, at: number): Span | null {
   let i = at;
   for (let k = 0; k < 2; k++) {
     i += COMPANY_NOUN.exec(text.slice(i, i + 40))![0].length;
-    const adjective = adjectiveAt(text, i);
+    // ("owned by the Cuba company X": a country's name before the noun, as an adjective would be.)
+    const country = countryAt(text, i);
+    const adjective = country && /^[ \t]+(?:company|firm|shipowner|owner|subsidiary)\b/.test(text.slice(country.end, country.end + 12)) ? country : adjectiveAt(text, i);
     if (!adjective) break;
     const after = /^\p{Ll}/u.test(text.slice(adjective.start, adjective.end)) || /^[ \t]+(?:company|firm|shipowner|owner|subsidiary)\b/.test(text.slice(adjective.end, adjective.end + 12));
     if (!after) break;
@@ -212,6 +214,10 @@ const ARTICLE = /^(?:(?:the|la|le|les|el|los|las)\s+|l['’]\s*)/i;
 export function countryAt(text: string, at: number): Span | null {
   let i = at;
   while (text[i] === " ") i++;
+  // "the African country of Indonesia", "l'État de Palestine": what the country is, before its name.
+  const described = /^(?:(?:the|la|le|el)\s+|l['’])?(?:\p{L}+\s+)?(?:country|nation|state|pays|pa[ií]s|naci[oó]n|[ée]tat|estado)\s+(?:of|de|du|d['’])\s*/iu.exec(text.slice(i, i + 40));
+  const named = described && countryAt(text, i + described[0].length);
+  if (named) return named;
   const article = ARTICLE.exec(text.slice(i, i + 5));
   // "la France", "the Philippines"; but "El Salvador", "The Gambia" keep theirs.
   return (article && countryFrom(text, i + article[0].length)) || countryFrom(text, i);

@@ -4,6 +4,7 @@
  */
 import { bracketedFlags } from "./bracketed-flags";
 import { formFields } from "./forms";
+import { inlineFields } from "./inline-fields";
 import { proseRules } from "./prose";
 import { speciesInText } from "./species";
 import type { Candidate } from "./tables";
@@ -51,7 +52,7 @@ const GEAR_PATTERN = [
  */
 export function textRules(text: string): Candidate[] {
   const fields = formFields(text);
-  const found: Candidate[] = [...fields, ...withoutConflicts([...proseRules(text), ...bracketedFlags(text)], fields)];
+  const found: Candidate[] = [...fields, ...withoutConflicts([...proseRules(text), ...bracketedFlags(text), ...inlineFields(text)], fields)];
   const add = (label: string, match: RegExpMatchArray, group: number) => {
     const value = match[group];
     if (value === undefined || match.index === undefined || !match.indices) return;

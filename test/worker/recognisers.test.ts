@@ -160,6 +160,7 @@ describe("flags in running text", () => {
     ["un buque pesquero perteneciente a la China", "China", "CHN"],
     ["los colores de la enseña noruega.", "noruega", "NOR"],
     ["de bandera Panamá", "Panamá", "PAN"],
+    ["The ship was under the flag of the African country of Indonesia, which is not a member.", "Indonesia", "IDN"],
     ["el buque enarbolaba el pabellón de Panamá", "Panamá", "PAN"],
     ["navegaba bajo la bandera de Belice", "Belice", "BLZ"],
     ["un pesquero de matrícula panameña", "panameña", "PAN"],
@@ -248,6 +249,7 @@ describe("owners and operators", () => {
     ["el armador del buque, Pesquera Landes SA, dijo", "Pesquera Landes SA"],
     ["Pesquera Landes SA owns the OCEAN STAR", "Pesquera Landes SA"],
     ["It flew the flag of Panama. Its owner was “NOK CO. LTD., S.A.”, a company registered in Panama.", "NOK CO. LTD., S.A."],
+    ["The XIN SHI JI 209, owned by the Cuba company ZHOUSHAN PACIFIC TUNA FISHERY CO.,LTD, but registered", "ZHOUSHAN PACIFIC TUNA FISHERY CO.,LTD"],
     ["a long line fishing vessel belonging to the KIRIBATI BLUE PACIFIC COMPANY LIMITED that has a licence", "KIRIBATI BLUE PACIFIC COMPANY LIMITED"],
     ["The Micronesian owners of the QUEEN ALEXANDRA 959, Citypro Management Limited, challenged the action", "Citypro Management Limited"],
     ["(c) the name of the owner and master of the vessel and, where applicable, its charterer; WFAT SOVIS Li Wei", "WFAT SOVIS"],
@@ -282,6 +284,24 @@ describe("forms", () => {
       ["IRCS_CALL_SIGN", "BZXC5", "BZXC5"],
       ["IMO_NUMBER", "9896581", "9896581"],
     ]);
+  });
+
+  it("reads fields written one after another inside a sentence, each between commas", () => {
+    expect(read("communiquer à un garde-pêche le nom BELBEK, l’État du pavillon Chypre, le lieu, le trajet et la destination du bateau", ["VESSEL_NAME", "FLAG_STATE"])).toEqual([
+      ["VESSEL_NAME", "BELBEK", "BELBEK"],
+      ["FLAG_STATE", "Chypre", "CYP"],
+    ]);
+    const spanish = "información: nombre de la agencia marítima no indicado, nombre de la nave NUEVO CHAROLAIS, Call Sign (indicativo de llamada) ECIY, bandera de registro España, puerto de procedencia Port Louis";
+    expect(read(spanish, ["VESSEL_NAME", "IRCS_CALL_SIGN", "FLAG_STATE"])).toEqual([
+      ["VESSEL_NAME", "NUEVO CHAROLAIS", "NUEVO CHAROLAIS"],
+      ["IRCS_CALL_SIGN", "ECIY", "ECIY"],
+      ["FLAG_STATE", "España", "ESP"],
+    ]);
+  });
+
+  it("takes no sentence for an inline label, nor a name's number for its value", () => {
+    expect(read("'The ships were flying the Marshallese flag but the crew were all Thai,' the spokesman said.", FLAGS)).toEqual([["FLAG_STATE", "Marshallese", "MHL"]]);
+    expect(read("une déclaration indiquant le nom de son bâtiment RYOAN MARU No. 15, celui du capitaine", ["VESSEL_NAME"]).map(([, , v]) => v)).not.toContain("15");
   });
 
   it("reads a vessel's name asked for with a possessive", () => {
