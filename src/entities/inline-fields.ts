@@ -46,7 +46,8 @@ function fieldIn(text: string, at: number, body: string): Candidate | null {
       // part), and no sentence: "the crew were all Thai".)
       if (/(?!(?:IMO|OMI|MMSI|IRCS)\b)\p{Lu}{2}/u.test(label) || SENTENCE_WORDS.test(label)) break;
       const labels = labelsOf(label);
-      if (labels.length !== 1 || !READ.has(labels[0])) continue;
+      // ("the State Panama": a list's one-word header for the flag is no field inside a sentence.)
+      if (labels.length !== 1 || !READ.has(labels[0]) || /^(?:state|country|pays|pa[ií]s|[ée]tat|estado)$/i.test(label)) continue;
       const found = valueFor(text, at + words[last + 1].index!, at + body.length, labels[0]);
       if (found) return found;
     }

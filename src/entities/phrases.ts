@@ -142,7 +142,7 @@ export function companyAt(text: string, at: number): Span | null {
   let end = -1;
   let legal = -1;
   let named = false;
-  const inCapitals = !/\p{Ll}/u.test(words[0][0]) && /\p{Lu}{2}/u.test(words[0][0]);
+  const inCapitals = words.length > 1 && !/\p{Ll}/u.test(words[0][0] + words[1][0]) && /\p{Lu}/u.test(words[1][0]);
   for (let k = 0; k < words.length; k++) {
     const raw = words[k][0];
     // ("“Sunshine Fisheries Pte. Ltd.”": the closing quote is not the name's.)

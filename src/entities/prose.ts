@@ -73,7 +73,6 @@ export function proseRules(text: string): Candidate[] {
     // "le palangrier panaméen": an adjective after the noun is in lower case; "the longliner MICRONESIA 103" is a name.
     const after = adjectiveAt(text, end);
     const adjective = after && /\p{Ll}/u.test(text.slice(after.start, after.end)) ? after : null;
-    if (adjective) emit("FLAG_STATE", adjective);
     // "the Spanish trawler X", "The Chinese vessel", "the South Korean tuna purse seiner": the adjective before the noun names the flag.
     // ("the Panama-flagged reefer X": the rule for "-flagged" reads that flag.)
     // "16 Indonesian fishing vessels", "two Spanish trawlers": vessels counted are others, not the one the text is about.
@@ -81,16 +80,17 @@ export function proseRules(text: string): Candidate[] {
     // "a Taiwanese vessel registered in Panama": where it is registered is its flag, the adjective its owners'.
     const registeredAfter = /^[ \t]*(?:registered|flagged|reflagged)[ \t]+(?:in|to|under)\b/i.test(text.slice(end, end + 30));
     const before = counted || registeredAfter || /[- ](?:flagged|registered)\s+(?:\S+\s+){0,3}$/i.test(text.slice(Math.max(0, m.index! - 40), m.index!)) ? null : adjectiveBefore(text, m.index!);
-    if (!adjective && before) emit("FLAG_STATE", before);
     const plural = Boolean(m[2]);
     // "la embarcación menor “LIBAS”": words that describe the vessel before its name in quotes.
     const described = /^(?:\p{Ll}+[ \t]+){1,2}(?=[“"«])/u.exec(text.slice(end, end + 40));
     // "skipper of the vessel Chris Ferguson": a person's name in title case there is the skipper's
-    // ("the master of the fishing vessel NIKKO MARU NO. 51" is the vessel's).
+    // ("the master of the fishing vessel NIKKO MARU NO. 51" is the vessel's); "las embarcaciones, Ruiz consideró": a person after a plural's comma.
     const personOf = PERSON_OF.test(text.slice(Math.max(0, m.index! - 30), m.index!));
-    const names = namesAt(text, adjective ? adjective.end : end + (described?.[0].length ?? 0), plural ? 6 : 1).filter((name) => !titleCaseOnForm(text, name) && !notAName(text.slice(name.start, name.end)) && !(personOf && /\p{Ll}/u.test(text.slice(name.start, name.end))));
+    const names = namesAt(text, adjective ? adjective.end : end + (described?.[0].length ?? 0), plural ? 6 : 1).filter((name) => !titleCaseOnForm(text, name) && !notAName(text.slice(name.start, name.end)) && !((personOf || (plural && /^,/.test(text.slice(end, name.start).trim()))) && /\p{Ll}/u.test(text.slice(name.start, name.end))));
     const known = /known\s+as/i.test(m[0]) && /also|previously|formerly/i.test(text.slice(Math.max(0, m.index! - 30), m.index!));
     for (const name of names) emit(known ? "PREVIOUS_NAME" : "VESSEL_NAME", name);
+    // ("les bateaux chinois pêchent souvent ici": vessels spoken of as a kind are others, unless the text names them.)
+    if (!plural || names.length) emit("FLAG_STATE", adjective ?? before);
   });
   // "F/V OCEAN PEARL", "FV Jumanji", "M/V X".
   each(/\b(?:F\/V|M\/V|B\/P|F\/B|FV|MV|FB|F\.V\.|M\.V\.|B\.P\.|KM\.|KMN\.?)[ \t]+|\((?:F\/V|M\/V)\)[ \t]+/g, (_m, end) => {

@@ -20,7 +20,7 @@ export function capitalName(name: string): boolean {
 const HEADING_WORDS = new Set("Last First Middle Surname Given Family List Lists Register Registry Record Records Details Information Name Names Type Types Owner Owners Operator Operators Master Flag Flags Monitoring Identification Identifier Number Licence License Licensing Authorization Authorisation Authorizations Data Position Dimensions Registration Database ID Photo Photos Status Capacity Category Class Length Tonnage Sightings Inspection Inspections Report Reports Characteristics Profile Section Form Application Address Addresses Adresse Dirección Domicilio Particulars Description Specifications Documents Certificate Certificates History Summary Overview Crew Identity Nationality Markings Equipment Catch Catches Permit Permits Deletion Notification Activity Activities Movements".split(" "));
 
 /** Words that begin the names of authorities, not of vessels: "MINISTERIO DE LA PRODUCCIÓN", "Marine nationale". */
-const AUTHORITY_WORDS = /^(?:ministry|ministerio|minist[eè]re|department|departamento|direction|direcci[oó]n|secretar[ií]a|authority|autoridad|autorit[eé]|agency|agencia|agence|commission|comisi[oó]n|prefectura|pr[eé]fecture|armada|navy|marine|coast|guardia|garde|gobierno|government|gouvernement|council|consejo|conseil|tribunal|court|juzgado|instituto|institut|servicio|service|republic|rep[uú]blica|r[eé]publique)$/i;
+const AUTHORITY_WORDS = /^(?:delito|infracci[oó]n|art[ií]culo|ley|decreto|c[oó]digo|d[ée]cret|loi|law|ministry|ministerio|minist[eè]re|department|departamento|direction|direcci[oó]n|secretar[ií]a|authority|autoridad|autorit[eé]|agency|agencia|agence|commission|comisi[oó]n|prefectura|pr[eé]fecture|armada|navy|marine|coast|guardia|garde|gobierno|government|gouvernement|council|consejo|conseil|tribunal|court|juzgado|instituto|institut|servicio|service|republic|rep[uú]blica|r[eé]publique)$/i;
 
 /** Prefixes of warships' and coast guards' names: "HMS Mersey", "USCGC Mellon", "ARA Mantilla". */
 const NAVAL_PREFIX = /^(?:HMS|HMNZS|HMAS|HMCS|USS|USCGC|ARA|BAP|ESPS|INS|KRI|PNS|BNS|CGS|RFS|SPS)$/;
@@ -30,6 +30,10 @@ export function notAName(name: string): boolean {
   const words = name.split(/[\s-]+/).map((w) => w.replace(/[.,]+$/, ""));
   const first = words[0] ?? "";
   if (headingWord(first) || AUTHORITY_WORDS.test(first) || NAVAL_PREFIX.test(first) || nationalityAlpha3(name) !== null) return true;
+  // "1/" (a footnote's mark), "N° 129" (a register's number): no name is without a letter but a number sign's.
+  if (!/\p{L}/u.test(name.replace(/^(?:N[°º]|No\.?|Nº)\s*(?=\d)/i, "")) ) return true;
+  // "the Brunei Darussalam-owned, Panama-flagged long-liner": who owns it or where it is flagged, not its name.
+  if (/-(?:owned|based|flagged|registered)$/i.test(name)) return true;
   // "270 NM", "54 m": a distance or a size.
   if (/^(?:(?:F\/V|FV|M\/V|MV)\s+)?\d+(?:[.,]\d+)?\s*(?:NM|nm|m|km|GT|t|kg|miles?|metres?|meters?)$/.test(name)) return true;
   if (words.some((w) => /^(?:CO|LTD|INC|CORP|LLC|LIMITED|S\.A|PTE|KAISHA|KABUSHIKI|SDN|BHD|GMBH|SARL|SRL)['’]?$/i.test(w)) && words.length > 1) return true;

@@ -93,6 +93,11 @@ describe("vessel names in running text", () => {
     ["la contaminación por los buques, 1973, con la autorización", "a year"],
     ["under the provisions of the TORREMOLINOS PROTOCOL OF 1993 RELATING TO FISHING VESSELS", "a treaty"],
     ["VESSEL PARTICULARS\nDate of inspection 3 May", "a section's heading"],
+    ["inscrita en el Registro Mercantil, bajo el N° 129, Tomo Tercero", "a register's number"],
+    ["Datos relativos al buque1/\nEslora 52.7", "a footnote's mark"],
+    ["the incursion of the Brunei Darussalam-owned, Panama-flagged long-liner was reported", "who owns it"],
+    ["dictó el pedido de captura por el DELITO DE ATENTADO Y RESISTENCIA A LA AUTORIDAD (Art. 239)", "an offence"],
+    ["sin respuesta de la empresa responsable de las embarcaciones, Ruiz consideró que", "a person after a plural's comma"],
     ["the reefer was sighted with call sign HP1234, IMO not known", "a call sign before an identifier's label"],
     ["the two vessels were seized in PORT LOUIS (Mauritius).", "a port with its country"],
     ["la flotte UNITED LION FISHERY (PNG) LIMITED et ses navires", "a company with its country"],
@@ -216,6 +221,9 @@ describe("flags in running text", () => {
     ["an inspection by Mauritius in Port Louis", "the port State"],
     ["Information is provided by flag States and has not been verified", "flag States in general (the plural s is no adjective)"],
     ["owned by a company registered in Nauru, Sein Fishing Ltd", "where the owning company is registered"],
+    ["Les bateaux chinois pêchent souvent dans la zone.", "vessels spoken of as a kind"],
+    ["Las embarcaciones chinas suelen faenar en la zona.", "vessels spoken of as a kind"],
+    ["el buque fue entregado al Estado Panamá, según la ley", "a bare 'Estado' inside a sentence"],
   ])("finds no flag in %s (%s)", (text) => {
     expect(read(text, ["FLAG_STATE"])).toEqual([]);
   });
