@@ -93,7 +93,7 @@ export function valuesFor(text: string, at: number, value: string, labels: strin
  * Values one after another with nothing between them, each read as far as its kind goes: "Sri
  * Lanka NEGOMBO", "Emerald FO-4256 Îles Féroé IOTC020648"; a flag asked for later ends the value
  * before it ("ZHOUSHAN People's Republic of China" for "port and country of registry"). Two at
- * least, or none.
+ * least or a code read from the end, or none.
  */
 function inSequence(text: string, at: number, field: string, labels: string[], strict: boolean): Candidate[] {
   // Codes asked for last are the field's last words when they check out: "SHEN LIAN CHENG 788 BZXC5
@@ -120,7 +120,7 @@ function inSequence(text: string, at: number, field: string, labels: string[], s
     offset = found.candidate.end - at;
     offset += /^[ \t,;]*/.exec(front.slice(offset))![0].length;
   }
-  return out.length + codes.length >= 2 ? [...out, ...codes] : [];
+  return out.length + codes.length >= 2 || codes.length ? [...out, ...codes] : [];
 }
 
 /** Where a country's name that ends `value` begins (the longest one), or the value's length. */

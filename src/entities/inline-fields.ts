@@ -25,7 +25,8 @@ export function inlineFields(text: string): Candidate[] {
     if (clause[0].includes("\t")) continue;
     const lead = LEAD.exec(clause[0])![0].length;
     // (The full stop that ends the sentence is not the value's.)
-    const body = clause[0].slice(lead).trimEnd().replace(/(?<![A-Z])\.$/, "");
+    // ("... 3DYK et", "le numéro OMI 8114481 du navire": the next field's "and", the field's own vessel.)
+    const body = clause[0].slice(lead).trimEnd().replace(/(?<![A-Z])\.$/, "").replace(TAIL, "");
     const found = fieldIn(text, clause.index! + lead, body);
     if (found) out.push(found);
   }
@@ -54,6 +55,9 @@ function fieldIn(text: string, at: number, body: string): Candidate | null {
   }
   return null;
 }
+
+/** What may follow a value to the clause's end: "and", or whose it is ("du navire", "of the vessel"). */
+const TAIL = /\s+(?:and|et|y|(?:du|de\s+la|de\s+l['’]|of\s+the|del)\s+(?:navire|bateau|vessel|ship|buque|barco))$/iu;
 
 /** An article or possessive that may stand before a label inside a clause. */
 const ARTICLE = /^(?:le|la|les|el|the|its|son|sa|ses|su|sus)$/i;

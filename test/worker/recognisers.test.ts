@@ -307,6 +307,16 @@ describe("forms", () => {
     ]);
   });
 
+  it("reads an inline field before the next one's 'and', and before whose it is", () => {
+    const text = "― le nom SOLANDER KARIQA, l'indicatif d'appel radio international 3DYK et, le cas échéant, le numéro OMI 8114481 du navire.";
+    expect(read(text, ["VESSEL_NAME", "IRCS_CALL_SIGN", "IMO_NUMBER"])).toEqual([
+      ["VESSEL_NAME", "SOLANDER KARIQA", "SOLANDER KARIQA"],
+      ["IRCS_CALL_SIGN", "3DYK", "3DYK"],
+      ["IMO_NUMBER", "8114481", "8114481"],
+    ]);
+    expect(read("- (d) the side number of the vessel, its radio frequencies and call sign; LK-8790 not stated HOZZ", ["IRCS_CALL_SIGN"])).toEqual([["IRCS_CALL_SIGN", "HOZZ", "HOZZ"]]);
+  });
+
   it("takes no sentence for an inline label, nor a name's number for its value", () => {
     expect(read("'The ships were flying the Marshallese flag but the crew were all Thai,' the spokesman said.", FLAGS)).toEqual([["FLAG_STATE", "Marshallese", "MHL"]]);
     expect(read("une déclaration indiquant le nom de son bâtiment RYOAN MARU No. 15, celui du capitaine", ["VESSEL_NAME"]).map(([, , v]) => v)).not.toContain("15");
