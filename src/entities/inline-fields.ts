@@ -13,8 +13,8 @@ import { notAName } from "./vessel-names";
 
 /** The labels read this way, and how their value is found. */
 const READ = new Set(["FLAG_STATE", "VESSEL_NAME", "IRCS_CALL_SIGN", "IMO_NUMBER", "MMSI"]);
-/** A clause between commas or semicolons (or a line's start and end). */
-const CLAUSE = /[^,;\n]+/g;
+/** A clause between commas, semicolons or a lower-case "and" (or a line's start and end): "the name X and IRCS Y of the vessel". */
+const CLAUSE = /(?:[^,;\n ]| (?!(?:and|y|et) ))+/g;
 /** What may come before the label: an article, a possessive, "and". */
 const LEAD = /^\s*(?:(?:and|et|y)\s+)?(?:(?:le|la|les|el|the|its|son|sa|ses|su|sus)\s+|l['’]\s*)?/iu;
 

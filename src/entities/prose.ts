@@ -114,9 +114,10 @@ export function proseRules(text: string): Candidate[] {
   });
   // "le X, battant pavillon", "el X, de bandera": the name before the flag's cue; "le SCORPION 70",
   // "Se trata del FONNES", "the HARENGUS": a name in capitals after an article.
-  each(/(?<![\p{L}])(?:(?:le|du|el|del|al|the|The|Le|El)[ \t]+|[lL]['’])(?=[«"“‘'\p{Lu}\d])/gu, (_m, end) => {
+  each(/(?<![\p{L}])(?:(?:le|du|el|del|al|the|The|Le|El)[ \t]+|[lL]['’])(?=[«"“‘'\p{Lu}\d])/gu, (m, end) => {
     const name = nameAt(text, end);
-    if (!name) return;
+    // ("cerca de la isla en el GENERAL SANTOS", "near the PORT LOUIS": a place.)
+    if (!name || /(?:^|\s)(?:en|in|at|near|cerca\s+de|près\s+de)\s+$/i.test(text.slice(Math.max(0, m.index! - 12), m.index!))) return;
     const after = text.slice(name.end, name.end + 40);
     const value = text.slice(name.start, name.end);
     // "du « Nordborg »": a name in quotes; "le ELLA, qui a oeuvré": a short name in capitals, the subject of what follows.
