@@ -100,6 +100,7 @@ describe("vessel names in running text", () => {
     ["sin respuesta de la empresa responsable de las embarcaciones, Ruiz consideró que", "a person after a plural's comma"],
     ["the reefer was sighted with call sign HP1234, IMO not known", "a call sign before an identifier's label"],
     ["the two vessels were seized in PORT LOUIS (Mauritius).", "a port with its country"],
+    ["interceptada muy cerca a la isla San Lorenzo en el GENERAL SANTOS, por la patrullera", "a place after 'en el'"],
     ["la flotte UNITED LION FISHERY (PNG) LIMITED et ses navires", "a company with its country"],
   ])("finds no vessel name in %s (%s)", (text) => {
     expect(read(text, NAMES)).toEqual([]);
@@ -315,6 +316,13 @@ describe("forms", () => {
       ["IMO_NUMBER", "8114481", "8114481"],
     ]);
     expect(read("- (d) the side number of the vessel, its radio frequencies and call sign; LK-8790 not stated HOZZ", ["IRCS_CALL_SIGN"])).toEqual([["IRCS_CALL_SIGN", "HOZZ", "HOZZ"]]);
+  });
+
+  it("splits inline fields at a lower-case 'and'", () => {
+    expect(read("the operator must enter on it the name ASIAN MARINE REEFER 2 and IRCS HSBX of the vessel issued the permit", ["VESSEL_NAME", "IRCS_CALL_SIGN"])).toEqual([
+      ["VESSEL_NAME", "ASIAN MARINE REEFER 2", "ASIAN MARINE REEFER 2"],
+      ["IRCS_CALL_SIGN", "HSBX", "HSBX"],
+    ]);
   });
 
   it("takes no sentence for an inline label, nor a name's number for its value", () => {
