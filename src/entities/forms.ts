@@ -18,6 +18,9 @@ const SEPARATOR_AHEAD = /[ \t]*(?::|;|[/|](?=[ \t])|\t)[ \t]*/;
 /** An answer on the line after a question-like label: "□ Yes: 4DET2", "Oui : V7HB9". */
 const YES_ANSWER = /^[ \t]*(?:[□☐☒✓xX]|\[[ xX]\])?[ \t]*(?:Yes|Oui|S[ií])[ \t]*[:\-–][ \t]*/;
 
+/** Whether two words are written alike: both in capitals, or neither ("PORT D'IMMATRICULATION" / "Port" are not). */
+const sameCase = (a: string, b: string) => !/\p{Ll}/u.test(a) === !/\p{Ll}/u.test(b);
+
 /** A word labels are made of, a comma after it or not ("country and port of registry, South Korea"). */
 const labelWord = (word: string) => LABEL_WORDS.has(word.toLowerCase().replace(/[,;]$/, ""));
 
@@ -135,7 +138,9 @@ function fieldsOf(text: string, at: number, line: string): Candidate[] {
     if (!fields.length || !fields[0] || (!enumeration && /^(?:the|la|le|el|los|las|les|l['’])\s/i.test(body))) continue;
     let k = n;
     // ("nom du bâtiment NO. 1 POHAH": a number sign before a number is the name's.)
-    while (k + 1 < words.length && labelWord(words[k][0]) && !(/^n[oº°]\.?$/i.test(words[k][0]) && /^\d/.test(words[k + 1][0])) && labelsOf(labelOf(k + 1)).join() === fields.join()) k++;
+    // ("PORT D'IMMATRICULATION Port Louis", "Port of registry Port Louis": a label's word written
+    // otherwise than the label, or said again, begins its value.)
+    while (k + 1 < words.length && labelWord(words[k][0]) && sameCase(words[k - 1][0], words[k][0]) && !words.slice(0, k).some((w) => w[0].toLowerCase() === words[k][0].toLowerCase()) && !(/^n[oº°]\.?$/i.test(words[k][0]) && /^\d/.test(words[k + 1][0])) && labelsOf(labelOf(k + 1)).join() === fields.join()) k++;
     // ("country and port of registry, ...": a value does not begin with a label's word in small letters.)
     if (/^\p{Ll}/u.test(words[k][0]) && labelWord(words[k][0])) continue;
     const valueAt = words[k].index!;

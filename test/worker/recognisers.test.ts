@@ -354,6 +354,14 @@ describe("forms", () => {
     ]);
   });
 
+  it("reads a port named 'Port ...' after its label, in capitals or not", () => {
+    expect(read("PORT D'IMMATRICULATION Port Louis\nPort of registry Port Victoria\nName of Vessel OCEAN STAR", ["REGISTRATION_PORT", "VESSEL_NAME"])).toEqual([
+      ["REGISTRATION_PORT", "Port Louis", "Port Louis"],
+      ["REGISTRATION_PORT", "Port Victoria", "Port Victoria"],
+      ["VESSEL_NAME", "OCEAN STAR", "OCEAN STAR"],
+    ]);
+  });
+
   it("ends an owner where an address wrapped onto the next line begins", () => {
     expect(read("(D) the names and addresses of the vessel’s owners and operators; BJE PERERA, P.O.\nBox 1234; BJE PERERA", ["OWNER_NAME"])).toEqual([
       ["OWNER_NAME", "BJE PERERA", "BJE PERERA"],
