@@ -80,7 +80,7 @@ export function unwrapped(text: string): string {
       next.trim() !== "" &&
       !ENUMERATION.test(next) &&
       (!startsWithLabel(next) || numberGoesOn(line, next)) &&
-      !/^\s*\p{Lu}[\p{L}'’]*(?:\s[\p{L}'’()]+){0,5}\s*[:;|]/u.test(next) &&
+      !/^\s*\p{L}[\p{L}'’]*(?:\s[\p{L}'’()]+){0,5}\s*[:;|]/u.test(next) &&
       !(heading(next) && !nameBreaks(line, next));
     out += wraps ? " " : "\n";
   });

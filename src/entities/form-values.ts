@@ -5,7 +5,7 @@
  * home port"), each value reader knowing where its kind of value ends.
  */
 import { LABEL_WORDS, labelsOf, PREVIOUS_IN_BRACKETS } from "./form-labels";
-import { companyAt, countryAt, flagAt, LEGAL_FORM, nameAt, type Span } from "./phrases";
+import { companyAt, countryAt, endsCompany, flagAt, LEGAL_FORM, nameAt, type Span } from "./phrases";
 import type { Candidate } from "./tables";
 import { failedCheckFlags, flagAlpha3, validate } from "./values";
 import { notAName } from "./vessel-names";
@@ -64,9 +64,15 @@ export function valuesFor(text: string, at: number, value: string, labels: strin
   }
   const fields = alternatives ? [alternativeFor(text, at, field, labels, strict)] : labels;
   const out: Candidate[] = [];
+  // More values than labels: a company's label passes over a registration mark or an address
+  // ("TEMANIM 01, KI-1825, Kiritimati Island Fish Ltd, P.O. Box 1234" for "name and number, ... owner").
+  let next = 0;
   fields.forEach((name, i) => {
-    const part = parts[i];
-    if (!name || !part) return;
+    let p = Math.max(next, i);
+    if (parts.length > fields.length && COMPANIES.has(name)) while (p < parts.length - 1 && NOT_A_COMPANY.test(parts[p].text)) p++;
+    next = p + 1;
+    const part = parts[p];
+    if (!name || !part || (COMPANIES.has(name) && NOT_A_COMPANY.test(part.text))) return;
     const found = valueOf(text, at + part.start, part.text, name, strict);
     if (!found) return;
     out.push(found.candidate);
@@ -130,6 +136,10 @@ function countryAtEnd(value: string): number {
   return value.length;
 }
 
+const COMPANIES = new Set(["OWNER_NAME", "OPERATOR_NAME", "CHARTER_COMPANY", "BENEFICIAL_OWNER"]);
+/** A registration mark, a number or an address: no company's name. */
+const NOT_A_COMPANY = /^(?:[A-Z]{1,3}-?\d{2,}|\d[\d\s.,]*|(?:P\.?\s?O\.?|B\.P\.?|Apartado|Casilla)\b.*)$/i;
+
 /** The end of a name before a label inside it that a value follows ("... NO.2 MATRICULA JP-3014"). */
 function beforeNextLabel(text: string, span: Span): number {
   const words = [...text.slice(span.start, span.end).matchAll(/\S+/g)];
@@ -175,7 +185,7 @@ function splitAt(field: string, separator: string): Array<{ start: number; text:
   for (const piece of field.split(separator)) {
     const lead = piece.length - piece.trimStart().length;
     // "FCF CO., LTD": a comma before a legal form is the company's own.
-    if (separator === "," && out.length && LEGAL_FORM.test(piece.trim().split(/\s+/)[0].replace(/[.,]+$/, ""))) out[out.length - 1].text = field.slice(out[out.length - 1].start, start + piece.length).trim();
+    if (separator === "," && out.length && (LEGAL_FORM.test(piece.trim().replace(/[.,]+$/, "")) || endsCompany(piece.trim().split(/\s+/)[0].replace(/[.,]+$/, "")))) out[out.length - 1].text = field.slice(out[out.length - 1].start, start + piece.length).trim();
     else out.push({ start: start + lead, text: piece.trim() });
     start += piece.length + separator.length;
   }

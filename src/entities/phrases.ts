@@ -121,7 +121,7 @@ export const LEGAL_FORM = {
   test: (word: string) => TRAILING_FORM.test(word) || LEADING_FORM.test(word) || /^(?:co|ltd|inc|corp|s\.a|sa|pte|sdn|bhd)\.?,?(?:\s*|\.)?(?:ltd|inc|co|bhd|llc|limited)\.?$/i.test(word),
 };
 /** Whether a word ends a company's name: "Ltd", "Co.,Ltd" (not "Compagnie", which begins one). */
-const endsCompany = (word: string) => TRAILING_FORM.test(word) || /^(?:co|ltd|inc|corp|s\.a|sa|pte|sdn|bhd)\.?,?(?:\s*|\.)?(?:ltd|inc|co|bhd|llc|limited)\.?$/i.test(word) || /\)(?:co|ltd)\.?,?(?:ltd)?\.?$/i.test(word);
+export const endsCompany = (word: string) => TRAILING_FORM.test(word) || /^(?:co|ltd|inc|corp|s\.a|sa|pte|sdn|bhd)\.?,?(?:\s*|\.)?(?:ltd|inc|co|bhd|llc|limited)\.?$/i.test(word) || /\)(?:co|ltd)\.?,?(?:ltd)?\.?$/i.test(word);
 
 /**
  * A company at `at`: its capitalised words and legal form, with the commas and dots companies

@@ -362,6 +362,17 @@ describe("forms", () => {
     ]);
   });
 
+  it.each([
+    ["(1) the name and official number or other identification, together with the name and address of the owner or operator or both; TEMANIM 01, KI-1825, Kiritimati Island Fish Ltd, P.O. Box 1234", "Kiritimati Island Fish Ltd"],
+    ["(A) the name and official number or other identification of each fishing vessel for which a permit is sought, together with the name and address of the owner thereof; and FANECA, PH-9422, Starcki Ventures Corporation, P.O. Box 1234", "Starcki Ventures Corporation"],
+  ])("reads the owner a label asks for after other fields, past a registration mark: %s", (text, owner) => {
+    expect(read(text, COMPANIES)).toEqual([["OWNER_NAME", owner, owner]]);
+  });
+
+  it("takes no vessel's name from a label's condition: 'Company Name, if vessel is owned by a business entity'", () => {
+    expect(read("Company Name, if vessel is owned by a business entity Sajo Seafood Co. Ltd", ["VESSEL_NAME"])).toEqual([]);
+  });
+
   it("ends an owner where an address wrapped onto the next line begins", () => {
     expect(read("(D) the names and addresses of the vessel’s owners and operators; BJE PERERA, P.O.\nBox 1234; BJE PERERA", ["OWNER_NAME"])).toEqual([
       ["OWNER_NAME", "BJE PERERA", "BJE PERERA"],
