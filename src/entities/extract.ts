@@ -12,6 +12,7 @@ import type { Entity } from "../domain/protocol";
 import { callSignFitsFlag } from "./call-signs";
 import { checkableLabels } from "./labels";
 import type { LocatedSpan } from "./llm";
+import { mendNames } from "./name-repair";
 import { ENUMERATION, startsWithLabel } from "./form-labels";
 import { textRules } from "./rules";
 import { tableEntities, type Candidate, type ColumnLabels } from "./tables";
@@ -54,7 +55,10 @@ export function readEntities(text: string, blocks: readonly Block[], page: numbe
   candidates.push(...textRules(unwrapped(text)).filter((c) => !inTable(c)));
   candidates.push(...fromModel(text, llmSpans, candidates));
   candidates.push(...unlabelledIdentifiers(text, candidates));
-  if (ocr) fitCallSignsToFlags(candidates);
+  if (ocr) {
+    fitCallSignsToFlags(candidates);
+    mendNames(candidates);
+  }
   flagMismatches(candidates);
   return { entities: finish(text, candidates), lastTable: last, inheritedUsed };
 }

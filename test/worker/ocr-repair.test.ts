@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { readEntities } from "../../src/entities/extract";
+import { unmisreadName } from "../../src/entities/name-repair";
 import { capitalReadings, fitToFlag, lastGlyph, likeItsPeers, unmisread } from "../../src/entities/ocr-repair";
 import { parseGrounded } from "../../src/ocr/grounding";
 
@@ -133,5 +134,26 @@ describe("a scanned list's call-sign column", () => {
       ["DUlY", "DUIY", ["ircs_ocr_repaired"]],
       ["BZV4aN", "BZV4AN", ["ircs_not_upper_case"]],
     ]);
+  });
+});
+
+describe("vessel names misread by OCR", () => {
+  it.each([
+    ["IMULAO207TLE", "IMULA0207TLE"],
+    ["IMULAOO40MTR", "IMULA0040MTR"],
+    ["HAI XING 7O7", "HAI XING 707"],
+  ])("puts back the zero read as O in %s", (read, printed) => {
+    expect(unmisreadName(read)).toBe(printed);
+  });
+
+  it.each(["KOO'S 101", "NO.618 DONG WON", "ORO 2", "JINXIANG808"])("leaves %s as read", (read) => {
+    expect(unmisreadName(read)).toBeNull();
+  });
+
+  it("mends names on an OCR'd page only, flagged", () => {
+    const parsed = parseGrounded("<|ref|>text<|/ref|><|det|>[[0,0,999,999]]<|/det|>\nThe fishing vessel IMULAO207TLE was detained.", { width: 1000, height: 1000 });
+    const names = (ocr: boolean) => readEntities(parsed.text, parsed.blocks, 1, { ocr }).entities.filter((e) => e.label === "VESSEL_NAME").map((e) => [e.text, e.value, e.flags]);
+    expect(names(true)).toEqual([["IMULAO207TLE", "IMULA0207TLE", ["name_ocr_repaired"]]]);
+    expect(names(false)).toEqual([["IMULAO207TLE", "IMULAO207TLE", []]]);
   });
 });
