@@ -9,7 +9,7 @@ import { labelForHeader } from "./headers";
 export const ENUMERATION = /^(?:[ \t]*(?:[-−–•□☐*]+|\.[0-9]{1,2}(?=[ \t])|\(?[A-Za-z]\)|\([A-Za-z0-9]{1,3}\)|[0-9]{1,3}[.°)]|[a-z][.)]|[a-z][ \t]*[/|])[ \t]*){1,2}/;
 
 /** Parts of a label that qualify it without changing what it asks for. */
-export const QUALIFIER = /\((?:if any|if known|if available|if applicable|s|es|les|x|si se conocen?|en su caso)\)|,?[ \t]*(?:if (?:any|known|available|applicable)|si (?:está|esta) disponible|si procede|le cas échéant|si disponible|si se conocen?|en su caso|s['’]il est connu)\b|,[ \t]*if[ \t]+(?:the[ \t]+)?vessel[ \t]+is[^,;]*|\*/gi;
+export const QUALIFIER = /\((?:si|if|when|where|lorsque|cuando|en\s+caso)\s[^)]*\)|\((?:if any|if known|if available|if applicable|s|es|les|x|si se conocen?|en su caso)\)|,?[ \t]*(?:if (?:any|known|available|applicable)|si (?:está|esta) disponible|si procede|le cas échéant|si disponible|si se conocen?|en su caso|s['’]il est connu)\b|,[ \t]*if[ \t]+(?:the[ \t]+)?vessel[ \t]+is[^,;]*|\*/gi;
 /** A reference to the text that defines a field ("conformément à l'article 221-XI-1/03", "in accordance with regulation XI-1/3"): what it asks stays the same. */
 const LEGAL_REFERENCE = /[,(]?[ \t]*(?<![\p{L}])(?:conformément\s+à|conforme\s+(?:à|a)|in\s+accordance\s+with|according\s+to|pursuant\s+to|as\s+(?:defined|required|referred\s+to)\s+(?:in|by)|de\s+conformidad\s+con|con\s+arreglo\s+a|en\s+virtud\s+de|tel(?:le)?s?\s+que\s+défini\w*\s+(?:à|par)|según\s+(?:el|la|lo))(?![\p{L}]).*$/iu;
 export const PREVIOUS_IN_BRACKETS = /\((?:previous|former|ancien|anterior)[^)]*\)|\b(?:and|et|y)\s+(?:previous|former|anciens?|anteriores?)\b/i;
@@ -89,7 +89,7 @@ export function labelsOf(label: string): string[] {
   const plain = clean.replace(/\s*\([^)]*\)\s*/g, " ").trim();
   if (plain !== clean && plain && labelForHeader(plain)) return labelsOf(plain);
   const whole = labelForHeader(clean);
-  const parts = clean.split(/,|;|\s+\/\s+|\s+(?:and|et|y|or|ou|o)\s+(?=(?:(?:the|its|son|sa|ses|su|sus|le|la|el|du|de\s+la|del|de\s+l['’])\s*)?(?:name|flag|imo|ircs|mmsi|call|radio|owner|operator|regist\w*|previous|port|home|country|nom|pavillon|pays|indicatif|nombre|bandera|pabell[oó]n|pa[ií]s|puerto|distintivo|master|captain|capitaine|capit[aá]n|patr[oó]n|address|age)\b)/i).map((p) => p.trim()).filter(Boolean);
+  const parts = clean.split(/,|;|\s+\/\s+|\s+(?:and|et|y|or|ou|o)\s+(?=(?:(?:the|its|son|sa|ses|su|sus|le|la|el|du|de\s+la|del|de\s+l['’])\s*)?(?:name|flag|imo|ircs|mmsi|call|radio|owner|operator|regist\w*|previous|port|home|country|nom|pavillon|pays|indicatif|nombre|bandera|pabell[oó]n|pa[ií]s|puerto|distintivo|master|captain|capitaine|capit[aá]n|patr[oó]n|address|age)\b|(?:its|son|sa|ses|su|sus|le|la|les|el|los|las)\s+\p{L})/iu).map((p) => p.trim()).filter(Boolean);
   if (parts.length > 1) {
     // "PREVIOUS VESSEL NAMES, VESSEL FLAGS, EFFECTIVE DATES": the first part's "previous" is every part's.
     const previous = /^(?:previous|former|ancien\w*|anterior\w*)\b/i.test(parts[0]);
@@ -97,7 +97,7 @@ export function labelsOf(label: string): string[] {
     const labels = parts.map((part, i) => labelForHeader(previous && i > 0 ? `previous ${part}` : part.replace(POSSESSIVE, "")) ?? "");
     // "Name of vessel / Nom du navire": one label in two languages.
     if (labels.every((l) => l && l === labels[0])) return [labels[0]];
-    if (labels.filter(Boolean).length >= 1 && labels.length <= 6) return labels;
+    if (labels.filter(Boolean).length >= 1 && labels.length <= 10) return labels;
   }
   return whole ? [whole] : [];
 }

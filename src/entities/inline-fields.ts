@@ -40,6 +40,8 @@ function fieldIn(text: string, at: number, body: string): Candidate | null {
     const elided = /^l['’]/i.exec(words[first][0])?.[0].length ?? 0;
     if (first > 0 && !elided && !ARTICLE.test(words[first - 1][0])) continue;
     const from = words[first].index! + elided;
+    // ("numéro de coque (si différent de l'indicatif d'appel) FM-7095": a label inside a bracket is a remark's.)
+    if (body.slice(0, from).split("(").length > body.slice(0, from).split(")").length) continue;
     // The shortest run of words that names one of our fields and leaves a value that checks out.
     for (let last = first; last < Math.min(words.length - 1, first + 7); last++) {
       const label = body.slice(from, words[last].index! + words[last][0].length);

@@ -369,6 +369,21 @@ describe("forms", () => {
     expect(read(text, COMPANIES)).toEqual([["OWNER_NAME", owner, owner]]);
   });
 
+  it("parts a long label at each field its possessives start, so values line up", () => {
+    const text = "b) le nom et le type de tout bâtiment pouvant être utilisé pour mener l’activité, ainsi que l’État d’immatriculation de celui-ci, son numéro d’enregistrement, son indicatif d’appel radio et les nom et adresse de son propriétaire, de son capitaine et de son exploitant : SUAH, non précisé, Panama, PA-5823, HOZZ, NOK CO. LTD., S.A., P.O. Box 1234, Ahmed Salim";
+    expect(read(text, ["VESSEL_NAME", "FLAG_STATE", "IRCS_CALL_SIGN", "OWNER_NAME"])).toEqual([
+      ["VESSEL_NAME", "SUAH", "SUAH"],
+      ["FLAG_STATE", "Panama", "PAN"],
+      ["IRCS_CALL_SIGN", "HOZZ", "HOZZ"],
+      ["OWNER_NAME", "NOK CO. LTD., S.A.", "NOK CO. LTD., S.A."],
+    ]);
+  });
+
+  it("takes no call sign from a remark in brackets, nor an enumerator's digit", () => {
+    expect(read("numéro de coque (si différent de l'indicatif d'appel) FM-7095", ["IRCS_CALL_SIGN"])).toEqual([]);
+    expect(read("1.3 Call sign V6PM6 1.4 Voyage number not stated", ["IRCS_CALL_SIGN"])).toEqual([["IRCS_CALL_SIGN", "V6PM6", "V6PM6"]]);
+  });
+
   it("takes no vessel's name from a label's condition: 'Company Name, if vessel is owned by a business entity'", () => {
     expect(read("Company Name, if vessel is owned by a business entity Sajo Seafood Co. Ltd", ["VESSEL_NAME"])).toEqual([]);
   });
