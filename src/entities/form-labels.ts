@@ -5,8 +5,8 @@
  */
 import { labelForHeader } from "./headers";
 
-/** An enumeration before a label: "1.", "6°", "a /", "(A)", "a)", "-", "•", "□"; or two: "- (a)", "1. a)". */
-export const ENUMERATION = /^(?:[ \t]*(?:[-−–•□☐*]+|\.[0-9]{1,2}(?=[ \t])|\(?[A-Za-z]\)|\([A-Za-z0-9]{1,3}\)|[0-9]{1,3}[.°)]|[a-z][.)]|[a-z][ \t]*[/|])[ \t]*){1,2}/;
+/** An enumeration before a label: "1.", "6°", "a /", "(A)", "a)", "B-", "-", "•", "□"; or two: "- (a)", "1. a)". */
+export const ENUMERATION = /^(?:[ \t]*(?:[-−–•□☐*]+|\.[0-9]{1,2}(?=[ \t])|\(?[A-Za-z]\)|\([A-Za-z0-9]{1,3}\)|[0-9]{1,3}[.°)]|[a-z][.)]|[A-Za-z]-(?=[ \t])|[a-z][ \t]*[/|])[ \t]*){1,2}/;
 
 /** Parts of a label that qualify it without changing what it asks for. */
 export const QUALIFIER = /\((?:si|if|when|where|lorsque|cuando|en\s+caso)\s[^)]*\)|\((?:if any|if known|if available|if applicable|s|es|les|x|si se conocen?|en su caso)\)|,?[ \t]*(?:if (?:any|known|available|applicable)|si (?:está|esta) disponible|si procede|le cas échéant|si disponible|si se conocen?|en su caso|s['’]il est connu)\b|,[ \t]*if[ \t]+(?:the[ \t]+)?vessel[ \t]+is[^,;]*|\*/gi;
@@ -17,7 +17,7 @@ export const PREVIOUS_IN_BRACKETS = /\((?:previous|former|ancien|anterior)[^)]*\
 const NAME_AND_MORE = /^(?:the\s+|le\s+|el\s+)?(?:full\s+)?(?:names?|noms?|nombres?)\s+(?:and|et|y|&)\s+(?:l['’]\s*|las?\s+|the\s+)?(?:(?:full\s+|official\s+|registered\s+|business\s+|postal\s+|mailing\s+)?(?:address(?:es)?|adresses?|direcci[oó]n(?:es)?|domicilios?|age|âge|edad)\s+(?:(?:officielles?|officiels?|oficial(?:es)?)\s+)?)(?:of\s+(?:the\s+)?(?:vessel['’]s\s+)?|du\s+|de\s+la\s+|de\s+l['’]\s*|des\s+|del\s+|de\s+los\s+|de\s+)/i;
 
 /** Words of a sentence, which no label holds. */
-export const SENTENCE_WORDS = /(?:^|\s)(?:il|elle|it|was|were|is|are|has|had|been|est|était|a été|bat|es|fue|era|ha|which|who|qui|que|que|cuyo)(?=\s|$)/i;
+export const SENTENCE_WORDS = /(?:^|\s)(?:il|elle|it|was|were|is|are|has|had|been|be|will|would|shall|must|est|était|a été|bat|es|fue|era|ha|which|who|qui|que|que|cuyo)(?=\s|$)/i;
 
 /** The same anywhere in a label: "the name and number, together with the name and address of the owner". */
 const NAME_AND_MORE_ANYWHERE = new RegExp(`(?<![A-Za-z])${NAME_AND_MORE.source.slice(1)}`, "gi");

@@ -58,18 +58,24 @@ export function valuesFor(text: string, at: number, value: string, labels: strin
   }
   // "Immatriculation ou indicatif radio du navire ; EI7573": one value for either field, the one it checks out as.
   const alternatives = labels.length > 1 && parts.length === 1 && /\s(?:or|ou|o)\s/i.test(label);
-  if (labels.length > 1 && parts.length === 1 && !alternatives) {
+  if (labels.length > 1 && parts.length === 1) {
+    // ("Nombre y distintivo de llamada o identidad de la estación LIBAS LFKW": "or" between two of
+    // the fields still leaves a name and a code, one after the other.)
     const sequence = inSequence(text, at, field, labels, strict);
-    if (sequence.length) return sequence;
+    if (sequence.length && (!alternatives || new Set(sequence.map((c) => c.label)).size >= 2)) return sequence;
   }
   const fields = alternatives ? [alternativeFor(text, at, field, labels, strict)] : labels;
   const out: Candidate[] = [];
-  // More values than labels: a company's label passes over a registration mark or an address
-  // ("TEMANIM 01, KI-1825, Kiritimati Island Fish Ltd, P.O. Box 1234" for "name and number, ... owner").
+  // More values than labels (a field the label's words did not part off): a company's label passes
+  // over a registration mark or an address, a checked one over values that fail its check
+  // ("TEMANIM 01, KI-1825, Kiritimati Island Fish Ltd" for "name and number, ... owner"; "NOEL,
+  // not stated, South Korea" for "name and type ..., the State in which it is registered").
   let next = 0;
   fields.forEach((name, i) => {
     let p = Math.max(next, i);
-    if (parts.length > fields.length && COMPANIES.has(name)) while (p < parts.length - 1 && NOT_A_COMPANY.test(parts[p].text)) p++;
+    const unfit = (part: { start: number; text: string }) =>
+      COMPANIES.has(name) ? NOT_A_COMPANY.test(part.text) : CHECKED.has(name) && !valueOf(text, at + part.start, part.text, name, true);
+    while (p < parts.length - 1 && p - i < parts.length - fields.length && unfit(parts[p])) p++;
     next = p + 1;
     const part = parts[p];
     if (!name || !part || (COMPANIES.has(name) && NOT_A_COMPANY.test(part.text))) return;
@@ -126,7 +132,9 @@ function inSequence(text: string, at: number, field: string, labels: string[], s
     offset = found.candidate.end - at;
     offset += /^[ \t,;]*/.exec(front.slice(offset))![0].length;
   }
-  return out.length + codes.length >= 2 || codes.length ? [...out, ...codes] : [];
+  // (A code alone only when the fields before it are none of ours: "side number, radio frequencies and call sign".)
+  const codesAlone = codes.length > 0 && labels.slice(0, last).every((l) => !l);
+  return out.length + codes.length >= 2 || codesAlone ? [...out, ...codes] : [];
 }
 
 /** Where a country's name that ends `value` begins (the longest one), or the value's length. */
@@ -137,6 +145,8 @@ function countryAtEnd(value: string): number {
 }
 
 const COMPANIES = new Set(["OWNER_NAME", "OPERATOR_NAME", "CHARTER_COMPANY", "BENEFICIAL_OWNER"]);
+/** Labels whose values have a check of their own. */
+const CHECKED = new Set(["FLAG_STATE", "IMO_NUMBER", "MMSI", "IRCS_CALL_SIGN"]);
 /** A registration mark, a number or an address: no company's name. */
 const NOT_A_COMPANY = /^(?:[A-Z]{1,3}-?\d{2,}|\d[\d\s.,]*|(?:P\.?\s?O\.?|B\.P\.?|Apartado|Casilla)\b.*)$/i;
 

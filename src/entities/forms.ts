@@ -12,7 +12,7 @@ import { valuesFor } from "./form-values";
 import type { Candidate } from "./tables";
 
 /** What separates a label from its value when something does. */
-const SEPARATOR = /[ \t]*(?::|;|\*|[/|](?=[ \t])|\t|[ \t]{2,}|[ \t]-[ \t])[ \t]*/g;
+const SEPARATOR = /[ \t]*(?::|;|\*(?=[ \t])|[/|](?=[ \t])|\t|[ \t]{2,}|[ \t]-[ \t])[ \t]*/g;
 /** A separator further on the line. */
 const SEPARATOR_AHEAD = /[ \t]*(?::|;|[/|](?=[ \t])|\t)[ \t]*/;
 /** An answer on the line after a question-like label: "□ Yes: 4DET2", "Oui : V7HB9". */

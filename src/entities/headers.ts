@@ -34,7 +34,7 @@ const rules: Rule[] = [
   [/\b(built|build|construction|construccion|shipyard|builder|chantier|astillero)\b.*\b(country|pays|pais|place|lieu|lugar)\b/, null],
   // A vessel's nationality is its flag; a master's or crew's is not.
   [/\b(nationality|nationalite|nacionalidad) (of |du |de la |del |de l )?(the )?(vessel|ship|navire|bateau|buque|barco|embarcacion)\b/, "FLAG_STATE"],
-  [/\b(state|country|etat|pays|estado|pais) (of |du |de |d |del )?(the )?(flag|registry|registration|immatriculation|pavillon|abanderamiento|pabellon|registro|matricula)\b/, "FLAG_STATE"],
+  [/\b(state|country|etat|pays|estado|pais) (of |du |de |d |del )?(the )?(flag|registry|registration|immatriculation|pavillon|abanderamiento|pabellon|registro|matricula)\b|\b(state|country) in which (it|the vessel) is registered\b/, "FLAG_STATE"],
   [/\b(nationality|nationalite|nacionalidad)\b/, null],
   [/\b(master|captain|capitaine|capitan|patron|skipper)\b/, null],
   [/\b(beneficial)\b/, "BENEFICIAL_OWNER"],
@@ -71,7 +71,8 @@ const rules: Rule[] = [
   [/\b(loa|length|longueur|eslora)\b/, "LENGTH"],
   [/\b(power|kw|puissance|potencia|hp)\b/, "ENGINE_POWER"],
   [/\b(year (of )?(built|build|construction)|built in year|build year|annee de construction|ano de construccion)\b/, "BUILD_YEAR"],
-  [/\b(valid|validity|validite|validez|starts?|ends?|expiry|expiration|from|to|until|desde|hasta)\b/, "VALIDITY_PERIOD"],
+  // ("from", "to" alone or after "valid": a long label's "used to carry out" is no period.)
+  [/\b(valid|validity|validite|validez|expiry|expiration)\b|^(from|to|until|desde|hasta)( date)?$|\b(starts?|ends?)( date)?$/, "VALIDITY_PERIOD"],
   // The vessel's name comes last: "Owner name" and "Port name" were taken above.
   [/\b(vessel|vessels|ship|ships|boat|navire|navires|batiment|buque|buques|barco|nave|navio|pesquero|embarcacion|embarcation|bateau)\b.*\b(name|nom|nombre|denominacion|designation)\b/, "VESSEL_NAME"],
   [/\b(name|nom|nombre|denominacion|designation)\b.*\b(vessel|ship|boat|navire|batiment|buque|barco|nave|navio|pesquero|embarcacion|embarcation|bateau)\b/, "VESSEL_NAME"],

@@ -69,7 +69,7 @@ export function nameAt(text: string, at: number): Span | null {
   const article = /^(?:the|le|la|el|l['’])[ \t]*(?=[“"«\p{Lu}\d][^\s]*)/u.exec(text.slice(i, i + 6));
   if (article && /^[“"«]|^[\p{Lu}\d][^\p{Ll}\s]*(?:\s|$|[,.;])/u.test(text.slice(i + article[0].length, i + article[0].length + 40))) i += article[0].length;
   // "FV SAJO POTENTIA": the prefix says what it is, not what it is called.
-  const prefix = /^(?:F\/V|M\/V|B\/P|F\/B|F\.V\.|M\.V\.|B\.P\.|FV|MV|BP|FB)[ \t]+(?=\p{Lu})/u.exec(text.slice(i, i + 6));
+  const prefix = /^(?:F\/V|M\/V|B\/P|F\/B|L\/M|M\/N|B\/M|M\/P|F\.V\.|M\.V\.|B\.P\.|FV|MV|BP|FB)[ \t]+(?=\p{Lu})/u.exec(text.slice(i, i + 6));
   if (prefix) i += prefix[0].length;
   const open = i;
   while (text[i] === " " || text[i] === "“" || text[i] === '"' || text[i] === "«" || text[i] === "‘" || text[i] === "'" || text[i] === "’") i++;
@@ -92,6 +92,8 @@ export function nameAt(text: string, at: number): Span | null {
     // ("XIN SHI JI NO.17 CN-3394": a registration mark after the name.)
     if (k > 0 && (/^(?:IMO|OMI|IRCS|MMSI|GT|TRB|LOA)$/.test(word) || (k > 1 && /^[A-Z]{1,3}-\d{2,}$/.test(word)) || /^[A-Z]{2}-\d{3,}$/.test(word))) break;
     const isNumber = /^\d[\d\-/.]*$/.test(word) || NUMBER_SIGN.test(tokens[k].text) || /^(?:No|NO|Nº|N°)\.?\d+$/.test(word);
+    // "the INDRA MAJU 150 miles south of Cork": a distance or a size after the name is not its number.
+    if (k > 0 && /^\d/.test(word) && MEASURE_AFTER.test(text.slice(tokens[k].end, tokens[k].end + 16))) break;
     const fits = isNumber || (allCaps ? upper(word) || /^[IVX]+$/.test(word) : capitalised(word) && !STOP.has(word));
     const joiner = NAME_JOINERS.has(word.toLowerCase()) && k + 1 < tokens.length && capitalised(tokens[k + 1].text) && (allCaps ? word === word.toUpperCase() : !upper(tokens[k + 1].text));
     if (fits || (joiner && k > 0)) {
@@ -106,6 +108,9 @@ export function nameAt(text: string, at: number): Span | null {
   const end = trimEnd(tokens[last]).end;
   return end > tokens[0].start ? { start: tokens[0].start, end } : null;
 }
+
+/** A unit after a number: "150 miles", "60 nautical miles", "41.3 mètres", "330 toneladas". */
+const MEASURE_AFTER = /^[ \t]*(?:miles?|nautical|nm|NM|km|kilom\w+|metres?|meters?|mètres?|metros?|m|tonnes?|tons?|toneladas?|t|kg|GT|TJB|millas?|milles?|hours?|heures?|horas?|days?|jours?|d[ií]as?)(?![\p{L}])/u;
 
 function trimmedEnd(text: string, start: number, end: number): number {
   while (end > start && /[\s.,]/.test(text[end - 1])) end--;

@@ -101,9 +101,15 @@ describe("vessel names in running text", () => {
     ["the reefer was sighted with call sign HP1234, IMO not known", "a call sign before an identifier's label"],
     ["the two vessels were seized in PORT LOUIS (Mauritius).", "a port with its country"],
     ["interceptada muy cerca a la isla San Lorenzo en el GENERAL SANTOS, por la patrullera", "a place after 'en el'"],
+    ["Lithuanian Fishing Vessel to Be Returned to Owners Upon Payment of $300,000", "a headline"],
     ["la flotte UNITED LION FISHERY (PNG) LIMITED et ses navires", "a company with its country"],
   ])("finds no vessel name in %s (%s)", (text) => {
     expect(read(text, NAMES)).toEqual([]);
+  });
+
+  it("reads a name without the distance after it, and after a Chilean 'L/M'", () => {
+    expect(read("the LE Aoife detained the Indonesian-registered INDRA MAJU 150 miles south of Cork harbour", ["VESSEL_NAME"])).toEqual([["VESSEL_NAME", "INDRA MAJU", "INDRA MAJU"]]);
+    expect(read("se realizó una fiscalización a bordo de la L/M SUÑUREY de matricula", ["VESSEL_NAME"])).toEqual([["VESSEL_NAME", "SUÑUREY", "SUÑUREY"]]);
   });
 
   it("reads a name in capitals before its flag's or an identifier's apposition", () => {
@@ -376,6 +382,20 @@ describe("forms", () => {
       ["FLAG_STATE", "Panama", "PAN"],
       ["IRCS_CALL_SIGN", "HOZZ", "HOZZ"],
       ["OWNER_NAME", "NOK CO. LTD., S.A.", "NOK CO. LTD., S.A."],
+    ]);
+  });
+
+  it("lines values up with a long label's fields by their checks, and reads a name and a code where 'or' joins two fields", () => {
+    const text = "- (b) the name and type of any vessel that may be used to carry out the activity, the State in which it is registered, its registration number, radio call sign and the name and address of its owner, master and operator: NOEL, not stated, South Korea, KR-7222, D7AC, KOREA SHIPMANAGERS CO., LTD., P.O. Box 1234, Juan Pérez, TONE SHIPPING CO., LTD;";
+    expect(read(text, ["VESSEL_NAME", "FLAG_STATE", "IRCS_CALL_SIGN", "OWNER_NAME"])).toEqual([
+      ["VESSEL_NAME", "NOEL", "NOEL"],
+      ["FLAG_STATE", "South Korea", "KOR"],
+      ["IRCS_CALL_SIGN", "D7AC", "D7AC"],
+      ["OWNER_NAME", "KOREA SHIPMANAGERS CO., LTD.", "KOREA SHIPMANAGERS CO., LTD."],
+    ]);
+    expect(read("B- Nombre y distintivo de llamada o identidad de la estación de buque LIBAS LFKW", ["VESSEL_NAME", "IRCS_CALL_SIGN"])).toEqual([
+      ["VESSEL_NAME", "LIBAS", "LIBAS"],
+      ["IRCS_CALL_SIGN", "LFKW", "LFKW"],
     ]);
   });
 
