@@ -236,6 +236,8 @@ function valueOf(text: string, at: number, value: string, label: string, strict:
   if (strict && NAMED.has(label) && (!/^[\p{Lu}\d“"«]/u.test(raw) || /^(?:OF|THE|AND|DE|DU|DEL|ET|Y)\b/.test(raw))) return null;
   if (NAMED.has(label) && FIELD_WORDS.test(raw.trim())) return null;
   if (strict && (label === "VESSEL_NAME" || label === "PREVIOUS_NAME") && notAName(raw)) return null;
+  // ("Nombre de la embarcación N° de Matrícula": a value that is itself a label is the next field's.)
+  if (strict && NAMED.has(label) && labelsOf(raw).length) return null;
   const restStart = span.end - at;
   const rest = restStart < value.length ? { start: span.end, text: value.slice(restStart) } : null;
   return { candidate: { label, start: span.start, end: span.end, source: "rule", record: null, ...checked }, rest };

@@ -79,7 +79,9 @@ export function nameAt(text: string, at: number): Span | null {
     const opening = text.slice(open, i).replace(/\s/g, "").slice(-1);
     const close = text.slice(i).search(CLOSING[opening] ?? /[”"»’']/);
     // A name in quotes still starts like a name: "“no indicado”" is a form left unfilled.
-    if (close > 0 && close <= 60 && !text.slice(i, i + close).includes("\n") && /^[\p{Lu}\d]/u.test(text[i])) return { start: i, end: trimmedEnd(text, i, i + close) };
+    // ("« MAKMUR JAYA 20 Imo 8440000 »": an identifier written inside the quotes is not the name's.)
+    const inside = close > 0 ? text.slice(i, i + close).search(/\s(?:IMO|Imo|OMI|IRCS|MMSI)\b/) : -1;
+    if (close > 0 && close <= 60 && !text.slice(i, i + close).includes("\n") && /^[\p{Lu}\d]/u.test(text[i])) return { start: i, end: trimmedEnd(text, i, i + (inside > 0 ? inside : close)) };
     if (close > 0) return null;
   }
   const tokens = tokensFrom(text, i, 8);
@@ -92,6 +94,8 @@ export function nameAt(text: string, at: number): Span | null {
     // ("XIN SHI JI NO.17 CN-3394": a registration mark after the name.)
     if (k > 0 && (/^(?:IMO|OMI|IRCS|MMSI|GT|TRB|LOA)$/.test(word) || (k > 1 && /^[A-Z]{1,3}-\d{2,}$/.test(word)) || /^[A-Z]{2}-\d{3,}$/.test(word))) break;
     const isNumber = /^\d[\d\-/.]*$/.test(word) || NUMBER_SIGN.test(tokens[k].text) || /^(?:No|NO|Nº|N°)\.?\d+$/.test(word);
+    // "1.1 Name of ship BELINDA 1.2 IMO number": a form's next enumerator is not the name's number.
+    if (k > 0 && /^\d{1,2}\.\d{1,2}$/.test(word) && /^[ \t]+(?:IMO|OMI|MMSI|IRCS|\p{Lu}\p{Ll})/u.test(text.slice(tokens[k].end, tokens[k].end + 6))) break;
     // "the INDRA MAJU 150 miles south of Cork": a distance or a size after the name is not its number.
     if (k > 0 && /^\d/.test(word) && MEASURE_AFTER.test(text.slice(tokens[k].end, tokens[k].end + 16))) break;
     const fits = isNumber || (allCaps ? upper(word) || /^[IVX]+$/.test(word) : capitalised(word) && !STOP.has(word));

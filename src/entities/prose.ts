@@ -93,7 +93,7 @@ export function proseRules(text: string): Candidate[] {
     if (!plural || names.length) emit("FLAG_STATE", adjective ?? before);
   });
   // "F/V OCEAN PEARL", "FV Jumanji", "M/V X".
-  each(/\b(?:F\/V|M\/V|B\/P|F\/B|L\/M|M\/N|B\/M|M\/P|FV|MV|FB|F\.V\.|M\.V\.|B\.P\.|KM\.|KMN\.?)[ \t]+|\((?:F\/V|M\/V)\)[ \t]+/g, (_m, end) => {
+  each(/\b(?:F\/V|M\/V|B\/P|F\/B|L\/M|M\/N|B\/M|M\/P|E\/P|FV|MV|FB|F\.V\.|M\.V\.|B\.P\.|KM\.|KMN\.?)[ \t]+|\((?:F\/V|M\/V)\)[ \t]+/g, (_m, end) => {
     const name = nameAt(text, end);
     if (name && !notAName(text.slice(name.start, name.end))) emit("VESSEL_NAME", name);
   });

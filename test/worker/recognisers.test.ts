@@ -102,9 +102,22 @@ describe("vessel names in running text", () => {
     ["the two vessels were seized in PORT LOUIS (Mauritius).", "a port with its country"],
     ["interceptada muy cerca a la isla San Lorenzo en el GENERAL SANTOS, por la patrullera", "a place after 'en el'"],
     ["Lithuanian Fishing Vessel to Be Returned to Owners Upon Payment of $300,000", "a headline"],
+    ["c'est l'amende que le Kirghizistan a infligé au navire", "a country"],
+    ["souhaité au CSP du CROSS ETEL", "a rescue centre"],
+    ["el buque ARC “Punta Ardita”, lograron identificar", "a navy's ship"],
+    ["Nombre de la embarcación N° de Matrícula", "a number sign"],
     ["la flotte UNITED LION FISHERY (PNG) LIMITED et ses navires", "a company with its country"],
   ])("finds no vessel name in %s (%s)", (text) => {
     expect(read(text, NAMES)).toEqual([]);
+  });
+
+  it("reads a name without an identifier written inside its quotes, nor a form's next enumerator", () => {
+    expect(read("l'amende infligée au navire « MAKMUR JAYA 20 Imo 8440000 » battant pavillon Indonésie", ["VESSEL_NAME", "IMO_NUMBER"])).toEqual([
+      ["VESSEL_NAME", "MAKMUR JAYA 20", "MAKMUR JAYA 20"],
+      ["IMO_NUMBER", "8440000", "8440000"],
+    ]);
+    expect(read("1.1 Name of ship BELINDA 1.2 IMO number 9108946", ["VESSEL_NAME"])).toEqual([["VESSEL_NAME", "BELINDA", "BELINDA"]]);
+    expect(read("Informe de Peritaje\nE/P “SAJO POTENTIA”", ["VESSEL_NAME"])).toEqual([["VESSEL_NAME", "SAJO POTENTIA", "SAJO POTENTIA"]]);
   });
 
   it("reads a name without the distance after it, and after a Chilean 'L/M'", () => {
