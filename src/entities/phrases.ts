@@ -187,7 +187,7 @@ export function companyAt(text: string, at: number): Span | null {
 }
 
 /** Articles and nouns before a company's own name: "the company", "la société", "l'armateur", "la naviera". */
-const COMPANY_NOUN = /^(?:(?:the|la|le|el|l['’]|a|an|une?)[ \t]*)?(?:[\p{L}-]+-based[ \t]+)?(?:(?:(?:o|or|ou)[ \t]+)?(?:flotte|flota|fleet|groupe|grupo|group|company|firm|société|compagnie|entreprise|armateur|empresa|compañía|sociedad|naviera|armadora|firma|mercantil|subsidiary[ \t]+of|filiale[ \t]+de|filial[ \t]+de)[ \t]+)?/u;
+const COMPANY_NOUN = /^(?:(?:the|la|le|el|l['’]|a|an|une?)[ \t]*)?(?:[\p{L}-]+-based[ \t]+)?(?:(?:(?:o|or|ou)[ \t]+)?(?:flotte|flota|fleet|groupe|grupo|group|company|firm|société|compagnie|entreprise|armateur|empresa|compañía|sociedad|naviera|armadora|firma|mercantil|subsidiary[ \t]+of|filiale[ \t]+de|filial[ \t]+de)[ \t]+)?(?:(?:comercial|commerciale|pesquera|armadora|armatrice|naviera|mercantil)[ \t]+)?/u;
 
 /**
  * A company after a cue, past an article and a noun for a company in lower case ("owned by the

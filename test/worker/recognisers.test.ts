@@ -283,6 +283,9 @@ describe("owners and operators", () => {
     ["(c) the name of the owner and master of the vessel and, where applicable, its charterer; WFAT SOVIS Li Wei", "WFAT SOVIS"],
     ["c) le nom du propriétaire et du capitaine du bateau et, s’il y a lieu, de l’affréteur; ZHEJIANG OCEAN FISHERIES CO., LTD Juan Pérez", "ZHEJIANG OCEAN FISHERIES CO., LTD"],
     ["the owner, CNFC Overseas Fisheries Co., Ltd, said", "CNFC Overseas Fisheries Co., Ltd"],
+    ["boats controlled by the DA YANG GLOBAL SEAFOOD INC., for instance, both violated", "DA YANG GLOBAL SEAFOOD INC."],
+    ["CONSIDERANDO: Que la firma comercial Hong Lung Fishery Co., Ltd., inscripta en el Registro", "Hong Lung Fishery Co., Ltd."],
+    [".6 the name of the registered owner(s) and their registered address(es): HASIL SAMUDERA MANDIRI, PT., P.O. Box 1234;", "HASIL SAMUDERA MANDIRI, PT"],
     ["Pesquera Landes SA est propriétaire du navire", "Pesquera Landes SA"],
     ["Pesquera Landes SA es la propietaria del buque", "Pesquera Landes SA"],
   ])("%s", (text, owner) => {
