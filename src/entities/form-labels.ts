@@ -3,7 +3,7 @@
  * du navire / Name of vessel" -> one, in two languages), where a line's labels begin (an
  * enumeration "1.", "a)", ".1"; several fields to a line), and where the next label starts.
  */
-import { labelForHeader } from "./headers";
+import { labelForHeader, normaliseHeader } from "./headers";
 
 /** An enumeration before a label: "1.", "6°", "a /", "(A)", "a)", "B-", "-", "•", "□"; or two: "- (a)", "1. a)". */
 export const ENUMERATION = /^(?:[ \t]*(?:[-−–•□☐*]+|\.[0-9]{1,2}(?=[ \t])|\(?[A-Za-z]\)|\([A-Za-z0-9]{1,3}\)|[0-9]{1,3}[.°)]|[a-z][.)]|[A-Za-z]-(?=[ \t])|[a-z][ \t]*[/|])[ \t]*){1,2}/;
@@ -94,10 +94,25 @@ export function labelsOf(label: string): string[] {
     // "PREVIOUS VESSEL NAMES, VESSEL FLAGS, EFFECTIVE DATES": the first part's "previous" is every part's.
     const previous = /^(?:previous|former|ancien\w*|anterior\w*)\b/i.test(parts[0]);
     // ("son port", "the vessel's port": a part read without its possessive.)
-    const labels = parts.map((part, i) => labelForHeader(previous && i > 0 ? `previous ${part}` : part.replace(POSSESSIVE, "")) ?? "");
+    const labels = parts.map((part, i) => partLabel(previous && i > 0 ? `previous ${part}` : part.replace(POSSESSIVE, ""), parts[i - 1], clean));
     // "Name of vessel / Nom du navire": one label in two languages.
     if (labels.every((l) => l && l === labels[0])) return [labels[0]];
     if (labels.filter(Boolean).length >= 1 && labels.length <= 10) return labels;
   }
   return whole ? [whole] : [];
 }
+
+/**
+ * One part of a label naming several fields. A bare "nationality" in a list of the ship's fields
+ * is its flag ("the name, nationality, call sign ... of the ship"); a bare "country" after a
+ * port is that port's ("Last Port / Country").
+ */
+function partLabel(part: string, before: string | undefined, whole: string): string {
+  const bare = normaliseHeader(part);
+  if (/^(?:la |le |the |su |sa )?(?:nationality|nationalite|nacionalidad)$/.test(bare) && OF_THE_SHIP.test(normaliseHeader(whole))) return "FLAG_STATE";
+  if (/^(?:country|pays|pais)$/.test(bare) && before && /\b(?:port|puerto)\b/i.test(before)) return "";
+  return labelForHeader(part) ?? "";
+}
+
+/** A label that ends on whose fields they are: "... of the ship", "... du navire", "... del buque". */
+const OF_THE_SHIP = /\b(?:of the|du|de la|del|de l)\s+(?:ship|vessel|navire|bateau|batiment|buque|barco|embarcacion)$/;

@@ -223,6 +223,10 @@ describe("flags in running text", () => {
     expect(["s", "e", "es", "a"].map(nationalityAlpha3)).toEqual([null, null, null, null]);
   });
 
+  it("reads a flag it had at first as a previous flag", () => {
+    expect(read("SOPHIA MARTINA was historically flagged to Cambodia whose authorities reported", FLAGS)).toEqual([["PREVIOUS_FLAG", "Cambodia", "KHM"]]);
+  });
+
   it("reads the flags it had before as previous flags", () => {
     expect(read("Il bat pavillon togolais après avoir été immatriculé en Nouvelle-Zélande.", FLAGS)).toEqual([
       ["FLAG_STATE", "togolais", "TGO"],
@@ -413,6 +417,12 @@ describe("forms", () => {
       ["VESSEL_NAME", "LIBAS", "LIBAS"],
       ["IRCS_CALL_SIGN", "LFKW", "LFKW"],
     ]);
+  });
+
+  it("reads a bare nationality among the ship's fields as its flag, and a bare country after a port as the port's", () => {
+    expect(read("- (a) the name, nationality, call sign, draught and gross tonnage of the ship: IMULA2490CHW, Sri Lankan, 4SF6273, not stated, 642;", FLAGS)).toEqual([["FLAG_STATE", "Sri Lankan", "LKA"]]);
+    expect(read("(i) le nom, la nationalité, le signal d’appel et l’agent du navire : LIBRA, lituanien, LYRT, non précisé,", FLAGS)).toEqual([["FLAG_STATE", "lituanien", "LTU"]]);
+    expect(read("Agent: not stated Last Port / Country: not stated / Burundi", FLAGS)).toEqual([]);
   });
 
   it("takes no call sign from a remark in brackets, nor an enumerator's digit", () => {
