@@ -2,7 +2,6 @@
  * Free-text rules: labelled values ("IMO No.: 9074729", "Flag: Panama", "F/V OCEAN STAR") and
  * values by their shape, each checked and normalised by ./values.ts.
  */
-import { bracketedFlags } from "./bracketed-flags";
 import { formFields } from "./forms";
 import { inlineFields } from "./inline-fields";
 import { proseRules } from "./prose";
@@ -52,7 +51,7 @@ const GEAR_PATTERN = [
  */
 export function textRules(text: string): Candidate[] {
   const fields = formFields(text);
-  const found: Candidate[] = [...fields, ...withoutConflicts([...proseRules(text), ...bracketedFlags(text), ...inlineFields(text)], fields)];
+  const found: Candidate[] = [...fields, ...withoutConflicts([...proseRules(text), ...inlineFields(text)], fields)];
   const add = (label: string, match: RegExpMatchArray, group: number) => {
     const value = match[group];
     if (value === undefined || match.index === undefined || !match.indices) return;

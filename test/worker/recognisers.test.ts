@@ -99,14 +99,12 @@ describe("vessel names in running text", () => {
     ["dictó el pedido de captura por el DELITO DE ATENTADO Y RESISTENCIA A LA AUTORIDAD (Art. 239)", "an offence"],
     ["sin respuesta de la empresa responsable de las embarcaciones, Ruiz consideró que", "a person after a plural's comma"],
     ["the reefer was sighted with call sign HP1234, IMO not known", "a call sign before an identifier's label"],
-    ["the two vessels were seized in PORT LOUIS (Mauritius).", "a port with its country"],
     ["interceptada muy cerca a la isla San Lorenzo en el GENERAL SANTOS, por la patrullera", "a place after 'en el'"],
     ["Lithuanian Fishing Vessel to Be Returned to Owners Upon Payment of $300,000", "a headline"],
     ["c'est l'amende que le Kirghizistan a infligé au navire", "a country"],
     ["souhaité au CSP du CROSS ETEL", "a rescue centre"],
     ["el buque ARC “Punta Ardita”, lograron identificar", "a navy's ship"],
     ["Nombre de la embarcación N° de Matrícula", "a number sign"],
-    ["la flotte UNITED LION FISHERY (PNG) LIMITED et ses navires", "a company with its country"],
   ])("finds no vessel name in %s (%s)", (text) => {
     expect(read(text, NAMES)).toEqual([]);
   });
@@ -140,22 +138,6 @@ describe("vessel names in running text", () => {
     ["two of the five seized ships -- FV IMULA0704KLT and FB MONTELUCIA -- are suspected", ["IMULA0704KLT", "MONTELUCIA"]],
   ])("reads the names a plural vessel noun lists: %s", (text, names) => {
     expect(read(text, ["VESSEL_NAME"]).map(([, , value]) => value)).toEqual(names);
-  });
-
-  it("reads vessels listed with their flags in brackets, each flag its own vessel's", () => {
-    const text = "The Commission added the following vessels to the IUU list: OCEAN PEARL (Panama), SEA STAR (Belize) and KOO'S 102 (Togo).";
-    expect(read(text, ["VESSEL_NAME", "FLAG_STATE"])).toEqual([
-      ["VESSEL_NAME", "OCEAN PEARL", "OCEAN PEARL"],
-      ["FLAG_STATE", "Panama", "PAN"],
-      ["VESSEL_NAME", "SEA STAR", "SEA STAR"],
-      ["FLAG_STATE", "Belize", "BLZ"],
-      ["VESSEL_NAME", "KOO'S 102", "KOO'S 102"],
-      ["FLAG_STATE", "Togo", "TGO"],
-    ]);
-    expect(read("La Comisión incluyó los buques HAI LUNG (Belice) y SEA WIND (Panamá) en la lista.", ["FLAG_STATE"])).toEqual([
-      ["FLAG_STATE", "Belice", "BLZ"],
-      ["FLAG_STATE", "Panamá", "PAN"],
-    ]);
   });
 
   it.each([
