@@ -11,7 +11,7 @@ import type { Candidate } from "./tables";
 import { failedCheckFlags, validate } from "./values";
 import { notAName } from "./vessel-names";
 
-/** The labels read this way, and how their value is found. */
+/** The labels read this way (each value found by its own reader in `valueFor`). */
 const READ = new Set(["FLAG_STATE", "VESSEL_NAME", "IRCS_CALL_SIGN", "IMO_NUMBER", "MMSI"]);
 /** A clause between commas, semicolons or a lower-case "and" (or a line's start and end): "the name X and IRCS Y of the vessel". */
 const CLAUSE = /(?:[^,;\n ]| (?!(?:and|y|et) ))+/g;
@@ -24,8 +24,8 @@ export function inlineFields(text: string): Candidate[] {
     // (A tab parts a form's or a table's cells, which their own readers read.)
     if (clause[0].includes("\t")) continue;
     const lead = LEAD.exec(clause[0])![0].length;
-    // (The full stop that ends the sentence is not the value's.)
-    // ("... 3DYK et", "le numéro OMI 8114481 du navire": the next field's "and", the field's own vessel.)
+    // (Not the value's: the sentence's full stop, the next field's "and" in "... 3DYK et", whose
+    // the field is in "le numéro OMI 8114481 du navire".)
     const body = clause[0].slice(lead).trimEnd().replace(/(?<![A-Z])\.$/, "").replace(TAIL, "");
     const found = fieldIn(text, clause.index! + lead, body);
     if (found) out.push(found);
