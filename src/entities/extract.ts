@@ -15,7 +15,7 @@ import type { LocatedSpan } from "./llm";
 import { mendNames } from "./name-repair";
 import { ENUMERATION, startsWithLabel } from "./form-labels";
 import { textRules } from "./rules";
-import { tableEntities, type Candidate, type ColumnLabels } from "./tables";
+import { ocrCallSign, tableEntities, type Candidate, type ColumnLabels } from "./tables";
 import { textTables } from "./text-tables";
 import { unlabelledIdentifiers } from "./unlabelled";
 import { fitToFlag, OCR_DOUBTFUL, OCR_REPAIRED } from "./ocr-repair";
@@ -56,6 +56,7 @@ export function readEntities(text: string, blocks: readonly Block[], page: numbe
   candidates.push(...fromModel(text, llmSpans, candidates));
   candidates.push(...unlabelledIdentifiers(text, candidates));
   if (ocr) {
+    mendCallSigns(text, candidates);
     fitCallSignsToFlags(candidates);
     mendNames(candidates);
   }
@@ -106,6 +107,19 @@ const numberGoesOn = (line: string, next: string) => /\p{Lu}{2,}$/u.test(line.tr
 /** The page's entities (without a previous page to inherit from). */
 export function extractEntities(text: string, blocks: readonly Block[], page: number, llmSpans: readonly LocatedSpan[] = []): Entity[] {
   return readEntities(text, blocks, page, { llmSpans }).entities;
+}
+
+/**
+ * On an OCR'd page, a call sign read from a form or a sentence is mended as a list's cell is
+ * (without a column to compare with): "2HGDS8" is 2HGD8; one ending in S where a digit belongs
+ * ("6KCAS") is doubtful and no fact.
+ */
+function mendCallSigns(text: string, candidates: Candidate[]): void {
+  for (const candidate of candidates) {
+    if (candidate.label !== "IRCS_CALL_SIGN" || candidate.source === "table") continue;
+    const checked = ocrCallSign(text.slice(candidate.start, candidate.end), []);
+    if (checked) Object.assign(candidate, checked);
+  }
 }
 
 /** The one flag a table row names, if it names one. */

@@ -182,7 +182,7 @@ function columnCallSigns(body: readonly TableCell[][], column: number): string[]
  * series, a letter for a final digit read as the digit. A reading that changed the cell is flagged
  * as mended, one left in doubt as doubtful; a cell no reading puts right is checked as written.
  */
-function ocrCallSign(text: string, peers: readonly string[]): Checked | null {
+export function ocrCallSign(text: string, peers: readonly string[]): Checked | null {
   const asWritten = validate("IRCS_CALL_SIGN", text);
   const readings = capitalReadings(text);
   const read = readings && likeItsPeers([...new Set(readings.map(unmisread))], peers);

@@ -157,3 +157,19 @@ describe("vessel names misread by OCR", () => {
     expect(names(false)).toEqual([["IMULAO207TLE", "IMULAO207TLE", []]]);
   });
 });
+
+describe("call signs in an OCR'd form", () => {
+  const callSigns = (line: string, ocr: boolean) => {
+    const parsed = parseGrounded(`<|ref|>text<|/ref|><|det|>[[0,0,999,999]]<|/det|>\n${line}`, { width: 1000, height: 1000 });
+    return readEntities(parsed.text, parsed.blocks, 1, { ocr }).entities.filter((e) => e.label === "IRCS_CALL_SIGN").map((e) => [e.text, e.value, e.flags]);
+  };
+
+  it("are mended as a list's cells are, and a final S where a digit belongs is doubtful", () => {
+    expect(callSigns("Radio call sign: 2HGDS8", true)).toEqual([["2HGDS8", "2HGD8", ["ircs_ocr_repaired"]]]);
+    expect(callSigns("Radio call sign: 6KCAS", true)).toEqual([["6KCAS", "6KCAS", ["ircs_ocr_doubtful"]]]);
+  });
+
+  it("are read as written from a text layer", () => {
+    expect(callSigns("Radio call sign: 2HGDS8", false)).toEqual([["2HGDS8", "2HGDS8", []]]);
+  });
+});
