@@ -13,14 +13,14 @@ export const QUALIFIER = /\((?:si|if|when|where|lorsque|cuando|en\s+caso)\s[^)]*
 /** A reference to the text that defines a field ("conformément à l'article 221-XI-1/03", "in accordance with regulation XI-1/3"): what it asks stays the same. */
 const LEGAL_REFERENCE = /[,(]?[ \t]*(?<![\p{L}])(?:conformément\s+à|conforme\s+(?:à|a)|in\s+accordance\s+with|according\s+to|pursuant\s+to|as\s+(?:defined|required|referred\s+to)\s+(?:in|by)|de\s+conformidad\s+con|con\s+arreglo\s+a|en\s+virtud\s+de|tel(?:le)?s?\s+que\s+défini\w*\s+(?:à|par)|según\s+(?:el|la|lo))(?![\p{L}]).*$/iu;
 export const PREVIOUS_IN_BRACKETS = /\((?:previous|former|ancien|anterior)[^)]*\)|\b(?:and|et|y)\s+(?:previous|former|anciens?|anteriores?)\b/i;
-/** "Name and address of the owner", "Nom et adresse du propriétaire": the value starts with the owner's name. */
-const NAME_AND_MORE = /^(?:the\s+|le\s+|el\s+)?(?:full\s+)?(?:names?|noms?|nombres?)\s+(?:and|et|y|&)\s+(?:l['’]\s*|las?\s+|the\s+)?(?:(?:full\s+|official\s+|registered\s+|business\s+|postal\s+|mailing\s+)?(?:address(?:es)?|adresses?|direcci[oó]n(?:es)?|domicilios?|age|âge|edad)\s+(?:(?:officielles?|officiels?|oficial(?:es)?)\s+)?)(?:of\s+(?:the\s+)?(?:vessel['’]s\s+)?|du\s+|de\s+la\s+|de\s+l['’]\s*|des\s+|del\s+|de\s+los\s+|de\s+)/i;
+/**
+ * "Name and address of the owner", "Nom et adresse du propriétaire", anywhere in a label ("the name
+ * and number, together with the name and address of the owner"): the value starts with the owner's name.
+ */
+const NAME_AND_MORE = /(?<![A-Za-z])(?:the\s+|le\s+|el\s+)?(?:full\s+)?(?:names?|noms?|nombres?)\s+(?:and|et|y|&)\s+(?:l['’]\s*|las?\s+|the\s+)?(?:(?:full\s+|official\s+|registered\s+|business\s+|postal\s+|mailing\s+)?(?:address(?:es)?|adresses?|direcci[oó]n(?:es)?|domicilios?|age|âge|edad)\s+(?:(?:officielles?|officiels?|oficial(?:es)?)\s+)?)(?:of\s+(?:the\s+)?(?:vessel['’]s\s+)?|du\s+|de\s+la\s+|de\s+l['’]\s*|des\s+|del\s+|de\s+los\s+|de\s+)/gi;
 
 /** Words of a sentence, which no label holds. */
 export const SENTENCE_WORDS = /(?:^|\s)(?:il|elle|it|was|were|is|are|has|had|been|be|will|would|shall|must|est|était|a été|bat|es|fue|era|ha|which|who|qui|que|que|cuyo)(?=\s|$)/i;
-
-/** The same anywhere in a label: "the name and number, together with the name and address of the owner". */
-const NAME_AND_MORE_ANYWHERE = new RegExp(`(?<![A-Za-z])${NAME_AND_MORE.source.slice(1)}`, "gi");
 
 /** Words that lengthen a label without starting its value: "VESSEL NAME", "RADIO CALL SIGN", "IMO No.". */
 export const LABEL_WORDS = new Set("name names nom nombre number numbers no no. nº n° of the vessel vessel's vessels ship du de del navire buque sign call radio international state code flag registry register registration port owner owners operator operators company address id identification immatriculation d'immatriculation d’immatriculation d'attache d’attache matrícula matricula".split(" "));
@@ -80,7 +80,7 @@ export function startsWithLabel(line: string): boolean {
 
 /** The labels a label names, in order ("Name of vessel, register number" -> two). */
 export function labelsOf(label: string): string[] {
-  const clean = label.replace(QUALIFIER, " ").replace(LEGAL_REFERENCE, "").replace(/\((?:previous|former|ancien|anterior|précédent)[^)]*\)?/gi, " ").replace(NAME_AND_MORE, "").replace(NAME_AND_MORE_ANYWHERE, "").replace(/\s+/g, " ").trim();
+  const clean = label.replace(QUALIFIER, " ").replace(LEGAL_REFERENCE, "").replace(/\((?:previous|former|ancien|anterior|précédent)[^)]*\)?/gi, " ").replace(NAME_AND_MORE, "").replace(/\s+/g, " ").trim();
   if (!clean || /\d{3,}/.test(clean)) return [];
   // "exploitant (propriétaire ou son représentant)": a remark in brackets does not change what the label asks.
   // "L'identification (nom, indicatif radio, numéro OMI et MMSI) du navire": the fields are the bracket's.

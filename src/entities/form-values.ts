@@ -211,7 +211,7 @@ function valueOf(text: string, at: number, value: string, label: string, strict:
   const start = at + lead;
   let span: Span | null;
   if (label === "FLAG_STATE" || label === "PREVIOUS_FLAG") span = flagAt(text, start);
-  else if (label === "OWNER_NAME" || label === "OPERATOR_NAME" || label === "CHARTER_COMPANY" || label === "BENEFICIAL_OWNER") span = companyAt(text, start);
+  else if (COMPANIES.has(label)) span = companyAt(text, start);
   else if (label === "VESSEL_NAME" || label === "PREVIOUS_NAME") span = nameAt(text, start);
   else if (!TOKEN_LABELS.has(label) && (span = wholeField(text, start, value.trimStart(), label, strict))) {
     // Gear, species, a vessel's type, a date in words: the field up to its end.
