@@ -45,6 +45,8 @@ export interface Filled {
   layout: "prose" | "form";
   text: string;
   truth: Array<{ label: string; value: string }>;
+  /** Where each fact's text is in `text` (what a learned reader is trained on). */
+  spans: Array<{ label: string; start: number; end: number }>;
 }
 
 /** A split's phrasings, or those of a folder of new ones (a batch measured before it is read, then added to the tuning half). */
@@ -168,7 +170,17 @@ export function fill(phrasing: Phrasing, vessels: Vessel[], random: () => number
     return lang === "es" ? `${d} de ${MONTHS.es[m]} de ${y}` : `${d} ${MONTHS[lang][m]} ${y}`;
   };
   let failed = false;
-  const text = phrasing.text.replace(/\{([A-Z_0-9]+)(?::(\d+))?\}/g, (_whole, key: string, index = "1", offset: number, full: string) => {
+  const spans: Filled["spans"] = [];
+  // How far the filled text has moved from the phrasing's offsets so far: a span's place in the filled text.
+  let shift = 0;
+  const text = phrasing.text.replace(/\{([A-Z_0-9]+)(?::(\d+))?\}/g, (whole: string, key: string, index = "1", offset: number, full: string) => {
+    const facts = truth.length;
+    const value = filledValue(key, index, offset, full);
+    if (truth.length > facts && value) spans.push({ label: truth.at(-1)!.label, start: offset + shift, end: offset + shift + value.length });
+    shift += value.length - whole.length;
+    return value;
+  });
+  function filledValue(key: string, index: string, offset: number, full: string): string {
     const vessel = vesselFor(index);
     const before = full.slice(Math.max(0, offset - 12), offset).toLowerCase();
     const record = (label: string, value: string | null) => {
@@ -248,7 +260,7 @@ export function fill(phrasing: Phrasing, vessels: Vessel[], random: () => number
         if (/DATE/.test(key)) return date();
         return lang === "en" ? "not stated" : lang === "fr" ? "non précisé" : "no indicado";
     }
-  });
+  }
   if (failed) return null;
   const seen = new Set<string>();
   return {
@@ -257,11 +269,44 @@ export function fill(phrasing: Phrasing, vessels: Vessel[], random: () => number
     language: phrasing.language,
     layout: phrasing.layout,
     text,
+    spans,
     truth: truth.filter((t) => {
       const key = `${t.label}=${t.value}`;
       return !seen.has(key) && seen.add(key);
     }),
   };
+}
+
+/**
+ * The text as a printed page wraps it: spaces turned to line breaks where a line would pass
+ * `width` characters. One character for one, so every span stays where it was.
+ */
+export function wrapLines(text: string, width: number): string {
+  let out = "";
+  let lineStart = 0;
+  let lastSpace = -1;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    out += char;
+    if (char === "\n") {
+      lineStart = i + 1;
+      lastSpace = -1;
+    } else if (char === " ") lastSpace = i;
+    if (i - lineStart >= width && lastSpace > lineStart) {
+      out = out.slice(0, lastSpace) + "\n" + out.slice(lastSpace + 1);
+      lineStart = lastSpace + 1;
+      lastSpace = -1;
+    }
+  }
+  return out;
+}
+
+/** Which of `folds` folds a document's phrasing is in (a cross-validation keeps a phrasing's copies together). */
+export function foldOf(documentId: string, folds: number): number {
+  const phrasing = documentId.replace(/-\d+$/, "");
+  let hash = 0;
+  for (const char of phrasing) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return hash % folds;
 }
 
 /** Every phrasing of a split, filled `copies` times with other vessels each time. */

@@ -76,7 +76,7 @@ export const entity = z.object({
   startCodePoint: z.number().int().nonnegative(),
   endCodePoint: z.number().int().nonnegative(),
   confidence: z.number(),
-  source: z.enum(["rule", "table", "llm"]),
+  source: z.enum(["rule", "table", "tagger", "llm"]),
   flags: z.array(z.string()),
   record: z.string().nullable(),
 });

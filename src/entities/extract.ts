@@ -2,7 +2,8 @@
  * Vessel entities of one page, from its clean text and the blocks the grounding parser found:
  * tables first (./tables.ts: a cell under "Vessel Name" is a VESSEL_NAME, the cells of one row are
  * one vessel), then free-text rules (./rules.ts) outside tables, then a language model's spans if
- * one is configured. Facts that disagree are flagged, never dropped: an MMSI whose MID or a call
+ * one is configured, then a learned reader's for the labels all those found none of
+ * (./learned.ts). Facts that disagree are flagged, never dropped: an MMSI whose MID or a call
  * sign whose ITU series names another country than the vessel's flag. Every entity's span is
  * verified against the text (`text === clean.slice(start, end)`) and given in UTF-16 units and in
  * code points (Argilla counts code points).
@@ -14,6 +15,9 @@ import { checkableLabels } from "./labels";
 import type { LocatedSpan } from "./llm";
 import { mendNames } from "./name-repair";
 import { ENUMERATION, startsWithLabel } from "./form-labels";
+import { learnedCandidates } from "./learned";
+import { LEGAL_FORM } from "./phrases";
+import type { TaggerModel } from "./tagger";
 import { textRules } from "./rules";
 import { ocrCallSign, tableEntities, type Candidate, type ColumnLabels } from "./tables";
 import { textTables } from "./text-tables";
@@ -42,19 +46,24 @@ export interface PageReading {
   inherited?: ColumnLabels | null;
   /** Whether the text came from OCR (misread call signs are mended) rather than a text layer. */
   ocr?: boolean;
+  /** Another model for the learned reader than the built-in one (a cross-validation's fold), or null for none. */
+  tagger?: TaggerModel | null;
 }
 
 /** Entities of one page. */
-export function readEntities(text: string, blocks: readonly Block[], page: number, { llmSpans = [], inherited = null, ocr = false }: PageReading = {}): PageEntities {
+export function readEntities(text: string, blocks: readonly Block[], page: number, { llmSpans = [], inherited = null, ocr = false, tagger }: PageReading = {}): PageEntities {
   // Tables written as text ("Vessel Name | Flag | IMO" over its rows) are read as the tables they are.
   const withTextTables = [...blocks, ...textTables(text, blocks)];
   const { candidates, last, inheritedUsed } = tableEntities(withTextTables, page, inherited, ocr);
   // Inside a table, its headers say what a cell is; free-text rules would read "IRCS<tab>IMO" as a call sign.
   const tables = withTextTables.filter((block) => block.table);
   const inTable = (c: Candidate) => tables.some((block) => c.start >= block.start && c.end <= block.end);
-  candidates.push(...textRules(unwrapped(text)).filter((c) => !inTable(c)));
+  const touchesTable = (span: { start: number; end: number }) => tables.some((block) => span.start < block.end && block.start < span.end);
+  const sentences = unwrapped(text);
+  candidates.push(...textRules(sentences).filter((c) => !inTable(c)));
   candidates.push(...fromModel(text, llmSpans, candidates));
   candidates.push(...unlabelledIdentifiers(text, candidates));
+  if (tagger !== null) candidates.push(...learnedCandidates(sentences, candidates, touchesTable, tagger));
   if (ocr) {
     mendCallSigns(text, candidates);
     fitCallSignsToFlags(candidates);
@@ -84,9 +93,9 @@ export function unwrapped(text: string): string {
       !/[.:;!?。]["”»)]?\s*$/.test(line) &&
       next.trim() !== "" &&
       !ENUMERATION.test(next) &&
-      (!startsWithLabel(next) || numberGoesOn(line, next)) &&
+      (!startsWithLabel(next) || numberGoesOn(line, next) || companyGoesOn(line, next)) &&
       !/^\s*\p{L}[\p{L}'’]*(?:\s[\p{L}'’()]+){0,5}\s*[:;|]/u.test(next) &&
-      !(heading(next) && !nameBreaks(line, next));
+      !(heading(next) && !nameBreaks(line, next) && !companyGoesOn(line, next));
     out += wraps ? " " : "\n";
   });
   return out;
@@ -103,6 +112,20 @@ const nameBreaks = (line: string, next: string) =>
   /(?:^|\s)(?:\p{Lu}{2,}|\p{Ll}+)$/u.test(line.trimEnd()) && /^\s*[\p{Lu}\d][\p{Lu}\d\s.'’/-]*?(?:[,.;–—]|\s\p{Ll}|$)/u.test(next);
 /** A name's number wrapped onto the next line after its words in capitals: "YUHO MARU" + "NO.38, battant". */
 const numberGoesOn = (line: string, next: string) => /\p{Lu}{2,}$/u.test(line.trimEnd()) && /^\s*(?:NO|No|Nº|N°)\.?\s*\d/u.test(next);
+
+/**
+ * A company's name wrapped before its legal form: "the company IKEDA SUISAN CO.," + "LTD,
+ * registered in", "owned by UNITED" + "JAGUAR FISHERY (PNG) LIMITED, but", "belonging to the
+ * OCEAN" + "ENCOUNTER (Nauru) Limited that".
+ */
+function companyGoesOn(line: string, next: string): boolean {
+  if (!/\p{Lu}[\p{Lu}.,]*$/u.test(line.trimEnd())) return false;
+  for (const word of next.trim().split(/\s+/).slice(0, 6)) {
+    if (LEGAL_FORM.test(word.replace(/[,;.]+$/, ""))) return true;
+    if (!/^[\p{Lu}\d(]/u.test(word)) return false;
+  }
+  return false;
+}
 
 /** The page's entities (without a previous page to inherit from). */
 export function extractEntities(text: string, blocks: readonly Block[], page: number, llmSpans: readonly LocatedSpan[] = []): Entity[] {
@@ -190,7 +213,7 @@ function fromModel(text: string, spans: readonly LocatedSpan[], found: readonly 
 /** One entity per span and label (tables win over free text), spans verified, code points added. */
 function finish(text: string, candidates: Candidate[]): Entity[] {
   const bySpan = new Map<string, Candidate>();
-  const rank = { table: 2, rule: 1, llm: 0 } as const;
+  const rank = { table: 3, rule: 2, tagger: 1, llm: 0 } as const;
   for (const candidate of candidates) {
     const key = `${candidate.start}:${candidate.end}:${candidate.label}`;
     const existing = bySpan.get(key);

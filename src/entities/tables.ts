@@ -11,7 +11,7 @@ import { headerKnown, labelForHeader } from "./headers";
 import { capitalReadings, lastGlyph, likeItsPeers, OCR_DOUBTFUL, OCR_REPAIRED, unmisread } from "./ocr-repair";
 import { callSignShape, flagAlpha3, imoCheckDigitValid, imoDigits, mmsiCountry, validate, type Checked } from "./values";
 
-export type EntitySource = "table" | "rule" | "llm";
+export type EntitySource = "table" | "rule" | "tagger" | "llm";
 
 export interface Candidate extends Checked {
   label: string;

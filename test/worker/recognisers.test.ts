@@ -148,6 +148,14 @@ describe("vessel names in running text", () => {
     expect(read(text, ["VESSEL_NAME"]).map(([, , value]) => value)).toContain(name);
   });
 
+  it.each([
+    ["The embassy had received no information about the detention of the trawler, which belongs to the company IKEDA SUISAN CO.,\nLTD, registered in Murmansk, northern Russia.", "IKEDA SUISAN CO., LTD"],
+    ["This case was first heard before the Tribunal on 4 April. The VIVA 707, owned by the company UNITED\nJAGUAR FISHERY (PNG) LIMITED, was caught fishing illegally for squid on 1 September 2012.", "UNITED JAGUAR FISHERY (PNG) LIMITED"],
+    ["FV OCEAN ENCOUNTER is a long line fishing vessel registered in Nauru and belonging to the OCEAN\nENCOUNTER (Nauru) Limited that has a valid license.", "OCEAN ENCOUNTER (Nauru) Limited"],
+  ])("reads a company a line break wraps before its legal form: %s", (text, owner) => {
+    expect(read(text, ["OWNER_NAME"]).map(([, , value]) => value)).toEqual([owner]);
+  });
+
   it("keeps a form's label in capitals on its own line after a long line", () => {
     const text = "PERMIT HOLDER / BUSINESS NAME Zhejiang Shengrun International Transportation Co., Ltd\nDATE CORPORATION FILED 26 February 2013";
     expect(read(text, ["OWNER_NAME"])).toEqual([["OWNER_NAME", "Zhejiang Shengrun International Transportation Co., Ltd", "Zhejiang Shengrun International Transportation Co., Ltd"]]);

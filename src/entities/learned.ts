@@ -1,0 +1,48 @@
+/**
+ * The learned reader's facts (./tagger.ts, with the weights built into the Worker) where the rules
+ * found none: on a page where tables and rules found no vessel name, the tagger's names are taken;
+ * the same for owners, flags, IMO numbers and MMSIs. A span must be one the tagger is sure of
+ * (the model's `minMargin`) and validate (a flag must be a country, an IMO number must pass its
+ * check digit and be no quantity); one the rules already read is theirs. Call signs, operators
+ * and previous names or flags are left to the rules: on text neither had seen, the tagger's were
+ * wrong more often than the rules' (BENCHMARKS.md, "Session 11").
+ */
+import model from "./reference/tagger.json";
+import { failedCheckFlags } from "./failed-checks";
+import type { Candidate } from "./tables";
+import { taggedSpans, type TaggerModel } from "./tagger";
+import { validate } from "./values";
+
+/** The labels the tagger's spans may add to a page. */
+export const LEARNED_LABELS: ReadonlySet<string> = new Set(["VESSEL_NAME", "OWNER_NAME", "FLAG_STATE", "IMO_NUMBER", "MMSI"]);
+
+/** A number followed by a unit is a quantity ("8584911 kg"), whatever its check digit says. */
+const QUANTITY = /^\s*(?:kg|kgs|kilos?|kilogrammes?|kilogramos?|t|tonnes?|tons?|toneladas?|mt|lbs?|pounds?|gt|grt|m|metres?|meters?|kw|hp|usd|eur|us\$|\$|€|%)(?![\p{L}\d])/iu;
+const NUMBERED = new Set(["IMO_NUMBER", "MMSI"]);
+
+/** A learned fact is less sure than a rule's: at most this confident. */
+const CONFIDENCE = 0.6;
+
+/**
+ * The tagger's candidates for the labels the page's tables and rules (`found`) have none of, in
+ * the text outside the spans `skip` says to leave (tables, read by their headers).
+ */
+export function learnedCandidates(
+  text: string,
+  found: readonly Candidate[],
+  skip: (span: { start: number; end: number }) => boolean,
+  tagger: TaggerModel = model,
+  minMargin = tagger.minMargin,
+): Candidate[] {
+  const missing = new Set([...LEARNED_LABELS].filter((label) => !found.some((c) => c.label === label)));
+  if (!missing.size) return [];
+  const out: Candidate[] = [];
+  for (const span of taggedSpans(tagger, text)) {
+    if (!missing.has(span.label) || span.margin < minMargin || skip(span) || found.some((c) => c.start < span.end && span.start < c.end)) continue;
+    if (NUMBERED.has(span.label) && QUANTITY.test(text.slice(span.end, span.end + 12))) continue;
+    const checked = validate(span.label, text.slice(span.start, span.end));
+    if (!checked || checked.flags.some((flag) => failedCheckFlags.has(flag))) continue;
+    out.push({ label: span.label, start: span.start, end: span.end, source: "tagger", record: null, ...checked, confidence: Math.min(checked.confidence, CONFIDENCE) });
+  }
+  return out;
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import { readEntities } from "../../src/entities/extract";
+import { learnedCandidates } from "../../src/entities/learned";
+import model from "../../src/entities/reference/tagger.json";
+import type { Candidate } from "../../src/entities/tables";
+import { spansOf, TAGS, taggedSpans, tokenize, type TaggerModel } from "../../src/entities/tagger";
+
+/** A model that tags the words it is given, each as one label's beginning, and every other word O. */
+function wordsModel(words: Record<string, string>): TaggerModel {
+  const weights: Record<string, number[]> = { bias: [0, 10] };
+  for (const [word, tag] of Object.entries(words)) weights[`w:${word}`] = [TAGS.indexOf(tag), 10_000];
+  return { tags: TAGS, weights, minMargin: 1_000 };
+}
+const nothingSkipped = () => false;
+const sources = (text: string, tagger?: TaggerModel | null) => readEntities(text, [], 1, { tagger }).entities.map((e) => [e.label, e.value, e.source]);
+
+describe("the tagger's tokens and spans", () => {
+  it("splits words, numbers and marks, each at its place in the text", () => {
+    const text = "HSIN-HUNG-101's owner: Ocean Co.";
+    const tokens = tokenize(text);
+    expect(tokens.map((t) => t.text)).toEqual(["HSIN", "-", "HUNG", "-", "101", "'", "s", "owner", ":", "Ocean", "Co", "."]);
+    for (const token of tokens) expect(text.slice(token.start, token.end)).toBe(token.text);
+  });
+
+  it("reads a span from a B tag and the I tags after it, and nothing from O", () => {
+    const tokens = tokenize("the SEA WIND of Panama");
+    expect(spansOf(tokens, ["O", "B-VESSEL_NAME", "I-VESSEL_NAME", "O", "B-FLAG_STATE"]).map(({ margin, ...span }) => span)).toEqual([
+      { label: "VESSEL_NAME", start: 4, end: 12 },
+      { label: "FLAG_STATE", start: 16, end: 22 },
+    ]);
+  });
+
+  it("never continues a label with another's inside tag", () => {
+    // I-FLAG_STATE scores highest after a name, but only continues a flag: the word is O.
+    const tagger: TaggerModel = { tags: TAGS, minMargin: 0, weights: { bias: [0, 10], "w:sea": [TAGS.indexOf("B-VESSEL_NAME"), 10_000], "w:wind": [TAGS.indexOf("I-FLAG_STATE"), 10_000] } };
+    expect(taggedSpans(tagger, "SEA WIND")).toEqual([{ label: "VESSEL_NAME", start: 0, end: 3, margin: 9_990 }]);
+  });
+
+  it("ships weights for every tag it reads", () => {
+    expect(model.tags).toEqual(TAGS);
+    expect(Object.keys(model.weights).length).toBeGreaterThan(1000);
+  });
+});
+
+describe("the learned reader's facts beside the rules'", () => {
+  it("adds the labels the rules found none of, validated, as the tagger's and less sure", () => {
+    const text = "Seen: ZORRO flying Vanuatu";
+    const found = learnedCandidates(text, [], nothingSkipped, wordsModel({ zorro: "B-VESSEL_NAME", vanuatu: "B-FLAG_STATE" }));
+    expect(found.map((c) => [c.label, c.value, c.source])).toEqual([
+      ["VESSEL_NAME", "ZORRO", "tagger"],
+      ["FLAG_STATE", "VUT", "tagger"],
+    ]);
+    for (const candidate of found) expect(candidate.confidence).toBeLessThanOrEqual(0.6);
+  });
+
+  it("adds nothing for a label the rules found on the page, nor over a span they read", () => {
+    const rule: Candidate = { label: "VESSEL_NAME", start: 0, end: 4, value: "Seen", flags: [], confidence: 0.9, source: "rule", record: null };
+    expect(learnedCandidates("Seen: ZORRO", [rule], nothingSkipped, wordsModel({ zorro: "B-VESSEL_NAME" }))).toEqual([]);
+    const flag: Candidate = { label: "FLAG_STATE", start: 6, end: 11, value: "VUT", flags: [], confidence: 0.9, source: "rule", record: null };
+    expect(learnedCandidates("Seen: ZORRO", [flag], nothingSkipped, wordsModel({ zorro: "B-VESSEL_NAME" }))).toEqual([]);
+  });
+
+  it("drops what fails its check: an IMO number's check digit, a quantity, a flag that is no country", () => {
+    const tagger = wordsModel({ "9074728": "B-IMO_NUMBER", "9074729": "B-IMO_NUMBER", "8584911": "B-IMO_NUMBER", atlantis: "B-FLAG_STATE" });
+    const found = learnedCandidates("IMO 9074728 or 9074729 of Atlantis landed 8584911 kg", [], nothingSkipped, tagger);
+    expect(found.map((c) => [c.label, c.value])).toEqual([["IMO_NUMBER", "9074729"]]);
+  });
+
+  it("takes only the spans it is sure of", () => {
+    const tagger = wordsModel({ zorro: "B-VESSEL_NAME" });
+    expect(learnedCandidates("Seen: ZORRO", [], nothingSkipped, tagger, 20_000)).toEqual([]);
+    expect(learnedCandidates("Seen: ZORRO", [], nothingSkipped, tagger)).toHaveLength(1);
+  });
+
+  it("leaves call signs, operators and previous names to the rules, and tables to their headers", () => {
+    const tagger = wordsModel({ v7ab2: "B-IRCS_CALL_SIGN", kaito: "B-OPERATOR_NAME", zorro: "B-VESSEL_NAME" });
+    expect(learnedCandidates("V7AB2 KAITO ZORRO", [], nothingSkipped, tagger).map((c) => c.label)).toEqual(["VESSEL_NAME"]);
+    expect(learnedCandidates("V7AB2 KAITO ZORRO", [], (span) => span.start >= 12, tagger)).toEqual([]);
+  });
+
+  it("reads, with the built-in model, facts the rules miss in wording they were not written for", () => {
+    const sentence = "Flying the flag of Indonesia, KOTA MAS was seized.";
+    expect(sources(sentence, null)).toEqual([["FLAG_STATE", "IDN", "rule"]]);
+    expect(sources(sentence)).toEqual([["FLAG_STATE", "IDN", "rule"], ["VESSEL_NAME", "KOTA MAS", "tagger"]]);
+    expect(sources("Vessel KOTA MAS flag Indonesia")).toEqual([["VESSEL_NAME", "KOTA MAS", "rule"], ["FLAG_STATE", "IDN", "tagger"]]);
+    const form = "Ship: LUCKY STAR 22 / Registered owner - Ocean Harvest Pte Ltd / Nationality of ship - Belize";
+    expect(sources(form, null)).toContainEqual(["VESSEL_NAME", "LUCKY STAR 22", "rule"]);
+    expect(sources(form)).toContainEqual(["OWNER_NAME", "Ocean Harvest Pte Ltd", "tagger"]);
+    expect(sources(form).filter(([, , source]) => source === "rule")).toEqual(sources(form, null));
+  });
+});
