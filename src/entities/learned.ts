@@ -1,20 +1,22 @@
 /**
  * The learned reader's facts (./tagger.ts, with the weights built into the Worker) where the rules
  * found none: on a page where tables and rules found no vessel name, the tagger's names are taken;
- * the same for owners, flags, IMO numbers and MMSIs. A span must be one the tagger is sure of
- * (the model's `minMargin`) and validate (a flag must be a country, an IMO number must pass its
- * check digit and be no quantity); one the rules already read is theirs. Call signs, operators
- * and previous names or flags are left to the rules: on text neither had seen, the tagger's were
- * wrong more often than the rules' (BENCHMARKS.md, "Session 11").
+ * the same for owners, flags, IMO numbers, MMSIs and call signs. A span must be one the tagger is
+ * sure of (the model's `minMargin`) and validate (a flag must be a country, an IMO number must pass
+ * its check digit and be no quantity, a call sign must be in the ITU series of the page's one
+ * flag); one the rules already read is theirs. Operators and previous names or flags are left to
+ * the rules: on text neither had seen, the tagger's were wrong more often than the rules'
+ * (BENCHMARKS.md, "Session 11").
  */
 import model from "./reference/tagger.json";
+import { callSignFitsFlag } from "./call-signs";
 import { failedCheckFlags } from "./failed-checks";
 import type { Candidate } from "./tables";
 import { taggedSpans, type TaggerModel } from "./tagger";
 import { validate } from "./values";
 
 /** The labels the tagger's spans may add to a page. */
-export const LEARNED_LABELS: ReadonlySet<string> = new Set(["VESSEL_NAME", "OWNER_NAME", "FLAG_STATE", "IMO_NUMBER", "MMSI"]);
+export const LEARNED_LABELS: ReadonlySet<string> = new Set(["VESSEL_NAME", "OWNER_NAME", "FLAG_STATE", "IMO_NUMBER", "MMSI", "IRCS_CALL_SIGN"]);
 
 /** A number followed by a unit is a quantity ("8584911 kg"), whatever its check digit says. */
 const QUANTITY = /^\s*(?:kg|kgs|kilos?|kilogrammes?|kilogramos?|t|tonnes?|tons?|toneladas?|mt|lbs?|pounds?|gt|grt|m|metres?|meters?|kw|hp|usd|eur|us\$|\$|€|%)(?![\p{L}\d])/iu;
@@ -37,11 +39,14 @@ export function learnedCandidates(
   const missing = new Set([...LEARNED_LABELS].filter((label) => !found.some((c) => c.label === label)));
   if (!missing.size) return [];
   const out: Candidate[] = [];
+  // A call sign is taken only in the ITU series of the page's one flag: the shape alone lets hull numbers through.
+  const flags = new Set(found.filter((c) => c.label === "FLAG_STATE" && !c.flags.length).map((c) => c.value));
   for (const span of taggedSpans(tagger, text)) {
     if (!missing.has(span.label) || span.margin < minMargin || skip(span) || found.some((c) => c.start < span.end && span.start < c.end)) continue;
     if (NUMBERED.has(span.label) && QUANTITY.test(text.slice(span.end, span.end + 12))) continue;
     const checked = validate(span.label, text.slice(span.start, span.end));
     if (!checked || checked.flags.some((flag) => failedCheckFlags.has(flag))) continue;
+    if (span.label === "IRCS_CALL_SIGN" && !(flags.size === 1 && callSignFitsFlag(checked.value, [...flags][0]))) continue;
     out.push({ label: span.label, start: span.start, end: span.end, source: "tagger", record: null, ...checked, confidence: Math.min(checked.confidence, CONFIDENCE) });
   }
   return out;

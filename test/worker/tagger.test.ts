@@ -5,7 +5,7 @@ import model from "../../src/entities/reference/tagger.json";
 import type { Candidate } from "../../src/entities/tables";
 import { spansOf, TAGS, taggedSpans, tokenize, type TaggerModel } from "../../src/entities/tagger";
 
-/** A model that tags the words it is given, each as one label's beginning, and every other word O. */
+/** A model that gives each word listed its tag, and every other word O. */
 function wordsModel(words: Record<string, string>): TaggerModel {
   const weights: Record<string, number[]> = { bias: [0, 10] };
   for (const [word, tag] of Object.entries(words)) weights[`w:${word}`] = [TAGS.indexOf(tag), 10_000];
@@ -72,9 +72,21 @@ describe("the learned reader's facts beside the rules'", () => {
     expect(learnedCandidates("Seen: ZORRO", [], nothingSkipped, tagger)).toHaveLength(1);
   });
 
-  it("leaves call signs, operators and previous names to the rules, and tables to their headers", () => {
-    const tagger = wordsModel({ v7ab2: "B-IRCS_CALL_SIGN", kaito: "B-OPERATOR_NAME", zorro: "B-VESSEL_NAME" });
-    expect(learnedCandidates("V7AB2 KAITO ZORRO", [], nothingSkipped, tagger).map((c) => c.label)).toEqual(["VESSEL_NAME"]);
+  it("takes a call sign only in the series of the page's one flag, and leaves operators to the rules", () => {
+    // (A call sign is four tokens to the tagger: V, 7, AB, 2.)
+    const tagger = wordsModel({ v: "B-IRCS_CALL_SIGN", "7": "I-IRCS_CALL_SIGN", ab: "I-IRCS_CALL_SIGN", "2": "I-IRCS_CALL_SIGN", kaito: "B-OPERATOR_NAME", zorro: "B-VESSEL_NAME" });
+    const flag = (value: string): Candidate => ({ label: "FLAG_STATE", start: 18, end: 24, value, flags: [], confidence: 0.95, source: "rule", record: null });
+    const text = "V7AB2 KAITO ZORRO Majuro";
+    expect(learnedCandidates(text, [], nothingSkipped, tagger).map((c) => c.label)).toEqual(["VESSEL_NAME"]);
+    expect(learnedCandidates(text, [flag("MHL")], nothingSkipped, tagger).map((c) => [c.label, c.value])).toEqual([
+      ["IRCS_CALL_SIGN", "V7AB2"],
+      ["VESSEL_NAME", "ZORRO"],
+    ]);
+    expect(learnedCandidates(text, [flag("PAN")], nothingSkipped, tagger).map((c) => c.label)).toEqual(["VESSEL_NAME"]);
+  });
+
+  it("leaves tables to their headers", () => {
+    const tagger = wordsModel({ zorro: "B-VESSEL_NAME" });
     expect(learnedCandidates("V7AB2 KAITO ZORRO", [], (span) => span.start >= 12, tagger)).toEqual([]);
   });
 
