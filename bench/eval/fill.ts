@@ -282,23 +282,21 @@ export function fill(phrasing: Phrasing, vessels: Vessel[], random: () => number
  * `width` characters. One character for one, so every span stays where it was.
  */
 export function wrapLines(text: string, width: number): string {
-  let out = "";
+  const chars = text.split("");
   let lineStart = 0;
   let lastSpace = -1;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    out += char;
+  chars.forEach((char, i) => {
     if (char === "\n") {
       lineStart = i + 1;
       lastSpace = -1;
     } else if (char === " ") lastSpace = i;
     if (i - lineStart >= width && lastSpace > lineStart) {
-      out = out.slice(0, lastSpace) + "\n" + out.slice(lastSpace + 1);
+      chars[lastSpace] = "\n";
       lineStart = lastSpace + 1;
       lastSpace = -1;
     }
-  }
-  return out;
+  });
+  return chars.join("");
 }
 
 /** Which of `folds` folds a document's phrasing is in (a cross-validation keeps a phrasing's copies together). */

@@ -16,7 +16,7 @@ import { taggedSpans, type TaggerModel } from "./tagger";
 import { validate } from "./values";
 
 /** The labels the tagger's spans may add to a page. */
-export const LEARNED_LABELS: ReadonlySet<string> = new Set(["VESSEL_NAME", "OWNER_NAME", "FLAG_STATE", "IMO_NUMBER", "MMSI", "IRCS_CALL_SIGN"]);
+const LEARNED_LABELS: ReadonlySet<string> = new Set(["VESSEL_NAME", "OWNER_NAME", "FLAG_STATE", "IMO_NUMBER", "MMSI", "IRCS_CALL_SIGN"]);
 
 /** A number followed by a unit is a quantity ("8584911 kg"), whatever its check digit says. */
 const QUANTITY = /^\s*(?:kg|kgs|kilos?|kilogrammes?|kilogramos?|t|tonnes?|tons?|toneladas?|mt|lbs?|pounds?|gt|grt|m|metres?|meters?|kw|hp|usd|eur|us\$|\$|€|%)(?![\p{L}\d])/iu;

@@ -13,7 +13,7 @@ import { nationalityForms } from "./nationalities";
 import { imoCheckDigitValid } from "./values";
 
 /** The labels the tagger reads. */
-export const TAGGED = ["VESSEL_NAME", "OWNER_NAME", "OPERATOR_NAME", "FLAG_STATE", "PREVIOUS_NAME", "PREVIOUS_FLAG", "IMO_NUMBER", "IRCS_CALL_SIGN", "MMSI"] as const;
+const TAGGED = ["VESSEL_NAME", "OWNER_NAME", "OPERATOR_NAME", "FLAG_STATE", "PREVIOUS_NAME", "PREVIOUS_FLAG", "IMO_NUMBER", "IRCS_CALL_SIGN", "MMSI"] as const;
 export const TAGS: readonly string[] = ["O", ...TAGGED.flatMap((label) => [`B-${label}`, `I-${label}`])];
 
 export interface Token {
@@ -177,7 +177,7 @@ export const tagFeatures = (features: readonly string[], previous: string, previ
 export const allowed = (tag: string, previous: string) => !tag.startsWith("I-") || previous.slice(2) === tag.slice(2);
 
 /** The best tag for each token, left to right, and by how much it beat O. */
-export function tagTokens(model: TaggerModel, features: readonly string[][]): { tags: string[]; margins: number[] } {
+function tagTokens(model: TaggerModel, features: readonly string[][]): { tags: string[]; margins: number[] } {
   const tags: string[] = [];
   const margins: number[] = [];
   for (let i = 0; i < features.length; i++) {
