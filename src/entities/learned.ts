@@ -1,11 +1,12 @@
 /**
  * The learned reader's facts (./tagger.ts, with the weights built into the Worker) where the rules
  * found none: on a page where tables and rules found no vessel name, the tagger's names are taken;
- * the same for owners, flags, IMO numbers, MMSIs and call signs. A span must be one the tagger is
- * sure of (the model's `minMargin`) and validate (a flag must be a country, an IMO number must pass
- * its check digit and be no quantity, a call sign must be in the ITU series of the page's one
- * flag); one the rules already read is theirs. Operators and previous names or flags are left to
- * the rules: on text neither had seen, the tagger's were wrong more often than the rules'
+ * the same for owners, flags, IMO numbers, MMSIs and call signs; a name the tagger is much surer of
+ * is taken beside the rules' names too, since pages name several vessels. A span must be one the
+ * tagger is sure of (the model's `minMargin`) and validate (a flag must be a country, an IMO number
+ * must pass its check digit and be no quantity, a call sign must be in the ITU series of the page's
+ * one flag); one the rules already read is theirs. Operators and previous names or flags are left
+ * to the rules: on text neither had seen, the tagger's were wrong more often than the rules'
  * (BENCHMARKS.md, "Session 11").
  */
 import model from "./reference/tagger.json";
@@ -22,6 +23,13 @@ const LEARNED_LABELS: ReadonlySet<string> = new Set(["VESSEL_NAME", "OWNER_NAME"
 const QUANTITY = /^\s*(?:kg|kgs|kilos?|kilogrammes?|kilogramos?|t|tonnes?|tons?|toneladas?|mt|lbs?|pounds?|gt|grt|m|metres?|meters?|kw|hp|usd|eur|us\$|\$|€|%)(?![\p{L}\d])/iu;
 const NUMBERED = new Set(["IMO_NUMBER", "MMSI"]);
 
+/**
+ * The margin (in the model's units: training scales the largest weight to 100000) at which a
+ * tagger's span is taken even where the rules read others of its label. Only names: for owners
+ * and flags it cost precision and gained nothing (cross-validation, BENCHMARKS.md "Session 12").
+ */
+const BESIDE_RULES: Readonly<Record<string, number>> = { VESSEL_NAME: 5000 };
+
 /** A learned fact is less sure than a rule's: at most this confident. */
 const CONFIDENCE = 0.6;
 
@@ -37,12 +45,12 @@ export function learnedCandidates(
   minMargin = tagger.minMargin,
 ): Candidate[] {
   const missing = new Set([...LEARNED_LABELS].filter((label) => !found.some((c) => c.label === label)));
-  if (!missing.size) return [];
+  const enough = (label: string) => (missing.has(label) ? minMargin : (BESIDE_RULES[label] ?? Infinity));
   const out: Candidate[] = [];
   // A call sign is taken only in the ITU series of the page's one flag: the shape alone lets hull numbers through.
   const flags = new Set(found.filter((c) => c.label === "FLAG_STATE" && !c.flags.length).map((c) => c.value));
   for (const span of taggedSpans(tagger, text)) {
-    if (!missing.has(span.label) || span.margin < minMargin || skip(span) || found.some((c) => c.start < span.end && span.start < c.end)) continue;
+    if (!LEARNED_LABELS.has(span.label) || span.margin < enough(span.label) || skip(span) || found.some((c) => c.start < span.end && span.start < c.end)) continue;
     if (NUMBERED.has(span.label) && QUANTITY.test(text.slice(span.end, span.end + 12))) continue;
     const checked = validate(span.label, text.slice(span.start, span.end));
     if (!checked || checked.flags.some((flag) => failedCheckFlags.has(flag))) continue;

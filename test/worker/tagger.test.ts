@@ -5,10 +5,10 @@ import model from "../../src/entities/reference/tagger.json";
 import type { Candidate } from "../../src/entities/tables";
 import { spansOf, TAGS, taggedSpans, tokenize, type TaggerModel } from "../../src/entities/tagger";
 
-/** A model that gives each word listed its tag, and every other word O. */
-function wordsModel(words: Record<string, string>): TaggerModel {
+/** A model that gives each word listed its tag (by `weight` over O), and every other word O. */
+function wordsModel(words: Record<string, string>, weight = 10_000): TaggerModel {
   const weights: Record<string, number[]> = { bias: [0, 10] };
-  for (const [word, tag] of Object.entries(words)) weights[`w:${word}`] = [TAGS.indexOf(tag), 10_000];
+  for (const [word, tag] of Object.entries(words)) weights[`w:${word}`] = [TAGS.indexOf(tag), weight];
   return { tags: TAGS, weights, minMargin: 1_000 };
 }
 const nothingSkipped = () => false;
@@ -54,10 +54,18 @@ describe("the learned reader's facts beside the rules'", () => {
   });
 
   it("adds nothing for a label the rules found on the page, nor over a span they read", () => {
-    const rule: Candidate = { label: "VESSEL_NAME", start: 0, end: 4, value: "Seen", flags: [], confidence: 0.9, source: "rule", record: null };
-    expect(learnedCandidates("Seen: ZORRO", [rule], nothingSkipped, wordsModel({ zorro: "B-VESSEL_NAME" }))).toEqual([]);
+    const owner: Candidate = { label: "OWNER_NAME", start: 0, end: 4, value: "Seen", flags: [], confidence: 0.9, source: "rule", record: null };
+    expect(learnedCandidates("Seen: Kaito Ltd", [owner], nothingSkipped, wordsModel({ kaito: "B-OWNER_NAME", ltd: "I-OWNER_NAME" }, 90_000))).toEqual([]);
     const flag: Candidate = { label: "FLAG_STATE", start: 6, end: 11, value: "VUT", flags: [], confidence: 0.9, source: "rule", record: null };
     expect(learnedCandidates("Seen: ZORRO", [flag], nothingSkipped, wordsModel({ zorro: "B-VESSEL_NAME" }))).toEqual([]);
+  });
+
+  it("adds a name beside the rules' names only when it is much surer of it", () => {
+    const rule: Candidate = { label: "VESSEL_NAME", start: 0, end: 4, value: "SEEN", flags: [], confidence: 0.9, source: "rule", record: null };
+    expect(learnedCandidates("SEEN and ZORRO", [rule], nothingSkipped, wordsModel({ zorro: "B-VESSEL_NAME" }, 3_000))).toEqual([]);
+    expect(learnedCandidates("SEEN and ZORRO", [rule], nothingSkipped, wordsModel({ zorro: "B-VESSEL_NAME" })).map((c) => [c.label, c.value, c.source])).toEqual([
+      ["VESSEL_NAME", "ZORRO", "tagger"],
+    ]);
   });
 
   it("drops what fails its check: an IMO number's check digit, a quantity, a flag that is no country", () => {
