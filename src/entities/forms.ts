@@ -136,6 +136,8 @@ function fieldsOf(text: string, at: number, line: string): Candidate[] {
     // (An enumerated line is a form's: "(a) the name of the vessel X", "− The flag of the vessel Panama".)
     // ("nombre de la agencia no indicado, nombre de la nave X": a part that names none of our fields is a value, not a label.)
     if (!fields.length || !fields[0] || (!enumeration && /^(?:the|la|le|el|los|las|les|l['’])\s/i.test(body))) continue;
+    // ("Call sign formed in accordance with section III of Article 19": the number is the section's.)
+    if (TEXT_PART.test(labelOf(n))) continue;
     let k = n;
     // ("nom du bâtiment NO. 1 POHAH": a number sign before a number is the name's.)
     // ("PORT D'IMMATRICULATION Port Louis", "Port of registry Port Louis": a label's word written
@@ -156,3 +158,6 @@ function fieldsOf(text: string, at: number, line: string): Candidate[] {
   }
   return [];
 }
+
+/** Words naming a part of a text, whose number follows them: no label ends with one. */
+const TEXT_PART = /(?:^|\s)(?:sections?|secci[oó]n|articles?|art[ií]culos?|annex(?:es)?|annexes?|anexos?|chapters?|chapitres?|cap[ií]tulos?|parts?|parties?|partes?|paragraphs?|paragraphes?|p[aá]rrafos?|appendix|appendices?|ap[eé]ndices?|schedules?|rules?|r[eè]gles?|regulations?|r[eè]glements?|reglamentos?|resolutions?|r[ée]solutions?|resoluci[oó]n|titles?|titres?|t[ií]tulos?)$/i;

@@ -14,7 +14,9 @@ import { callSignFitsFlag } from "./call-signs";
 import { failedCheckFlags } from "./failed-checks";
 import type { Candidate } from "./tables";
 import { taggedSpans, type TaggerModel } from "./tagger";
-import { validate } from "./values";
+import { nationalityAlpha3 } from "./nationalities";
+import { flagAlpha3, validate } from "./values";
+import { notAName } from "./vessel-names";
 
 /** The labels the tagger's spans may add to a page. */
 const LEARNED_LABELS: ReadonlySet<string> = new Set(["VESSEL_NAME", "OWNER_NAME", "FLAG_STATE", "IMO_NUMBER", "MMSI", "IRCS_CALL_SIGN"]);
@@ -29,6 +31,15 @@ const NUMBERED = new Set(["IMO_NUMBER", "MMSI"]);
  * and flags it cost precision and gained nothing (cross-validation, BENCHMARKS.md "Session 12").
  */
 const BESIDE_RULES: Readonly<Record<string, number>> = { VESSEL_NAME: 5000 };
+
+/** "the West African state of Liberia": a region's adjective, no company. */
+const REGION = /^(?:(?:West|East|North|South|Central|Southern|Northern|Eastern|Western)(?:[ -]\p{Lu}\p{Ll}+)?|\p{Lu}\p{Ll}+ (?:African|Asian|European|American|Pacific|Atlantic))$/u;
+
+/** Whether a span read as a name or an owner is plainly neither: a heading, an organisation, a country, a nationality. */
+function notNamed(label: string, value: string): boolean {
+  if (label === "VESSEL_NAME") return notAName(value);
+  return label === "OWNER_NAME" && (REGION.test(value) || nationalityAlpha3(value) !== null || flagAlpha3(value) !== null);
+}
 
 /** A learned fact is less sure than a rule's: at most this confident. */
 const CONFIDENCE = 0.6;
@@ -53,7 +64,7 @@ export function learnedCandidates(
     if (!LEARNED_LABELS.has(span.label) || span.margin < enough(span.label) || skip(span) || found.some((c) => c.start < span.end && span.start < c.end)) continue;
     if (NUMBERED.has(span.label) && QUANTITY.test(text.slice(span.end, span.end + 12))) continue;
     const checked = validate(span.label, text.slice(span.start, span.end));
-    if (!checked || checked.flags.some((flag) => failedCheckFlags.has(flag))) continue;
+    if (!checked || checked.flags.some((flag) => failedCheckFlags.has(flag)) || notNamed(span.label, checked.value)) continue;
     if (span.label === "IRCS_CALL_SIGN" && !(flags.size === 1 && callSignFitsFlag(checked.value, [...flags][0]))) continue;
     out.push({ label: span.label, start: span.start, end: span.end, source: "tagger", record: null, ...checked, confidence: Math.min(checked.confidence, CONFIDENCE) });
   }

@@ -171,7 +171,9 @@ export function proseRules(text: string): Candidate[] {
   // ("Expedido o refrendado por el Gobierno de China", "con la autorización del Gobierno de Indonesia", "issued by the Government of".)
   each(/\b(?:under\s+the\s+authority\s+of\s+the\s+Government\s+of|autoridad\s+conferida\s+por\s+el\s+Gobierno\s+de|au\s+nom\s+du\s+Gouvernement\s+(?:de\s+la|de|du|des)|(?:issued|authori[sz]ed|endorsed)\s+by\s+the\s+Government\s+of|(?:expedido|refrendado|emitido|autorizado)(?:\s+o\s+refrendado)?\s+por\s+el\s+Gobierno\s+de|autorizaci[oó]n\s+del\s+Gobierno\s+de|(?:délivré|visé|autorisé)\s+par\s+le\s+Gouvernement\s+(?:de\s+la|de|du|des)|autorité\s+du\s+Gouvernement\s+(?:de\s+la|de|du|des))[\s|]+/giu, (_m, end) => emit("FLAG_STATE", flagAt(text, end)));
   // "perteneciente a la China" is its flag; "belonging to Sein Fishing Ltd" its owner.
-  each(/\b(?:perteneciente\s+a|belong(?:s|ed|ing)?\s+to|appartenant\s+à|(?:que\s+)?pertenec\w*\s+a)\s+/giu, (_m, end) => {
+  each(/\b(?:perteneciente\s+a|belong(?:s|ed|ing)?\s+to|appartenant\s+à|(?:que\s+)?pertenec\w*\s+a)\s+/giu, (m, end) => {
+    // ("in waters belonging to the West African state of Liberia": what belongs is the sea, not the vessel.)
+    if (/\b(?:waters|sea|zone|area|EEZ|territory|eaux|mer|territoire|aguas|zona|mar|territorio)\s+$/i.test(text.slice(Math.max(0, m.index! - 20), m.index!))) return;
     const flag = flagAt(text, end);
     const company = companyAfter(text, end);
     // ("belonging to the KIRIBATI BLUE PACIFIC COMPANY LIMITED": a company named after its country.)

@@ -8,7 +8,7 @@ import { flagAlpha3 } from "./values";
  */
 
 /** Organisations and terms of the field written in capitals, which an article precedes as it would a name. */
-const ACRONYMS = new Set("INDNR INN NCB IUU IOTC ICCAT WCPFC IATTC CCAMLR CCRVMA CCSBT NAFO NEAFC NPFC SPRFMO SIOFA GFCM FFA PNA EU UE EEZ ZEE FAO UN ONU VMS AIS SLB RFMO ORGP OROP NGO ONG USA UK MCS CMM IMO OMI MMSI IRCS GT TRB TRG PSMA CITES WWF TMT AFMA NOAA USCG EMSA INTERPOL EUROPOL SEAFO CECAF OCCRP EJF GFW ICES CIEM CROSS CNSP".split(" "));
+const ACRONYMS = new Set("INDNR INN NCB IUU IOTC ICCAT WCPFC IATTC CCAMLR CCRVMA CCSBT NAFO NEAFC NPFC SPRFMO SIOFA GFCM FFA PNA EU UE EEZ ZEE FAO UN ONU VMS AIS SLB RFMO ORGP OROP NGO ONG USA UK MCS CMM IMO OMI MMSI IRCS GT TRB TRG PSMA CITES WWF TMT AFMA NOAA USCG EMSA INTERPOL EUROPOL SEAFO CECAF OCCRP EJF GFW ICES CIEM CROSS CNSP CICTA CTOI CPANE OPANO OPASE CIAT CGPM CPPS OSPESCA COREP CSRP FCWC LMCE".split(" "));
 
 /** Whether a run after an article is a name written in capitals, not an organisation: "SCORPION 70", "FONNES"; not "IOTC", "EU". */
 export function capitalName(name: string): boolean {
@@ -24,13 +24,14 @@ const HEADING_WORDS = new Set("Last First Middle Surname Given Family List Lists
 const AUTHORITY_WORDS = /^(?:delito|infracci[oó]n|art[ií]culo|ley|decreto|c[oó]digo|d[ée]cret|loi|law|ministry|ministerio|minist[eè]re|department|departamento|direction|direcci[oó]n|secretar[ií]a|authority|autoridad|autorit[eé]|agency|agencia|agence|commission|comisi[oó]n|prefectura|pr[eé]fecture|armada|navy|marine|coast|guardia|garde|gobierno|government|gouvernement|council|consejo|conseil|tribunal|court|juzgado|instituto|institut|servicio|service|republic|rep[uú]blica|r[eé]publique)$/i;
 
 /** Prefixes of warships' and coast guards' names: "HMS Mersey", "USCGC Mellon", "ARA Mantilla". */
-const NAVAL_PREFIX = /^(?:HMS|HMNZS|HMAS|HMCS|USS|USCGC|ARA|ARC|ARM|BAP|ESPS|INS|KRI|PNS|BNS|CGS|RFS|SPS)$/;
+const NAVAL_PREFIX = /^(?:HMS|HMNZS|HMAS|HMCS|USS|USCGC|ARA|ARC|ARM|BAP|ESPS|INS|KRI|PNS|BNS|CGS|CCGS|NGCC|SCGS|HNLMS|HDMS|KNM|RFS|SPS)$/;
 
 /** Whether a run read as a name is a heading word, an organisation, an authority, a nationality, a measure or a company instead. */
 export function notAName(name: string): boolean {
   const words = name.split(/[\s-]+/).map((w) => w.replace(/[.,]+$/, ""));
   const first = words[0] ?? "";
-  if (headingWord(first) || AUTHORITY_WORDS.test(first) || NAVAL_PREFIX.test(first) || nationalityAlpha3(name) !== null) return true;
+  // ("2 vessels I got to know": a pronoun.)
+  if (name === "I" || headingWord(first) || AUTHORITY_WORDS.test(first) || NAVAL_PREFIX.test(first) || nationalityAlpha3(name) !== null) return true;
   // "que le Kirghizistan a infligé": a country (one of the 7,953 names of the real lists is one).
   if (name.length > 3 && flagAlpha3(name) !== null) return true;
   // "1/" (a footnote's mark), "N° 129" (a register's number): no name is without a letter but a number sign's.
@@ -78,6 +79,7 @@ const VESSEL_NOUNS = [
   "factory ship",
   "fish carrier",
   "motor vessel",
+  "dhow",
   "navire de pêche",
   "navire",
   "bateau de pêche",
@@ -90,6 +92,9 @@ const VESSEL_NOUNS = [
   "coquiller",
   "caseyeur",
   "voilier",
+  "boutre",
+  "tapouille",
+  "pirogue",
   "embarcation",
   "bâtiment",
   "buque pesquero",
@@ -106,6 +111,8 @@ const VESSEL_NOUNS = [
   "calamarero",
   "atunero",
   "cerquero",
+  "piragua",
+  "cayuco",
 ];
 /** The words for a vessel as a pattern: "fishing vessel", "long-liner" or "long liner", "buque pesquero". */
 export const NOUN = VESSEL_NOUNS.map((noun) => noun.replace(/[- ]/g, "[- ]")).join("|");

@@ -46,6 +46,17 @@ describe("vessel names in running text", () => {
     expect(read(text, ["VESSEL_NAME"])).toContainEqual(["VESSEL_NAME", name, name]);
   });
 
+  it("takes no pronoun, organisation's acronym or coast guard ship for a name, and knows a dhow, a boutre, a cayuco", () => {
+    expect(read("one of the cases is of 2 vessels I got to know", ["VESSEL_NAME"])).toEqual([]);
+    expect(read("se incorpora al Listado por Embarcación -LMCE Zona Norte, a la embarcación pesquera DON LUCHO de matrícula PL-1234, con un LMCE de 3 596,50 TM", ["VESSEL_NAME"])).toEqual([["VESSEL_NAME", "DON LUCHO", "DON LUCHO"]]);
+    expect(read("le navire SCGS ZOROASTER a escorté le palangrier SEIN HONOR", ["VESSEL_NAME"])).toEqual([["VESSEL_NAME", "SEIN HONOR", "SEIN HONOR"]]);
+    expect(read("a procédé au contrôle du boutre comorien, le SAMAKI, sur le banc du Geyser", ["VESSEL_NAME", "FLAG_STATE"])).toEqual([
+      ["FLAG_STATE", "comorien", "COM"],
+      ["VESSEL_NAME", "SAMAKI", "SAMAKI"],
+    ]);
+    expect(read("el cayuco senegalés ALIOUNE fue interceptado", ["FLAG_STATE"])).toEqual([["FLAG_STATE", "senegalés", "SEN"]]);
+  });
+
   it("reads every name of a list after a plural noun", () => {
     const names = read("The fishing vessels GREENSEA BERMEO, Txori Hiru, SERENE and SIMONAS DAUKANTAS were sighted.", ["VESSEL_NAME"]).map((e) => e[2]);
     expect(names).toEqual(["GREENSEA BERMEO", "Txori Hiru", "SERENE", "SIMONAS DAUKANTAS"]);
@@ -286,6 +297,10 @@ describe("owners and operators", () => {
     expect(read(text, ["OWNER_NAME"])).toEqual([["OWNER_NAME", owner, owner]]);
   });
 
+  it("takes no owner from the waters a vessel was in: 'in waters belonging to the West African state of Liberia'", () => {
+    expect(read("seized the Panamanian-flagged fishing vessel SEA WIND in waters belonging to the West African state of Liberia.", ["OWNER_NAME", "FLAG_STATE"])).toEqual([["FLAG_STATE", "Panamanian", "PAN"]]);
+  });
+
   it("ends a company at its address", () => {
     expect(read("Name and address of owner: DA YANG GLOBAL SEAFOOD INC., P.O. Box 1234", COMPANIES)).toEqual([["OWNER_NAME", "DA YANG GLOBAL SEAFOOD INC.", "DA YANG GLOBAL SEAFOOD INC."]]);
     expect(read("Owner: BLFEA FERNANDO, Address: 12 Main Street, Colombo", COMPANIES)).toEqual([["OWNER_NAME", "BLFEA FERNANDO", "BLFEA FERNANDO"]]);
@@ -415,8 +430,17 @@ describe("forms", () => {
     expect(read("Agent: not stated Last Port / Country: not stated / Burundi", FLAGS)).toEqual([]);
   });
 
-  it("takes no call sign from a remark in brackets, nor an enumerator's digit", () => {
+  it("reads a Spanish form's call sign under 'Distintiva', the short of 'señal distintiva'", () => {
+    expect(read("Distintiva: EA3372\nNº IMO: 9074729", ["IRCS_CALL_SIGN", "IMO_NUMBER"])).toEqual([
+      ["IRCS_CALL_SIGN", "EA3372", "EA3372"],
+      ["IMO_NUMBER", "9074729", "9074729"],
+    ]);
+  });
+
+  it("takes no call sign from a remark in brackets, an enumerator's digit, nor the number of a text's part", () => {
     expect(read("numéro de coque (si différent de l'indicatif d'appel) FM-7095", ["IRCS_CALL_SIGN"])).toEqual([]);
+    expect(read("Indicatif d’appel de série internationale formé conformément à la section III de l’article 19 du Règlement.", ["IRCS_CALL_SIGN"])).toEqual([]);
+    expect(read("Call sign assigned under Annex VII of the Regulations", ["IRCS_CALL_SIGN"])).toEqual([]);
     expect(read("1.3 Call sign V6PM6 1.4 Voyage number not stated", ["IRCS_CALL_SIGN"])).toEqual([["IRCS_CALL_SIGN", "V6PM6", "V6PM6"]]);
   });
 

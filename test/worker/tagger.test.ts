@@ -74,6 +74,12 @@ describe("the learned reader's facts beside the rules'", () => {
     expect(found.map((c) => [c.label, c.value])).toEqual([["IMO_NUMBER", "9074729"]]);
   });
 
+  it("takes no name or owner that is plainly neither: an acronym, a pronoun, a region's adjective", () => {
+    const tagger = wordsModel({ lmce: "B-VESSEL_NAME", i: "B-VESSEL_NAME", west: "B-OWNER_NAME", african: "I-OWNER_NAME", zorro: "B-VESSEL_NAME" });
+    const found = learnedCandidates("the LMCE that I saw off the West African coast: ZORRO", [], nothingSkipped, tagger);
+    expect(found.map((c) => [c.label, c.value])).toEqual([["VESSEL_NAME", "ZORRO"]]);
+  });
+
   it("takes only the spans it is sure of", () => {
     const tagger = wordsModel({ zorro: "B-VESSEL_NAME" });
     expect(learnedCandidates("Seen: ZORRO", [], nothingSkipped, tagger, 20_000)).toEqual([]);
