@@ -65,8 +65,8 @@ const trimEnd = (token: Token): Token => {
 export function nameAt(text: string, at: number): Span | null {
   let i = at;
   while (text[i] === " " || text[i] === "\t") i++;
-  // "the SCORPION 70", "le OCEAN CREST", "el “FONNES”": an article before a name in capitals or quotes.
-  const article = /^(?:the|le|la|el|l['’])[ \t]*(?=[“"«\p{Lu}\d][^\s]*)/u.exec(text.slice(i, i + 6));
+  // "the SCORPION 70", "le OCEAN CREST", "el “FONNES”", a sentence's "L’OCEAN CREST": an article before a name in capitals or quotes.
+  const article = /^(?:the|le|la|el|[lL]['’])[ \t]*(?=[“"«\p{Lu}\d][^\s]*)/u.exec(text.slice(i, i + 6));
   if (article && /^[“"«]|^[\p{Lu}\d][^\p{Ll}\s]*(?:\s|$|[,.;])/u.test(text.slice(i + article[0].length, i + article[0].length + 40))) i += article[0].length;
   // "FV SAJO POTENTIA": the prefix says what it is, not what it is called.
   const prefix = /^(?:F\/V|M\/V|B\/P|F\/B|L\/M|M\/N|B\/M|M\/P|F\.V\.|M\.V\.|B\.P\.|FV|MV|BP|FB)[ \t]+(?=\p{Lu})/u.exec(text.slice(i, i + 6));

@@ -57,6 +57,13 @@ describe("vessel names in running text", () => {
     expect(read("el cayuco senegalés ALIOUNE fue interceptado", ["FLAG_STATE"])).toEqual([["FLAG_STATE", "senegalés", "SEN"]]);
   });
 
+  it("reads a name after a sentence's elided article, and none from a heading's state, article or register", () => {
+    expect(read("Ils ont saisi l’un des navires voyous.\nL’WINFULL 2, un navire pratiquant une pêche illicite, a été arraisonné.", NAMES)).toEqual([["VESSEL_NAME", "WINFULL 2", "WINFULL 2"]]);
+    expect(read("PROCÉDURES D'INSPECTION DE L'ÉTAT DU PORT\n\nL'inspecteur du port :", NAMES)).toEqual([]);
+    expect(read("RAPPORT D'INSPECTION ETABLI EN APPLICATION DE L'ARTICLE 150-1.08", NAMES)).toEqual([]);
+    expect(read("Da de Baja del Registro de Matrícula de Naves Mayores, a la Nave “DON LUCHO”", NAMES)).toEqual([["VESSEL_NAME", "DON LUCHO", "DON LUCHO"]]);
+  });
+
   it("reads every name of a list after a plural noun", () => {
     const names = read("The fishing vessels GREENSEA BERMEO, Txori Hiru, SERENE and SIMONAS DAUKANTAS were sighted.", ["VESSEL_NAME"]).map((e) => e[2]);
     expect(names).toEqual(["GREENSEA BERMEO", "Txori Hiru", "SERENE", "SIMONAS DAUKANTAS"]);
