@@ -21,6 +21,8 @@ export function normaliseHeader(header: string): string {
 
 type Rule = [pattern: RegExp, label: string | null];
 
+
+
 /** In order: the first that matches decides. */
 const rules: Rule[] = [
   // Columns about something else than the vessel's own identity.
@@ -82,6 +84,14 @@ const rules: Rule[] = [
 /** The label a column's header gives its cells, or null. */
 export function labelForHeader(header: string): string | null {
   return ruleFor(header)?.[1] ?? null;
+}
+
+/**
+ * Whether a column holds the owner's name and address together ("Name and full address of the
+ * principal place of business of the registered owner"): ./tables.ts reads its name up to the address.
+ */
+export function namesOwnerAndAddress(header: string): boolean {
+  return /\b(name|names|nom|noms|nombre|nombres)\b.*\b(address|adresse|direccion|domicilio)\b.*\b(owner|owners|proprietaire|proprietaires|propietario|propietarios|armador)\b/.test(normaliseHeader(header));
 }
 
 /** Whether the header says what its column is (even if that is none of our labels): "Built in country" does, "Xq;8" does not. */

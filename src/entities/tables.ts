@@ -7,8 +7,9 @@
  */
 import type { Block, Table, TableCell } from "../ocr/grounding";
 import { callSignAllocated } from "./call-signs";
-import { headerKnown, labelForHeader } from "./headers";
+import { headerKnown, labelForHeader, namesOwnerAndAddress } from "./headers";
 import { capitalReadings, lastGlyph, likeItsPeers, OCR_DOUBTFUL, OCR_REPAIRED, unmisread } from "./ocr-repair";
+import { companyAt, LEGAL_FORM } from "./phrases";
 import { callSignShape, flagAlpha3, imoCheckDigitValid, imoDigits, mmsiCountry, validate, type Checked } from "./values";
 
 export type EntitySource = "table" | "rule" | "tagger" | "llm";
@@ -26,6 +27,9 @@ export interface ColumnLabels {
   columns: number;
   labels: Array<string | null>;
 }
+
+/** A column's label for the owner's name and address in one cell (never an entity's label: its cells give OWNER_NAME). */
+const OWNER_AND_ADDRESS = "OWNER_NAME_AND_ADDRESS";
 
 const NOT_AVAILABLE = /^(n\/?a|na|ne|none|nil|not available|unknown|-+|\.+|—|–)$/i;
 
@@ -87,7 +91,7 @@ export function columnLabels(table: Table, inherited: ColumnLabels | null): Colu
       // A header that says nothing we know (misread, or a word of its own) leaves the values to speak.
       named[column] = parts.some(headerKnown);
       const tries = [...[...parts].reverse(), parts.join(" ")];
-      labels[column] = tries.map(labelForHeader).find((label) => label !== null) ?? null;
+      labels[column] = tries.map((text) => (namesOwnerAndAddress(text) ? OWNER_AND_ADDRESS : labelForHeader(text))).find((label) => label !== null) ?? null;
     });
   } else if (inherited && continues(table, inherited)) {
     inherited.labels.forEach((label, column) => (labels[column] = label));
@@ -159,12 +163,28 @@ export function tableEntities(
         if (!label || !cell.text || NOT_AVAILABLE.test(cell.text.trim())) continue;
         // A header the layout could not tell from the rows is still no value: "IRCS" under "IRCS".
         if (!/\d/.test(cell.text) && labelForHeader(cell.text) === label) continue;
+        if (label === OWNER_AND_ADDRESS) {
+          candidates.push(...ownerAndAddress(cell).map((found) => ({ ...found, source: "table" as const, record, flags: [], confidence: 0.85 })));
+          continue;
+        }
         const checked = ocr && label === "IRCS_CALL_SIGN" ? ocrCallSign(cell.text, callSignPeers) : validate(label, cell.text);
         if (checked) candidates.push({ label, start: cell.start, end: cell.end, source: "table", record, ...checked });
       }
     });
   });
   return { candidates, last, inheritedUsed };
+}
+
+/** A name-and-address cell's owner (to its legal form, else to the first comma) and the address after it. */
+function ownerAndAddress(cell: TableCell): Array<{ label: string; start: number; end: number; value: string }> {
+  const company = companyAt(cell.text, 0);
+  if (!company) return [];
+  const name = cell.text.slice(company.start, company.end);
+  const comma = name.search(/[,;]/);
+  const end = LEGAL_FORM.test(name.split(/\s+/).at(-1)!.replace(/[.,]+$/, "")) || comma < 0 ? company.end : company.start + comma;
+  const part = (label: string, from: number, to: number) => ({ label, start: cell.start + from, end: cell.start + to, value: cell.text.slice(from, to) });
+  const address = /^[\s,;]*/.exec(cell.text.slice(end))![0].length + end;
+  return address < cell.text.trimEnd().length ? [part("OWNER_NAME", company.start, end), part("OWNER_ADDRESS", address, cell.text.trimEnd().length)] : [part("OWNER_NAME", company.start, end)];
 }
 
 /** The call signs an OCR'd column holds as read, in capitals and checking out: what its other cells are read by. */

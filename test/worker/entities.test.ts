@@ -128,6 +128,29 @@ describe("tables", () => {
   });
 });
 
+describe("a column of the owner's name and address together", () => {
+  it("reads the owner's name up to its address, at the legal form or the first comma", () => {
+    const raw =
+      "<|ref|>table<|/ref|><|det|>[[0,60,999,900]]<|/det|>\n<table><tr><td>Name of Ship</td><td>IMO Ship Identification Number</td>" +
+      "<td>Name and full address of the principal place of business of the registered owner</td></tr>" +
+      "<tr><td>SEA WIND</td><td>9074729</td><td>OCEAN HARVEST CO., LTD, 12 Harbour Road, Majuro</td></tr>" +
+      "<tr><td>SEA FIRE</td><td>9074731</td><td>Kaito Suisan, 1-2-3 Shiba, Tokyo</td></tr>" +
+      "<tr><td>SEA ICE</td><td>9074743</td><td>Kaito Suisan</td></tr></table>";
+    const { text, entities } = entitiesOf(raw);
+    const owners = entities.filter((e) => e.label === "OWNER_NAME" || e.label === "OWNER_ADDRESS").map((e) => [e.record, e.label, e.value]);
+    expect(owners).toEqual([
+      ["p1-b0-r1", "OWNER_NAME", "OCEAN HARVEST CO., LTD"],
+      ["p1-b0-r1", "OWNER_ADDRESS", "12 Harbour Road, Majuro"],
+      ["p1-b0-r2", "OWNER_NAME", "Kaito Suisan"],
+      ["p1-b0-r2", "OWNER_ADDRESS", "1-2-3 Shiba, Tokyo"],
+      ["p1-b0-r3", "OWNER_NAME", "Kaito Suisan"],
+    ]);
+    for (const e of entities) expect(text.slice(e.start, e.end)).toBe(e.text);
+    // An owner's address column alone stays the address.
+    expect(labelForHeader("Owner Address")).toBe("OWNER_ADDRESS");
+  });
+});
+
 describe("GET /api/documents/:id/entities", () => {
   it("serves each page's entities as it is read, filtered by label or page", async () => {
     const table =

@@ -310,6 +310,9 @@ describe("owners and operators", () => {
 
   it("ends a company at its address", () => {
     expect(read("Name and address of owner: DA YANG GLOBAL SEAFOOD INC., P.O. Box 1234", COMPANIES)).toEqual([["OWNER_NAME", "DA YANG GLOBAL SEAFOOD INC.", "DA YANG GLOBAL SEAFOOD INC."]]);
+    expect(read("Nom et adresse complète de l'établissement principal du propriétaire inscrit\tOCEAN HARVEST CO., LTD, P.O. Box 1234", COMPANIES)).toEqual([
+      ["OWNER_NAME", "OCEAN HARVEST CO., LTD", "OCEAN HARVEST CO., LTD"],
+    ]);
     expect(read("Owner: BLFEA FERNANDO, Address: 12 Main Street, Colombo", COMPANIES)).toEqual([["OWNER_NAME", "BLFEA FERNANDO", "BLFEA FERNANDO"]]);
     expect(read("Propriétaire : Armement Dhellemmes, 12 rue du Port, Concarneau", COMPANIES)).toEqual([["OWNER_NAME", "Armement Dhellemmes", "Armement Dhellemmes"]]);
   });
