@@ -25,7 +25,7 @@ function wholeField(text: string, start: number, value: string, label: string, s
 }
 
 /** A form's own words where a name would go ("OWNER LAST NAME | FIRST NAME"): a label, not a name. */
-const FIELD_WORDS = /^(?:(?:last|first|middle|given|family|full|business|company)\s+)?(?:names?|surname|address|suffix)$/i;
+const FIELD_WORDS = /^(?:(?:last|first|middle|given|family|full|business|company)\s+)?(?:names?|surname|address|suffix|numbers?|num[ée]ros?|n[úu]meros?|pr[ée]noms?|apellidos?)$/i;
 
 /** The same words before a value: "BUSINESS NAME KOREA SHIPMANAGERS CO., LTD". */
 const FIELD_WORDS_BEFORE = /^\s*(?:(?:(?:last|first|full|business|company|legal|trading)\s+)?names?\s*[:/|]?\s+(?=\S))?/i;

@@ -62,7 +62,9 @@ export function proseRules(text: string): Candidate[] {
   each(new RegExp(`[- ](?:flagged|registered)(?:\\s+|(?=[.,;)]|$))(?:(?:fishing|refrigerated|cargo|tuna|fish|reefer)\\s+)*(?:(?:${NOUN})\\s+)?`, "giu"), (m, end) => {
     const before = m.index!;
     emit(previousContext(text, before) ? "PREVIOUS_FLAG" : "FLAG_STATE", flagBefore(text, before));
-    emit("VESSEL_NAME", nameAt(text, end));
+    // ("A Panama-flagged Taiwanese purse seiner": the owners' nationality, not a name.)
+    const name = nameAt(text, end);
+    if (name && !notAName(text.slice(name.start, name.end))) emit("VESSEL_NAME", name);
   });
   // "the fishing vessel OCEAN PEARL", "the Spanish trawler X", "le palangrier X", "el buque pesquero X",
   // "the fishing vessels A, B and C", "le SEA WEALTH, palangrier panaméen".
@@ -214,7 +216,8 @@ export function proseRules(text: string): Candidate[] {
   });
 
   // Names it had before.
-  each(/\b(?:(?:also|previously|formerly|once)\s+(?:been\s+)?(?:known|named|called)(?:\s+as)?|(?:having|had)\s+been\s+(?:known|named|called)(?:\s+as)?|previous(?:ly)?\s+names?(?:\s+(?:of|was|were|:))?|former\s+names?(?:\s+(?:are|were|was|:))?|(?:was|were)\s+(?:previously\s+)?named|then\s+(?:named|called)|s['’]appelait(?:\s+le)?|se\s+(?:llamó|llamaba|denominaba)|antes\s+llamad[oa])\s+/giu, (_m, end) => {
+  // ("SEA WIND, formerly the SEA FIRE", "(formerly OCEAN STAR)".)
+  each(/\b(?:(?:also|previously|formerly|once)\s+(?:been\s+)?(?:known|named|called)(?:\s+as)?|(?<=(?:,|\()[ \t]*)formerly(?:[ \t]+the)?|(?:having|had)\s+been\s+(?:known|named|called)(?:\s+as)?|previous(?:ly)?\s+names?(?:\s+(?:of|was|were|:))?|former\s+names?(?:\s+(?:are|were|was|:))?|(?:was|were)\s+(?:previously\s+)?named|then\s+(?:named|called)|s['’]appelait(?:\s+le)?|se\s+(?:llamó|llamaba|denominaba)|antes\s+llamad[oa])\s+/giu, (_m, end) => {
     let at = end;
     // A list of former names: "OCEAN PEARL, SEA STAR and BLUE WAVE".
     for (let k = 0; k < 4; k++) {
@@ -269,7 +272,7 @@ function adjectiveBefore(text: string, at: number): Span | null {
       if (span && alpha3) return { ...span, alpha3 };
     }
     const filler = wordBefore(text, end, 1);
-    if (!filler || !/^(?:fishing|tuna|refrigerated|cargo|industrial|large|small|foreign|suspected|illegal|IUU|flagged|registered|longline|trawl|trawling|purse|seine|squid|jigging|bottom|pelagic|factory|toothfish|krill)$/i.test(text.slice(filler.start, filler.end))) break;
+    if (!filler || !/^(?:fishing|tuna|refrigerated|cargo|industrial|commercial|uninspected|large|small|foreign|suspected|illegal|IUU|flagged|registered|longline|trawl|trawling|purse|seine|squid|jigging|bottom|pelagic|factory|freezer|fish|toothfish|krill|pesquer[oa]|de\s+pesca|de\s+pêche)$/i.test(text.slice(filler.start, filler.end))) break;
     end = filler.start;
   }
   return null;

@@ -64,6 +64,31 @@ describe("vessel names in running text", () => {
     expect(read("Da de Baja del Registro de Matrícula de Naves Mayores, a la Nave “DON LUCHO”", NAMES)).toEqual([["VESSEL_NAME", "DON LUCHO", "DON LUCHO"]]);
   });
 
+  it("reads the flag before a vessel's noun past the words that describe it, and a Spanish 'motonave'", () => {
+    expect(read("the uninspected American commercial fishing vessel SEA WIND sank in the Bering Sea", FLAGS)).toEqual([["FLAG_STATE", "American", "USA"]]);
+    expect(read("las autoridades recibieron la motonave ecuatoriana “DON LUCHO”, retenida el lunes", [...NAMES, ...FLAGS])).toEqual([
+      ["FLAG_STATE", "ecuatoriana", "ECU"],
+      ["VESSEL_NAME", "DON LUCHO", "DON LUCHO"],
+    ]);
+    expect(read("A Panama-flagged Taiwanese purse seiner has paid US$2 million in fines", [...NAMES, ...FLAGS])).toEqual([["FLAG_STATE", "Panama", "PAN"]]);
+  });
+
+  it("reads the name after 'formerly (the)' as the one it had", () => {
+    expect(read("on the 144m Dutch fish factory vessel SEA WIND, formerly the SEA FIRE. The vessel", NAMES)).toEqual([
+      ["VESSEL_NAME", "SEA WIND", "SEA WIND"],
+      ["PREVIOUS_NAME", "SEA FIRE", "SEA FIRE"],
+    ]);
+    expect(read("the OCEAN STAR (formerly BLUE WAVE) was seen", NAMES)).toEqual([
+      ["VESSEL_NAME", "OCEAN STAR", "OCEAN STAR"],
+      ["PREVIOUS_NAME", "BLUE WAVE", "BLUE WAVE"],
+    ]);
+  });
+
+  it("takes no form's own word where a name goes, nor a list's acronym", () => {
+    expect(read("Fiche technique du bateau\nNom\tNuméro de BPC « 12345 »\nPort d'attache\tMajuro", NAMES)).toEqual([]);
+    expect(read("se incorpora al Listado de los Porcentajes Máximos de Captura por Embarcación - PMCE, aprobado por la presente", NAMES)).toEqual([]);
+  });
+
   it("reads every name of a list after a plural noun", () => {
     const names = read("The fishing vessels GREENSEA BERMEO, Txori Hiru, SERENE and SIMONAS DAUKANTAS were sighted.", ["VESSEL_NAME"]).map((e) => e[2]);
     expect(names).toEqual(["GREENSEA BERMEO", "Txori Hiru", "SERENE", "SIMONAS DAUKANTAS"]);
