@@ -28,8 +28,13 @@ export function formFields(text: string): Candidate[] {
   const out: Candidate[] = [];
   // A label alone on its line ("RADIO CALL SIGN (Indicate whether ...)") waits for a "Yes: ..." answer.
   let waiting: Waiting | null = null;
+  // Lines since one gave the vessel's name, port, call sign or IMO number: a bare "Nationality" close after is the vessel's.
+  let sinceVessel = Infinity;
   for (const { line, lineStart } of fieldLines(text)) {
     const fields = fieldsOf(text, lineStart, line);
+    const nationality = fields.length || sinceVessel > 3 ? null : VESSEL_NATIONALITY.exec(line);
+    if (nationality) fields.push(...valuesFor(text, lineStart + nationality[0].length, line.slice(nationality[0].length), ["FLAG_STATE"], nationality[0], true));
+    sinceVessel = fields.some((c) => VESSEL_FIELDS.has(c.label)) ? 0 : PERSON.test(line) ? Infinity : sinceVessel + 1;
     out.push(...fields);
     const answer = YES_ANSWER.exec(line);
     const alone = fields.length ? null : labelAlone(line);
@@ -61,6 +66,12 @@ function armadorAsOperator(text: string, found: Candidate[]): Candidate[] {
   return found.map((c) => (byOperatorWord.includes(c) ? { ...c, label: "OPERATOR_NAME" } : c));
 }
 const OWNER_WORD = /propietari|propri[ée]taire|\bowners?\b/i;
+
+/** "Nationalité<tab>France" among a vessel's particulars ("Nom", "Port d'immatriculation"): its flag. */
+const VESSEL_NATIONALITY = /^[ \t]*(?:nationality|nationalit[ée]|nacionalidad)[ \t]*(?::[ \t]*|\t[ \t]*)(?=\S)/i;
+const VESSEL_FIELDS: ReadonlySet<string> = new Set(["VESSEL_NAME", "REGISTRATION_PORT", "IRCS_CALL_SIGN", "IMO_NUMBER", "NATIONAL_REGISTRY_NUMBER", "TONNAGE", "LENGTH"]);
+/** A line about a person, after which a nationality is theirs: "Master", "Capitaine", "Propietario". */
+const PERSON = /\b(?:master|captain|skipper|owner|operator|crew|person|applicant|capitaine|patron|propri[ée]taire|armateur|[ée]quipage|personne|demandeur|capit[aá]n|patr[oó]n|propietari[oa]|armador|tripulaci[oó]n|persona|solicitante)\b/i;
 
 interface Waiting {
   labels: string[];

@@ -1,7 +1,7 @@
 import { PDFDocument, StandardFonts } from "pdf-lib";
 import { describe, expect, it } from "vitest";
 import { callSignCountries, callSignFitsFlag } from "../../src/entities/call-signs";
-import { extractEntities } from "../../src/entities/extract";
+import { extractEntities, readEntities } from "../../src/entities/extract";
 import { isscfgCategory, isscfgCodes } from "../../src/entities/gears";
 import { nationalityAlpha3 } from "../../src/entities/nationalities";
 import { speciesCodeKnown, speciesCodes, speciesInText } from "../../src/entities/species";
@@ -82,6 +82,13 @@ describe("vessel names in running text", () => {
       ["VESSEL_NAME", "OCEAN STAR", "OCEAN STAR"],
       ["PREVIOUS_NAME", "BLUE WAVE", "BLUE WAVE"],
     ]);
+  });
+
+  it("reads a bare 'Nationalité' among a vessel's particulars as its flag, not one after its master", () => {
+    expect(read("Renseignements de base\nNom\tSEA WIND\nPort d'immatriculation\tMajuro\nNationalité\tCanada\nType\tbarque", FLAGS)).toEqual([["FLAG_STATE", "Canada", "CAN"]]);
+    // (The rules' reading: the learned reader may still offer a flag where the rules found none.)
+    const afterMaster = "Vessel name\tSEA WIND\nMaster\tJuan Pérez\nNationality\tSpain";
+    expect(readEntities(afterMaster, [], 1, { tagger: null }).entities.map((e) => e.label)).toEqual(["VESSEL_NAME"]);
   });
 
   it("takes no form's own word where a name goes, nor a list's acronym", () => {
