@@ -45,7 +45,7 @@ const rules: Rule[] = [
   [/\b(imo|omi|lloyds?|lr|uvi|unique vessel identifier)\b/, "IMO_NUMBER"],
   // SOLAS's ship identification number is the IMO number (its check digit decides).
   [/\b(ship|vessel) identification (number|no)\b|\bnumero d identification du navire\b|\b(numero de identificacion|identificador( unico)?) del buque\b/, "IMO_NUMBER"],
-  [/\b(ircs|call ?signs?|callsign|radio call|indicatif|distintiv[oa]|indicativo|senal (distintiva|de llamada)|signal distinctif|signal d appel|signal letters|call letters|lettres d appel|letras de llamada|codigo (internacional )?(de )?llamada|ind llamada|letras distintiv\w*|lettres distinct\w*|distinctive (number (or|and) )?letters|(lettres|numeros?) (ou|et) (lettres|numeros?) distinct\w*|code d appel)\b/, "IRCS_CALL_SIGN"],
+  [/\b(ircs|call ?signs?|callsign|radio call|indicatif|distintiv[oa]|indicativo|senal (distintiva|de llamada)|signal distinctif|signal d appel|signal letters|call letters|code letters|indicateur (international )?d appel|lettres d appel|letras de llamada|codigo (internacional )?(de )?llamada|ind llamada|letras distintiv\w*|lettres distinct\w*|distinctive (number (or|and) )?letters|(lettres|numeros?) (ou|et) (lettres|numeros?) distinct\w*|code d appel)\b/, "IRCS_CALL_SIGN"],
   [/\bcfr\b/, "EU_CFR_NUMBER"],
   // Where it is registered, and under which numbers.
   [/\b(port of regist\w*|home port|registration port|port d (attache|immatriculation)|puerto (de )?(matricula|registro|base))\b/, "REGISTRATION_PORT"],

@@ -74,7 +74,7 @@ export function textRules(text: string): Candidate[] {
   }
   for (const m of text.matchAll(/\bMMSI(?:[ \t]*(?:No\.?|Number|number|Nº|n[úu]mero|num[ée]ro))?[ \t]*[:.]?[ \t]*(\d{9})\b/dgi)) add("MMSI", m, 1);
   // A label and its value share a line: an empty "Call sign:" must not take the next line's word.
-  for (const m of text.matchAll(/\b(?:IRCS|(?:[Ii]nternational\s+)?(?:[Rr]adio\s+)?[Cc]all\s*[Ss]ign|[Ii]ndicatif(?:\s+d['’]appel)?(?:\s+radio)?|[Ss]ignal\s+distinctif|[Ii]ndicativo(?:\s+de\s+llamada)?|[Dd]istintivo\s+de\s+llamada|[Ss]eñal\s+(?:distintiva|de\s+llamada))[ \t]*[:.(]?[ \t]*([A-Z0-9]{1,5}(?:[- ]?[A-Z0-9]{1,5})?)\b(?!\.\d)/dg)) add("IRCS_CALL_SIGN", m, 1);
+  for (const m of text.matchAll(/\b(?:IRCS|(?:[Ii]nternational\s+)?(?:[Rr]adio\s+)?[Cc]all\s*[Ss]ign|[Ii]ndicatif(?:\s+d['’]appel)?(?:\s+radio)?|[Ii]ndicat(?:if|eur)\s+international\s+d['’]appel(?:\s+radio)?|[Cc]ode\s+letters|[Ss]ignal\s+distinctif|[Ii]ndicativo(?:\s+de\s+llamada)?|[Dd]istintivo\s+de\s+llamada|[Ss]eñal\s+(?:distintiva|de\s+llamada))[ \t]*[:.(]?[ \t]*([A-Z0-9]{1,5}(?:[- ]?[A-Z0-9]{1,5})?)\b(?!\.\d)/dg)) add("IRCS_CALL_SIGN", m, 1);
   for (const m of text.matchAll(/\b(?:CFR|EU\s+CFR)(?:\s*(?:No\.?|Number))?[ \t]*[:.]?[ \t]*([A-Z]{3}\d{9})\b/dg)) add("EU_CFR_NUMBER", m, 1);
   for (const m of text.matchAll(/\b(?:Gross\s+tonnage|GT|Tonnage)[ \t]*[:.]?[ \t]*(\d+(?:[.,]\d+)?(?:[ \t]*(?:GT|GRT|t))?)\b/dgi)) add("TONNAGE", m, 1);
   for (const m of text.matchAll(/\b(?:Length(?:\s+overall)?|LOA)[ \t]*[:.]?[ \t]*(\d+(?:[.,]\d+)?[ \t]*(?:m|metres|meters|ft)?)(?![\w])/dgi)) add("LENGTH", m, 1);

@@ -472,6 +472,11 @@ describe("forms", () => {
     expect(read("Agent: not stated Last Port / Country: not stated / Burundi", FLAGS)).toEqual([]);
   });
 
+  it("reads a call sign under its older and longer names: 'Code letters', 'indicateur international d'appel radio'", () => {
+    expect(read("1. Destination and type\n2. Code letters\tV7AB2\n3. Time and place of construction\t1998", ["IRCS_CALL_SIGN"])).toEqual([["IRCS_CALL_SIGN", "V7AB2", "V7AB2"]]);
+    expect(read("numéro OMI 9074729, indicateur international d'appel radio V7AB2 et autres marques", ["IRCS_CALL_SIGN"])).toEqual([["IRCS_CALL_SIGN", "V7AB2", "V7AB2"]]);
+  });
+
   it("reads a Spanish form's call sign under 'Distintiva', the short of 'señal distintiva'", () => {
     expect(read("Distintiva: EA3372\nNº IMO: 9074729", ["IRCS_CALL_SIGN", "IMO_NUMBER"])).toEqual([
       ["IRCS_CALL_SIGN", "EA3372", "EA3372"],
