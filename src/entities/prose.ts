@@ -42,6 +42,8 @@ export function proseRules(text: string): Candidate[] {
   const emit: Emit = (label, span) => {
     if (!span || span.end <= span.start) return;
     const raw = text.slice(span.start, span.end);
+    // ("l'amende de 595 000 euros", "the Indonesian"): no company without a letter, no name a heading's, an organisation's or a nationality.
+    if (((label === "OWNER_NAME" || label === "OPERATOR_NAME") && !/\p{L}/u.test(raw)) || ((label === "VESSEL_NAME" || label === "PREVIOUS_NAME") && notAName(raw))) return;
     const checked = label === "FLAG_STATE" || label === "PREVIOUS_FLAG" ? (span.alpha3 ? { value: span.alpha3, flags: [], confidence: 0.9 } : validate(label, raw)) : validate(label, raw);
     if (checked && !checked.flags.includes("flag_unknown")) found.push({ label, start: span.start, end: span.end, source: "rule", record: null, ...checked });
   };

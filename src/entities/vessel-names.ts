@@ -8,7 +8,7 @@ import { flagAlpha3 } from "./values";
  */
 
 /** Organisations and terms of the field written in capitals, which an article precedes as it would a name. */
-const ACRONYMS = new Set("INDNR INN NCB IUU IOTC ICCAT WCPFC IATTC CCAMLR CCRVMA CCSBT NAFO NEAFC NPFC SPRFMO SIOFA GFCM FFA PNA EU UE EEZ ZEE FAO UN ONU VMS AIS SLB RFMO ORGP OROP NGO ONG USA UK MCS CMM IMO OMI MMSI IRCS GT TRB TRG PSMA CITES WWF TMT AFMA NOAA USCG EMSA INTERPOL EUROPOL SEAFO CECAF OCCRP EJF GFW ICES CIEM CROSS CNSP CICTA CTOI CPANE OPANO OPASE CIAT CGPM CPPS OSPESCA COREP CSRP FCWC LMCE PMCE".split(" "));
+const ACRONYMS = new Set("INDNR INN NCB IUU IOTC ICCAT WCPFC IATTC CCAMLR CCRVMA CCSBT NAFO NEAFC NPFC SPRFMO SIOFA GFCM FFA PNA EU UE EEZ ZEE FAO UN ONU VMS AIS SLB RFMO ORGP OROP NGO ONG USA UK MCS CMM IMO OMI MMSI IRCS GT TRB TRG PSMA CITES WWF TMT AFMA NOAA USCG EMSA INTERPOL EUROPOL SEAFO CECAF OCCRP EJF GFW ICES CIEM CROSS CNSP CICTA CTOI CPANE OPANO OPASE CIAT CGPM CPPS OSPESCA COREP CSRP FCWC LMCE PMCE MMO ANPN".split(" "));
 
 /** Whether a run after an article is a name written in capitals, not an organisation: "SCORPION 70", "FONNES"; not "IOTC", "EU". */
 export function capitalName(name: string): boolean {
@@ -18,7 +18,7 @@ export function capitalName(name: string): boolean {
 }
 
 /** Words that follow a vessel's noun in headings and forms, not names: "Vessel List", "vessel Details". */
-const HEADING_WORDS = new Set("Last First Middle Surname Given Family List Lists Register Registry Record Records Details Information Name Names Type Types Owner Owners Operator Operators Master Flag Flags Monitoring Identification Identifier Number Licence License Licensing Authorization Authorisation Authorizations Data Position Dimensions Registration Database ID Photo Photos Status Capacity Category Class Length Tonnage Sightings Inspection Inspections Report Reports Characteristics Profile Section Form Application Address Addresses Adresse Dirección Domicilio Particulars Description Specifications Documents Certificate Certificates History Summary Overview Crew Identity Nationality Markings Equipment Catch Catches Permit Permits Deletion Notification Activity Activities Movements Numéro Número Numero Prénom Prénoms Apellido Apellidos".split(" "));
+const HEADING_WORDS = new Set("Last First Middle Surname Given Family List Lists Register Registry Record Records Details Information Name Names Type Types Owner Owners Operator Operators Master Flag Flags Monitoring Identification Identifier Number Licence License Licensing Authorization Authorisation Authorizations Data Position Dimensions Registration Database ID Photo Photos Status Capacity Category Class Length Tonnage Sightings Inspection Inspections Report Reports Characteristics Profile Section Form Application Address Addresses Adresse Dirección Domicilio Particulars Description Specifications Documents Certificate Certificates History Summary Overview Crew Identity Nationality Markings Equipment Catch Catches Permit Permits Deletion Notification Activity Activities Movements Numéro Número Numero Prénom Prénoms Apellido Apellidos Agent Agents Representative Representatives Management Calculated Gross Net".split(" "));
 
 /** Words that begin the names of authorities, laws and registers, not of vessels: "MINISTERIO DE LA PRODUCCIÓN", "Marine nationale", "ÉTAT DU PORT". */
 const AUTHORITY_WORDS = /^(?:delito|infracci[oó]n|art[ií]culo|article|[ée]tat|estado|registro|registre|op[ée]ration|operaci[oó]n|ley|decreto|c[oó]digo|d[ée]cret|loi|law|ministry|ministerio|minist[eè]re|department|departamento|direction|direcci[oó]n|secretar[ií]a|authority|autoridad|autorit[eé]|agency|agencia|agence|commission|comisi[oó]n|prefectura|pr[eé]fecture|armada|navy|marine|coast|guardia|garde|gobierno|government|gouvernement|council|consejo|conseil|tribunal|court|juzgado|instituto|institut|servicio|service|republic|rep[uú]blica|r[eé]publique)$/i;
@@ -116,6 +116,7 @@ const VESSEL_NOUNS = [
   "cerquero",
   "piragua",
   "cayuco",
+  "lancha",
 ];
 /** The words for a vessel as a pattern: "fishing vessel", "long-liner" or "long liner", "buque pesquero". */
 export const NOUN = VESSEL_NOUNS.map((noun) => noun.replace(/[- ]/g, "[- ]")).join("|");

@@ -91,6 +91,11 @@ describe("vessel names in running text", () => {
     expect(readEntities(afterMaster, [], 1, { tagger: null }).entities.map((e) => e.label)).toEqual(["VESSEL_NAME"]);
   });
 
+  it("takes no nationality, agency's acronym or form's heading for a name", () => {
+    expect(read("On 3 May the SEA WIND failed to cooperate with MMO marine officers", NAMES)).toEqual([["VESSEL_NAME", "SEA WIND", "SEA WIND"]]);
+    expect(read("Representative\tJuan Pérez\nManagement Information\tnot stated", NAMES)).toEqual([]);
+  });
+
   it("takes no form's own word where a name goes, nor a list's acronym", () => {
     expect(read("Fiche technique du bateau\nNom\tNuméro de BPC « 12345 »\nPort d'attache\tMajuro", NAMES)).toEqual([]);
     expect(read("se incorpora al Listado de los Porcentajes Máximos de Captura por Embarcación - PMCE, aprobado por la presente", NAMES)).toEqual([]);
