@@ -21,8 +21,6 @@ export function normaliseHeader(header: string): string {
 
 type Rule = [pattern: RegExp, label: string | null];
 
-
-
 /** In order: the first that matches decides. */
 const rules: Rule[] = [
   // Columns about something else than the vessel's own identity.

@@ -42,7 +42,7 @@ export function proseRules(text: string): Candidate[] {
   const emit: Emit = (label, span) => {
     if (!span || span.end <= span.start) return;
     const raw = text.slice(span.start, span.end);
-    // ("l'amende de 595 000 euros", "the Indonesian"): no company without a letter, no name a heading's, an organisation's or a nationality.
+    // No company without a letter ("l'amende de 595 000 euros"); no name that is a heading's word, an organisation or a nationality.
     if (((label === "OWNER_NAME" || label === "OPERATOR_NAME") && !/\p{L}/u.test(raw)) || ((label === "VESSEL_NAME" || label === "PREVIOUS_NAME") && notAName(raw))) return;
     const checked = label === "FLAG_STATE" || label === "PREVIOUS_FLAG" ? (span.alpha3 ? { value: span.alpha3, flags: [], confidence: 0.9 } : validate(label, raw)) : validate(label, raw);
     if (checked && !checked.flags.includes("flag_unknown")) found.push({ label, start: span.start, end: span.end, source: "rule", record: null, ...checked });
@@ -64,9 +64,8 @@ export function proseRules(text: string): Candidate[] {
   each(new RegExp(`[- ](?:flagged|registered)(?:\\s+|(?=[.,;)]|$))(?:(?:fishing|refrigerated|cargo|tuna|fish|reefer)\\s+)*(?:(?:${NOUN})\\s+)?`, "giu"), (m, end) => {
     const before = m.index!;
     emit(previousContext(text, before) ? "PREVIOUS_FLAG" : "FLAG_STATE", flagBefore(text, before));
-    // ("A Panama-flagged Taiwanese purse seiner": the owners' nationality, not a name.)
-    const name = nameAt(text, end);
-    if (name && !notAName(text.slice(name.start, name.end))) emit("VESSEL_NAME", name);
+    // ("A Panama-flagged Taiwanese purse seiner": the owners' nationality, which `emit` does not take for a name.)
+    emit("VESSEL_NAME", nameAt(text, end));
   });
   // "the fishing vessel OCEAN PEARL", "the Spanish trawler X", "le palangrier X", "el buque pesquero X",
   // "the fishing vessels A, B and C", "le SEA WEALTH, palangrier panaméen".
