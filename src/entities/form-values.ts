@@ -195,7 +195,9 @@ function splitAt(field: string, separator: string): Array<{ start: number; text:
   for (const piece of field.split(separator)) {
     const lead = piece.length - piece.trimStart().length;
     // "FCF CO., LTD": a comma before a legal form is the company's own.
-    if (separator === "," && out.length && (LEGAL_FORM.test(piece.trim().replace(/[.,]+$/, "")) || endsCompany(piece.trim().split(/\s+/)[0].replace(/[.,]+$/, "")))) out[out.length - 1].text = field.slice(out[out.length - 1].start, start + piece.length).trim();
+    // "Taiwan, Province of China", "Korea, Republic of": a comma inside a country's name is the name's.
+    const country = separator === "," && out.length && flagAlpha3(`${out[out.length - 1].text}, ${piece.trim()}`) !== null && flagAlpha3(piece.trim()) === null;
+    if (separator === "," && out.length && (country || LEGAL_FORM.test(piece.trim().replace(/[.,]+$/, "")) || endsCompany(piece.trim().split(/\s+/)[0].replace(/[.,]+$/, "")))) out[out.length - 1].text = field.slice(out[out.length - 1].start, start + piece.length).trim();
     else out.push({ start: start + lead, text: piece.trim() });
     start += piece.length + separator.length;
   }

@@ -457,6 +457,15 @@ describe("forms", () => {
     ]);
   });
 
+  it("keeps the comma of a country's name inside its value when lining values up", () => {
+    const text = "- (c) the name of each vessel, its state of registration and registration number, its radio call sign and the name and address of its owner: SEA WIND, Taiwan, Province of China, TW-9390, BG3683, OCEAN HARVEST CO., LTD, P.O. Box 1234;";
+    expect(read(text, ["FLAG_STATE", "IRCS_CALL_SIGN", "OWNER_NAME"])).toEqual([
+      ["FLAG_STATE", "Taiwan", "TWN"],
+      ["IRCS_CALL_SIGN", "BG3683", "BG3683"],
+      ["OWNER_NAME", "OCEAN HARVEST CO., LTD", "OCEAN HARVEST CO., LTD"],
+    ]);
+  });
+
   it("lines values up with a long label's fields by their checks, and reads a name and a code where 'or' joins two fields", () => {
     const text = "- (b) the name and type of any vessel that may be used to carry out the activity, the State in which it is registered, its registration number, radio call sign and the name and address of its owner, master and operator: NOEL, not stated, South Korea, KR-7222, D7AC, KOREA SHIPMANAGERS CO., LTD., P.O. Box 1234, Juan Pérez, TONE SHIPPING CO., LTD;";
     expect(read(text, ["VESSEL_NAME", "FLAG_STATE", "IRCS_CALL_SIGN", "OWNER_NAME"])).toEqual([
