@@ -40,6 +40,8 @@ function headerCells(line: string, at: number): { cells: Cell[]; separator: RegE
   for (const separator of SEPARATORS) {
     if (!separator.test(line)) continue;
     const cells = cellsOf(line, at, separator);
+    // ".1  Name of ship: SEA WIND      .2  Flag of ship: Panama": fields side by side, each with its value, not headers.
+    if (cells.some((cell) => /[:：][ \t]*[^\s:：]/.test(cell.text))) return null;
     const labels = cells.map((cell) => labelForHeader(cell.text)).filter(Boolean);
     // Columns name different things: "Vessel name | Name of the vessel | OCEAN PEARL" is a form's row.
     const named = labels.length >= 2 && new Set(labels).size >= 2 && labels.length * 2 >= cells.length;

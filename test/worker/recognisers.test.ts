@@ -457,6 +457,16 @@ describe("forms", () => {
     ]);
   });
 
+  it("reads fields side by side with wide gaps as fields, not as a table's header", () => {
+    const form = "SHIP'S PARTICULARS:\n.1  Name of ship: SEA WIND                    .2  Flag of ship: Panama\n.3  Type of ship: [...]                     .4  Call sign: HP1234\n.5  IMO Number: 9074729";
+    expect(read(form, ["VESSEL_NAME", "FLAG_STATE", "IRCS_CALL_SIGN", "IMO_NUMBER"])).toEqual([
+      ["VESSEL_NAME", "SEA WIND", "SEA WIND"],
+      ["FLAG_STATE", "Panama", "PAN"],
+      ["IRCS_CALL_SIGN", "HP1234", "HP1234"],
+      ["IMO_NUMBER", "9074729", "9074729"],
+    ]);
+  });
+
   it("keeps the comma of a country's name inside its value when lining values up", () => {
     const text = "- (c) the name of each vessel, its state of registration and registration number, its radio call sign and the name and address of its owner: SEA WIND, Taiwan, Province of China, TW-9390, BG3683, OCEAN HARVEST CO., LTD, P.O. Box 1234;";
     expect(read(text, ["FLAG_STATE", "IRCS_CALL_SIGN", "OWNER_NAME"])).toEqual([
