@@ -89,7 +89,7 @@ export function labelsOf(label: string): string[] {
   const plain = clean.replace(/\s*\([^)]*\)\s*/g, " ").trim();
   if (plain !== clean && plain && labelForHeader(plain)) return labelsOf(plain);
   const whole = labelForHeader(clean);
-  const parts = clean.split(/,|;|\s+\/\s+|\s+(?:and|et|y|or|ou|o)\s+(?=(?:(?:the|its|son|sa|ses|su|sus|le|la|el|du|de\s+la|del|de\s+l['’])\s*)?(?:name|flag|imo|ircs|mmsi|call|radio|owner|operator|regist\w*|previous|port|home|country|nom|pavillon|pays|indicatif|nombre|bandera|pabell[oó]n|pa[ií]s|puerto|distintiv[oa]|master|captain|capitaine|capit[aá]n|patr[oó]n|address|age)\b|(?:its|their|son|sa|ses|leur|leurs|su|sus|le|la|les|el|los|las)\s+\p{L})/iu).map((p) => p.trim()).filter(Boolean);
+  const parts = clean.split(/,|;|\s+\/\s+|\s+(?:and|et|y|or|ou|o)\s+(?=(?:(?:the|its|son|sa|ses|su|sus|le|la|el|du|de\s+la|del|de\s+l['’])\s*)?(?:name|flag|imo|ircs|mmsi|call|radio|international|owner|operator|regist\w*|previous|port|home|country|nom|pavillon|pays|indicatif|nombre|bandera|pabell[oó]n|pa[ií]s|puerto|distintiv[oa]|master|captain|capitaine|capit[aá]n|patr[oó]n|address|age)\b|(?:its|their|son|sa|ses|leur|leurs|su|sus|le|la|les|el|los|las)\s+\p{L})/iu).map((p) => p.trim()).filter(Boolean);
   if (parts.length > 1) {
     // "PREVIOUS VESSEL NAMES, VESSEL FLAGS, EFFECTIVE DATES": the first part's "previous" is every part's.
     const previous = /^(?:previous|former|ancien\w*|anterior\w*)\b/i.test(parts[0]);

@@ -81,7 +81,8 @@ export function imoDigits(text: string): string | null {
 export function callSignShape(text: string): string | null {
   const compact = text.trim().replace(/[\s-]/g, "").toUpperCase();
   if (CALL_SIGN_PLACEHOLDERS.has(compact)) return null;
-  return /^[A-Z0-9]{3,8}$/.test(compact) && /[A-Z]/.test(compact) && text.trim().length <= 10 ? compact : null;
+  // (A ship station's call sign of letters alone has four, as the Radio Regulations form them: "SCORPION" is a name.)
+  return /^[A-Z0-9]{3,8}$/.test(compact) && /[A-Z]/.test(compact) && (/\d/.test(compact) || compact.length <= 5) && text.trim().length <= 10 ? compact : null;
 }
 
 /** What lists write where a vessel has no call sign ("PENDING" would otherwise read as a Dutch one (PEA-PIZ), "NONE" as American), and labels' words. */

@@ -467,6 +467,18 @@ describe("forms", () => {
     ]);
   });
 
+  it("parts 'registration number and international radio call sign' into two fields, and takes no name of letters alone for a call sign", () => {
+    const text = "(b) the name of the vessel that caught the quantities referred to in a), together with its flag, registration number and international radio call sign: SCORPION 70, Fiji, FJ-1127, 3DN6764;";
+    expect(read(text, ["VESSEL_NAME", "FLAG_STATE", "NATIONAL_REGISTRY_NUMBER", "IRCS_CALL_SIGN"])).toEqual([
+      ["VESSEL_NAME", "SCORPION 70", "SCORPION 70"],
+      ["FLAG_STATE", "Fiji", "FJI"],
+      ["NATIONAL_REGISTRY_NUMBER", "FJ-1127", "FJ-1127"],
+      ["IRCS_CALL_SIGN", "3DN6764", "3DN6764"],
+    ]);
+    expect(callSignShape("SCORPION")).toBeNull();
+    expect(callSignShape("LLGZ")).toBe("LLGZ");
+  });
+
   it("keeps the comma of a country's name inside its value when lining values up", () => {
     const text = "- (c) the name of each vessel, its state of registration and registration number, its radio call sign and the name and address of its owner: SEA WIND, Taiwan, Province of China, TW-9390, BG3683, OCEAN HARVEST CO., LTD, P.O. Box 1234;";
     expect(read(text, ["FLAG_STATE", "IRCS_CALL_SIGN", "OWNER_NAME"])).toEqual([
