@@ -56,12 +56,13 @@ export function learnedCandidates(
   minMargin = tagger.minMargin,
 ): Candidate[] {
   const missing = new Set([...LEARNED_LABELS].filter((label) => !found.some((c) => c.label === label)));
+  // The margin a span of its label needs: none is enough for a label the tagger may not add.
   const enough = (label: string) => (missing.has(label) ? minMargin : (BESIDE_RULES[label] ?? Infinity));
   const out: Candidate[] = [];
   // A call sign is taken only in the ITU series of the page's one flag: the shape alone lets hull numbers through.
   const flags = new Set(found.filter((c) => c.label === "FLAG_STATE" && !c.flags.length).map((c) => c.value));
   for (const span of taggedSpans(tagger, text)) {
-    if (!LEARNED_LABELS.has(span.label) || span.margin < enough(span.label) || skip(span) || found.some((c) => c.start < span.end && span.start < c.end)) continue;
+    if (span.margin < enough(span.label) || skip(span) || found.some((c) => c.start < span.end && span.start < c.end)) continue;
     if (NUMBERED.has(span.label) && QUANTITY.test(text.slice(span.end, span.end + 12))) continue;
     const checked = validate(span.label, text.slice(span.start, span.end));
     if (!checked || checked.flags.some((flag) => failedCheckFlags.has(flag)) || notNamed(span.label, checked.value)) continue;

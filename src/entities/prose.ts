@@ -42,7 +42,8 @@ export function proseRules(text: string): Candidate[] {
   const emit: Emit = (label, span) => {
     if (!span || span.end <= span.start) return;
     const raw = text.slice(span.start, span.end);
-    // No company without a letter ("l'amende de 595 000 euros"); no name that is a heading's word, an organisation or a nationality.
+    // No company without a letter ("l'amende de 595 000 euros"); no name that is a heading's word, an
+    // organisation, a nationality or without a letter (./vessel-names.ts): every name reading below relies on it.
     if (((label === "OWNER_NAME" || label === "OPERATOR_NAME") && !/\p{L}/u.test(raw)) || ((label === "VESSEL_NAME" || label === "PREVIOUS_NAME") && notAName(raw))) return;
     const checked = label === "FLAG_STATE" || label === "PREVIOUS_FLAG" ? (span.alpha3 ? { value: span.alpha3, flags: [], confidence: 0.9 } : validate(label, raw)) : validate(label, raw);
     if (checked && !checked.flags.includes("flag_unknown")) found.push({ label, start: span.start, end: span.end, source: "rule", record: null, ...checked });
@@ -57,7 +58,7 @@ export function proseRules(text: string): Candidate[] {
     const gap = flag && /^(?:,[ \t]*|[ \t]+(?=[“"«]))/.exec(text.slice(flag.end, flag.end + 3));
     const name = gap ? nameAt(text, flag!.end + gap[0].length) : null;
     const quoted = name !== null && /[“"«]/.test(text.slice(flag!.end, name.start));
-    if (name && (quoted || capitalName(text.slice(name.start, name.end))) && !notAName(text.slice(name.start, name.end))) emit("VESSEL_NAME", name);
+    if (name && (quoted || capitalName(text.slice(name.start, name.end)))) emit("VESSEL_NAME", name);
   };
 
   // "the Panamanian-flagged OCEAN PEARL", "the Panama-flagged fishing vessel SEIN 11", "Maldivan flagged".
@@ -96,10 +97,7 @@ export function proseRules(text: string): Candidate[] {
     if (!plural || names.length) emit("FLAG_STATE", adjective ?? before);
   });
   // "F/V OCEAN PEARL", "FV Jumanji", "M/V X".
-  each(/\b(?:F\/V|M\/V|B\/P|F\/B|L\/M|M\/N|B\/M|M\/P|E\/P|FV|MV|FB|F\.V\.|M\.V\.|B\.P\.|KM\.|KMN\.?)[ \t]+|\((?:F\/V|M\/V)\)[ \t]+/g, (_m, end) => {
-    const name = nameAt(text, end);
-    if (name && !notAName(text.slice(name.start, name.end))) emit("VESSEL_NAME", name);
-  });
+  each(/\b(?:F\/V|M\/V|B\/P|F\/B|L\/M|M\/N|B\/M|M\/P|E\/P|FV|MV|FB|F\.V\.|M\.V\.|B\.P\.|KM\.|KMN\.?)[ \t]+|\((?:F\/V|M\/V)\)[ \t]+/g, (_m, end) => emit("VESSEL_NAME", nameAt(text, end)));
   // "de nombre “X”", "bajo el nombre de X", "sous le nom de X".
   // ("deux boutres baptisés X et Y": as many names as the word's plural says.)
   each(/\b(?:de nombre|(?:con|bajo) el nombre de|sous le nom de|under the name(?: of)?|nommée?(s?)|baptisée?(s?)|bautizad[oa](s?))\s+/giu, (m, end) => {
@@ -113,7 +111,7 @@ export function proseRules(text: string): Candidate[] {
     const name = nameAt(text, end);
     // "a company called GLJF SILVA" names its owner (read below), not a vessel.
     const company = /\b(?:company|firm|soci[ée]t[ée]|empresa|compa[ñn][ií]a)\s+$/i.test(text.slice(Math.max(0, m.index! - 12), m.index!));
-    if (name && !company && !notAName(text.slice(name.start, name.end)) && (capitalName(text.slice(name.start, name.end)) || /[“"«]/.test(text.slice(end, name.start)))) emit(previousContext(text, m.index!) ? "PREVIOUS_NAME" : "VESSEL_NAME", name);
+    if (name && !company && (capitalName(text.slice(name.start, name.end)) || /[“"«]/.test(text.slice(end, name.start)))) emit(previousContext(text, m.index!) ? "PREVIOUS_NAME" : "VESSEL_NAME", name);
   });
   // "le X, battant pavillon", "el X, de bandera": the name before the flag's cue; "le SCORPION 70",
   // "Se trata del FONNES", "the HARENGUS": a name in capitals after an article.
@@ -126,20 +124,19 @@ export function proseRules(text: string): Candidate[] {
     // "du « Nordborg »": a name in quotes; "le ELLA, qui a oeuvré": a short name in capitals, the subject of what follows.
     const quoted = /[«"“‘']/.test(text.slice(end, name.start));
     const subject = /^[»"”]?(?:,[ \t]*(?:qui|que|which|who|cuyo|dont)\b|[ \t]+(?:n['’]a|ne|no|did|does|had|has|was|is|a|est|fue|es|ha)\b)/u.test(after) && /^[\p{Lu}\d][\p{Lu}\d '’.-]{2,}$/u.test(value);
-    if ((NAME_THEN_FLAG.test(after) || ALIAS_AFTER.test(after) || quoted || subject || capitalName(value)) && !notAName(value)) emit("VESSEL_NAME", name);
+    if (NAME_THEN_FLAG.test(after) || ALIAS_AFTER.test(after) || quoted || subject || capitalName(value)) emit("VESSEL_NAME", name);
   });
   // "Il s'appelle le X", "ahora se llama X", "identified as the X", "el navío fue identificado como el X",
   each(/(?:(?:vessel|ship)['’]s\s+name\s+(?:is|was)|\b(?:its\s+name\s+(?:is|was)|su\s+nombre\s+(?:es|era)|son\s+nom\s+(?:est|était))|name\s+of\s+the\s+(?:vessel|ship)\s+(?:is|was)|s['’]appelle|se\s+(?:llama|denomina)|identified\s+as|identificad[oa]\s+como|identifié\s+comme|now\s+(?:named|called))[ \t]+/giu, (_m, end) => emit("VESSEL_NAME", nameAt(text, end)));
   // "paint the name ‘LOMALO’", "transmitting the new name X" (in prose's lower case: "Current Name of Vessel" is a label).
   each(/(?:\b(?:the\s+)?(?:new|current|present)\s+name(?:\s+of)?|\bname(?=\s+[‘“"«]))[ \t]+/gu, (_m, end) => {
-    const name = nameAt(text, end);
-    if (name && !notAName(text.slice(name.start, name.end))) emit("VESSEL_NAME", name);
+    emit("VESSEL_NAME", nameAt(text, end));
   });
   // A name before its IMO number or call sign: "OCEAN PEARL (IMO 7910187)", "SEA WIND, IMO 8604735".
   each(/\b([\p{Lu}\d][\p{Lu}\d .'’-]{1,40}?)\s*(?:\(|,|[–—-])\s*(?:IMO|OMI|IRCS|MMSI|call\s+sign|indicatif|distintivo)\b/gu, (m) => {
     const name = nameAt(text, m.index!);
     // ("call sign HP1234, IMO 9074729": the run is another identifier's value, not a name.)
-    if (name && /\p{L}/u.test(text.slice(name.start, name.end)) && !notAName(text.slice(name.start, name.end)) && !IDENTIFIER_LABEL_BEFORE.test(text.slice(Math.max(0, name.start - 30), name.start))) emit("VESSEL_NAME", name);
+    if (name && !IDENTIFIER_LABEL_BEFORE.test(text.slice(Math.max(0, name.start - 30), name.start))) emit("VESSEL_NAME", name);
   });
 
   // "the TERAAKA, SEIN PRINCESS and NORDHAVET ships": names before a plural vessel noun.
@@ -147,13 +144,12 @@ export function proseRules(text: string): Candidate[] {
     const names = namesAt(text, end, 8);
     const last = names.at(-1);
     if (last && /^[ \t]+(?:fishing[ \t]+)?(?:ships|vessels|boats|trawlers|longliners|reefers)\b/.test(text.slice(last.end, last.end + 25))) {
-      for (const name of names) if (!notAName(text.slice(name.start, name.end))) emit("VESSEL_NAME", name);
+      for (const name of names) emit("VESSEL_NAME", name);
     }
   });
   // "SEIN PRINCESS (PA-8551)", "BOOTES, matrícula RU-6852": a name before its registration mark.
   each(/\b([\p{Lu}\d][\p{Lu}\d .'’-]{1,40}?)\s*(?:\(|,\s*(?:matr[ií]cula|immatriculation|registration(?:\s+(?:no\.?|number))?|reg\.\s*no\.?)\s+)[A-Z]{1,3}-\d{2,6}\b/gu, (m) => {
-    const name = nameAt(text, m.index!);
-    if (name && /\p{L}/u.test(text.slice(name.start, name.end)) && !notAName(text.slice(name.start, name.end))) emit("VESSEL_NAME", name);
+    emit("VESSEL_NAME", nameAt(text, m.index!));
   });
 
   // Flags said outright.
@@ -208,7 +204,7 @@ export function proseRules(text: string): Candidate[] {
   // "SERENE reflagged to X and was renamed BALUCH": the name before the renaming is the one it had.
   each(/(?:^|[.;!?]\s+|\n)(?=[\p{Lu}\d])/gu, (_m, end) => {
     const name = nameAt(text, end);
-    if (!name || !capitalName(text.slice(name.start, name.end)) || notAName(text.slice(name.start, name.end))) return;
+    if (!name || !capitalName(text.slice(name.start, name.end))) return;
     const after = text.slice(name.end, name.end + 90);
     if (/^\s+(?:(?:reflagged|was\s+reflagged)\b[^.\n]{0,60}?\band\s+)?(?:was|has\s+been|had\s+been)\s+renamed\b/.test(after)) emit("PREVIOUS_NAME", name);
     // "OCEAN PEARL, a Panamanian-flagged longliner, ...": a name that a vessel's noun describes;
