@@ -14,8 +14,8 @@ import { callSignFitsFlag } from "./call-signs";
 import { failedCheckFlags } from "./failed-checks";
 import type { Candidate } from "./tables";
 import { taggedSpans, type TaggerModel } from "./tagger";
-import { nationalityAlpha3 } from "./nationalities";
-import { flagAlpha3, validate } from "./values";
+import { notACompany } from "./owner-phrases";
+import { validate } from "./values";
 import { notAName } from "./vessel-names";
 
 /** The labels the tagger's spans may add to a page. */
@@ -32,14 +32,16 @@ const NUMBERED = new Set(["IMO_NUMBER", "MMSI"]);
  */
 const BESIDE_RULES: Readonly<Record<string, number>> = { VESSEL_NAME: 5000 };
 
-/** "the West African state of Liberia": a region's adjective, no company. */
-const REGION = /^(?:(?:West|East|North|South|Central|Southern|Northern|Eastern|Western)(?:[ -]\p{Lu}\p{Ll}+)?|\p{Lu}\p{Ll}+ (?:African|Asian|European|American|Pacific|Atlantic))$/u;
-
 /** Whether a span read as a name or an owner is plainly neither: a heading, an organisation, a country, a nationality. */
 function notNamed(label: string, value: string): boolean {
   if (label === "VESSEL_NAME") return notAName(value);
-  return label === "OWNER_NAME" && (REGION.test(value) || nationalityAlpha3(value) !== null || flagAlpha3(value) !== null);
+  return label === "OWNER_NAME" && notACompany(value);
 }
+
+/** "in Fiji waters", "dans les eaux de la Guinée": a sea, not a flag; "The Fiji Times": a proper noun's first word. */
+const WATERS_AFTER = /^\s*(?:waters|EEZ|exclusive\s+economic\s+zone)\b/i;
+const PROPER_NOUN_AFTER = /^[ \t]+\p{Lu}\p{Ll}/u;
+const WATERS_BEFORE = /\b(?:eaux|aguas|zone|zona|waters)\s+(?:(?:territoriales|jurisdiccionales|of|de|du|des|del)\s+)*(?:la\s+|l['’]|the\s+)?$/i;
 
 /** A learned fact is less sure than a rule's: at most this confident. */
 const CONFIDENCE = 0.6;
@@ -64,6 +66,7 @@ export function learnedCandidates(
   for (const span of taggedSpans(tagger, text)) {
     if (span.margin < enough(span.label) || skip(span) || found.some((c) => c.start < span.end && span.start < c.end)) continue;
     if (NUMBERED.has(span.label) && QUANTITY.test(text.slice(span.end, span.end + 12))) continue;
+    if (span.label === "FLAG_STATE" && (WATERS_AFTER.test(text.slice(span.end, span.end + 30)) || (/\bthe\s+$/i.test(text.slice(Math.max(0, span.start - 5), span.start)) && PROPER_NOUN_AFTER.test(text.slice(span.end, span.end + 4))) || WATERS_BEFORE.test(text.slice(Math.max(0, span.start - 40), span.start)))) continue;
     const checked = validate(span.label, text.slice(span.start, span.end));
     if (!checked || checked.flags.some((flag) => failedCheckFlags.has(flag)) || notNamed(span.label, checked.value)) continue;
     if (span.label === "IRCS_CALL_SIGN" && !(flags.size === 1 && callSignFitsFlag(checked.value, [...flags][0]))) continue;

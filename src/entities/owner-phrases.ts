@@ -6,6 +6,8 @@
  * their legal form or where the clause ends.
  */
 import { companyAfter, companyAt, flagAt, LEGAL_FORM, nameAt, wordBefore, type Span } from "./phrases";
+import { nationalityAlpha3 } from "./nationalities";
+import { flagAlpha3 } from "./values";
 import { headingWord, NOUN, notAName } from "./vessel-names";
 
 export type Emit = (label: string, span: Span | null) => void;
@@ -47,6 +49,31 @@ export function ownerRules(text: string, emit: Emit): void {
     const company = comma ? companyAt(text, name!.end + comma[0].length) : null;
     if (company && LEGAL_FORM.test(text.slice(company.start, company.end).split(/\s+/).at(-1)!.replace(/[.,]+$/, ""))) emit("OWNER_NAME", company);
   });
+}
+
+const MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December|janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre";
+/** A date a sentence starts with, before the company it is about: "On 20 June 2016 Citypro Management Limited, owner of". */
+const LEADING_DATE = new RegExp(`^(?:\\d{1,2}(?:st|nd|rd|th|er)?\\s+(?:de\\s+)?)?(?:${MONTHS})\\s+(?:de\\s+)?\\d{4},?\\s+(?=\\p{Lu})`, "iu");
+/** An abbreviation the text gives a company after its name: "KABUSHIKI KAISHA USUFUKU HONTEN (TLH)". */
+const TRAILING_ABBREVIATION = /\s*\(\p{Lu}{2,6}\)$/u;
+
+/** A company's span without the date before it or the abbreviation after it. */
+export function companyBounds(text: string, span: Span): Span {
+  let { start, end } = span;
+  const date = LEADING_DATE.exec(text.slice(start, end));
+  if (date) start += date[0].length;
+  const abbreviation = TRAILING_ABBREVIATION.exec(text.slice(start, end));
+  if (abbreviation && abbreviation.index > 0) end = start + abbreviation.index;
+  return { ...span, start, end };
+}
+
+/** "the West African state of Liberia": a region's adjective, no company. */
+const REGION = /^(?:(?:West|East|North|South|Central|Southern|Northern|Eastern|Western)(?:[ -]\p{Lu}\p{Ll}+)?|\p{Lu}\p{Ll}+ (?:African|Asian|European|American|Pacific|Atlantic))$/u;
+
+/** Whether a span read as an owner is plainly none: no letter, a region, a nationality, a country ("un armador Rusia"), a legal form alone ("LTD"). */
+export function notACompany(value: string): boolean {
+  if (!/\p{L}/u.test(value) || REGION.test(value) || nationalityAlpha3(value) !== null || flagAlpha3(value) !== null) return true;
+  return value.split(/\s+/).every((word) => LEGAL_FORM.test(word.replace(/[.,]+$/, "")));
 }
 
 /** "owners of the", "propriétaire du navire", "armador del buque": before the vessel's name. */

@@ -35,7 +35,7 @@ interface Token {
 /** Words (and the punctuation that glues into names) from `at`, on one line, at most `max`. */
 function tokensFrom(text: string, at: number, max = 10): Token[] {
   const out: Token[] = [];
-  const pattern = /[^\s,;:()\[\]{}"“”«»]+/gy;
+  const pattern = /[^\s,;:()\[\]{}"“”«»—]+/gy;
   let i = at;
   while (out.length < max) {
     while (i < text.length && (text[i] === " " || text[i] === "\t")) i++;
@@ -44,7 +44,7 @@ function tokensFrom(text: string, at: number, max = 10): Token[] {
     if (!m) break;
     out.push({ text: m[0], start: m.index, end: m.index + m[0].length });
     i = m.index + m[0].length;
-    // A name does not run past a comma, a bracket or the end of a line.
+    // A name does not run past a comma, a bracket, a dash ("KARAVAHTHAA—was") or the end of a line.
     if (i >= text.length || !/[ \t]/.test(text[i])) break;
   }
   return out;

@@ -10,7 +10,7 @@
  */
 import { adjectiveAt, companyAfter, companyAt, countriesAt, countryAt, flagAt, LEGAL_FORM, nameAt, namesAt, wordBefore, type Span } from "./phrases";
 import { ENUMERATION } from "./form-labels";
-import { ownerRules, type Emit } from "./owner-phrases";
+import { companyBounds, notACompany, ownerRules, type Emit } from "./owner-phrases";
 import { nationalityAlpha3 } from "./nationalities";
 import type { Candidate } from "./tables";
 import { flagAlpha3, validate } from "./values";
@@ -39,12 +39,14 @@ const PERSON = /\b(?:master|captain|skipper|crew|crewmen|fishermen|observer|insp
 
 export function proseRules(text: string): Candidate[] {
   const found: Candidate[] = [];
-  const emit: Emit = (label, span) => {
+  const emit: Emit = (label, read) => {
+    const company = label === "OWNER_NAME" || label === "OPERATOR_NAME";
+    const span = read && company ? companyBounds(text, read) : read;
     if (!span || span.end <= span.start) return;
     const raw = text.slice(span.start, span.end);
-    // No company without a letter ("l'amende de 595 000 euros"); no name that is a heading's word, an
-    // organisation, a nationality or without a letter (./vessel-names.ts): every name reading below relies on it.
-    if (((label === "OWNER_NAME" || label === "OPERATOR_NAME") && !/\p{L}/u.test(raw)) || ((label === "VESSEL_NAME" || label === "PREVIOUS_NAME") && notAName(raw))) return;
+    // No company that is none ("l'amende de 595 000 euros", "un armador Rusia", ./owner-phrases.ts); no name that is a
+    // heading's word, an organisation, a nationality or without a letter (./vessel-names.ts): every reading below relies on it.
+    if ((company && notACompany(raw)) || ((label === "VESSEL_NAME" || label === "PREVIOUS_NAME") && notAName(raw))) return;
     const checked = label === "FLAG_STATE" || label === "PREVIOUS_FLAG" ? (span.alpha3 ? { value: span.alpha3, flags: [], confidence: 0.9 } : validate(label, raw)) : validate(label, raw);
     if (checked && !checked.flags.includes("flag_unknown")) found.push({ label, start: span.start, end: span.end, source: "rule", record: null, ...checked });
   };
@@ -70,7 +72,7 @@ export function proseRules(text: string): Candidate[] {
   });
   // "the fishing vessel OCEAN PEARL", "the Spanish trawler X", "le palangrier X", "el buque pesquero X",
   // "the fishing vessels A, B and C", "le SEA WEALTH, palangrier panaméen".
-  each(new RegExp(`(?<![\\p{L}-])(${NOUN})(s|es|x)?(?![\\p{L}])(?:[ \\t]+(?:potero|palangrero|arrastrero|atunero|cerquero|calamarero|palangrier|chalutier|thonier|senneur|ligneur|pesquer[oa]|de[ \\t]+pêche|de[ \\t]+pesca|frigor[ií]fic[oa]|frigorifique|factor[ií]a|congelador|congélateur|usine|pélagique|pel[aá]gic[oa]|hauturier|industriel|industrial|artesanal|artisanal|mayor(?:es)?|menor(?:es)?))?(?:[ \\t]+(?:called|named|known[ \\t]+as|de[ \\t]+nombre|nommé|llamado|denominado|identified[ \\t]+as|identificado[ \\t]+como))?[ \\t]*`, "giu"), (m, end) => {
+  each(new RegExp(`(?<![\\p{L}-])(${NOUN})(s|es|x)?(?![\\p{L}])(?:[ \\t]+(?:potero|palangrero|arrastrero|atunero|cerquero|calamarero|palangrier|chalutier|thonier|senneur|ligneur|pesquer[oa]|de[ \\t]+pêche|de[ \\t]+pesca|frigor[ií]fic[oa]|frigorifique|factor[ií]a|congelador|congélateur|usine|pélagique|pel[aá]gic[oa]|hauturi(?:er|ère)|industriel(?:le)?|industrial|artesanal|artisanale?|mayor(?:es)?|menor(?:es)?))?(?:[ \\t]+(?:called|named|known[ \\t]+as|de[ \\t]+nombre|nommé|llamado|denominado|identified[ \\t]+as|identificado[ \\t]+como))?[ \\t]*`, "giu"), (m, end) => {
     // "VESSEL INFORMATION", "VESSEL NAME": a noun in capitals is a form's label, not prose.
     // "the Sea Shepherd vessel M/Y Sam Simon", "R/V ...": a yacht or a research ship is not the vessel in question;
     if (!/\p{Ll}/u.test(m[1]) || NOT_THE_VESSEL.test(text.slice(Math.max(0, m.index! - 20), m.index!)) || /^(?:M\/Y|S\/Y|R\/V)\b/.test(text.slice(end, end + 4))) return;
@@ -229,7 +231,9 @@ export function proseRules(text: string): Candidate[] {
   });
   // "TAISHAN (ex-KUNLUN)", "SEA WIND, ex-KILY": the name it had.
   each(/(?:\(|,[ \t]*)ex[- ][ \t]*(?=[«"“\p{Lu}\d])/gu, (_m, end) => emit("PREVIOUS_NAME", nameAt(text, end)));
-  each(/\b(?:renamed|rebaptisé|rebautizado)\s+(?:as\s+|en\s+|como\s+)?/giu, (_m, end) => emit("VESSEL_NAME", nameAt(text, end)));
+  // ("acquired OCEAN DAWN BF 205 and renamed her SEA HARVEST": what it is called now.)
+  each(/\b(?:acquired|bought|purchased)\s+(?:the\s+)?(?=[^.\n]{0,60}\band\s+renamed\b)/giu, (_m, end) => emit("PREVIOUS_NAME", nameAt(text, end)));
+  each(/\b(?:renamed|rebaptisé|rebautizado)\s+(?:(?:her|him|it|the\s+vessel)\s+)?(?:as\s+|en\s+|como\s+)?/giu, (_m, end) => emit("VESSEL_NAME", nameAt(text, end)));
 
   ownerRules(text, emit);
 

@@ -37,7 +37,8 @@ export function notAName(name: string): boolean {
   // "1/" (a footnote's mark), "N° 129" (a register's number): no name is without a letter but a number sign's.
   if (!/\p{L}/u.test(name.replace(/^(?:N[°º]|No\.?|Nº)\s*(?=\d)/i, "")) || /^(?:N[°º]|Nº|No\.)$/i.test(name)) return true;
   // "the Brunei Darussalam-owned, Panama-flagged long-liner": who owns it or where it is flagged, not its name.
-  if (/-(?:owned|based|flagged|registered)$/i.test(name)) return true;
+  // ("the NAURU-registered OCEAN ENCOUNTER": the name is what follows, read by the "-registered" rule.)
+  if (/-(?:owned|based|flagged|registered)$|^\S+-(?:owned|based|flagged|registered)\s/i.test(name)) return true;
   // "270 NM", "54 m": a distance or a size.
   if (/^(?:(?:F\/V|FV|M\/V|MV)\s+)?\d+(?:[.,]\d+)?\s*(?:NM|nm|m|km|GT|t|kg|miles?|metres?|meters?)$/.test(name)) return true;
   if (words.some((w) => /^(?:CO|LTD|INC|CORP|LLC|LIMITED|S\.A|PTE|KAISHA|KABUSHIKI|SDN|BHD|GMBH|SARL|SRL)['’]?$/i.test(w)) && words.length > 1) return true;

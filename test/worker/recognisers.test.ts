@@ -73,6 +73,23 @@ describe("vessel names in running text", () => {
     expect(read("A Panama-flagged Taiwanese purse seiner has paid US$2 million in fines", [...NAMES, ...FLAGS])).toEqual([["FLAG_STATE", "Panama", "PAN"]]);
   });
 
+  it("reads the name a vessel was renamed to, and the one it was acquired under", () => {
+    expect(read("Scarborough skipper John Smith has acquired OCEAN DAWN and renamed her SEA HARVEST, the name coming from his father's trawler.", NAMES)).toEqual([
+      ["PREVIOUS_NAME", "OCEAN DAWN", "OCEAN DAWN"],
+      ["VESSEL_NAME", "SEA HARVEST", "SEA HARVEST"],
+    ]);
+  });
+
+  it("ends a name at a dash and leaves 'X-registered' out of it", () => {
+    expect(read("the numbered company (multiple partners)—which owns the Canadian commercial fishing vessel, KAIGATA MARU NO.88—was sentenced", NAMES)).toEqual([
+      ["VESSEL_NAME", "KAIGATA MARU NO.88", "KAIGATA MARU NO.88"],
+    ]);
+    expect(read("Now it has emerged that the MCA detained the NAURU-registered OCEAN ENCOUNTER, a Classed fishing vessel, at Scrabster.", [...NAMES, ...FLAGS])).toEqual([
+      ["FLAG_STATE", "NAURU", "NRU"],
+      ["VESSEL_NAME", "OCEAN ENCOUNTER", "OCEAN ENCOUNTER"],
+    ]);
+  });
+
   it("reads the name after 'formerly (the)' as the one it had", () => {
     expect(read("on the 144m Dutch fish factory vessel SEA WIND, formerly the SEA FIRE. The vessel", NAMES)).toEqual([
       ["VESSEL_NAME", "SEA WIND", "SEA WIND"],
@@ -339,6 +356,23 @@ describe("owners and operators", () => {
     ["Pesquera Landes SA es la propietaria del buque", "Pesquera Landes SA"],
   ])("%s", (text, owner) => {
     expect(read(text, ["OWNER_NAME"])).toEqual([["OWNER_NAME", owner, owner]]);
+  });
+
+  it("bounds an owner without the date the sentence starts with or the abbreviation after it", () => {
+    expect(read("On 20 June 2016 Citypro Management Limited, owner of the scallop dredger “KESTREL”, pleaded guilty.", COMPANIES)).toEqual([
+      ["OWNER_NAME", "Citypro Management Limited", "Citypro Management Limited"],
+    ]);
+    expect(read("shark fins from the KING DIAMOND II, a Kenyan vessel owned by the Japanese company KABUSHIKI KAISHA USUFUKU HONTEN (TLH).", COMPANIES)).toEqual([
+      ["OWNER_NAME", "KABUSHIKI KAISHA USUFUKU HONTEN", "KABUSHIKI KAISHA USUFUKU HONTEN"],
+    ]);
+    // (Brackets inside the name are the name's: "UNITED JAGUAR FISHERY (PNG) LIMITED".)
+    expect(read("The vessel is owned by UNITED JAGUAR FISHERY (PNG) LIMITED (UJF).", COMPANIES)).toEqual([
+      ["OWNER_NAME", "UNITED JAGUAR FISHERY (PNG) LIMITED", "UNITED JAGUAR FISHERY (PNG) LIMITED"],
+    ]);
+  });
+
+  it("takes no country for an owner: 'propiedad de un armador Rusia'", () => {
+    expect(read("El buque pesquero SIRIUS, con bandera de conveniencia de Belice y propiedad de un armador Rusia, fue abandonado.", COMPANIES)).toEqual([]);
   });
 
   it("takes no owner from the waters a vessel was in: 'in waters belonging to the West African state of Liberia'", () => {

@@ -99,6 +99,12 @@ describe("the learned reader's facts beside the rules'", () => {
     expect(learnedCandidates(text, [flag("PAN")], nothingSkipped, tagger).map((c) => c.label)).toEqual(["VESSEL_NAME"]);
   });
 
+  it("takes no flag from a sea or a proper noun: 'in Fiji waters', 'The Fiji Times'", () => {
+    const tagger = wordsModel({ fiji: "B-FLAG_STATE" });
+    for (const text of ["fishing in Fiji waters", "dans les eaux de la Fiji", "The Fiji Times reports"]) expect(learnedCandidates(text, [], nothingSkipped, tagger)).toEqual([]);
+    expect(learnedCandidates("a longliner from Fiji was seized", [], nothingSkipped, tagger).map((c) => [c.label, c.value])).toEqual([["FLAG_STATE", "FJI"]]);
+  });
+
   it("leaves tables to their headers", () => {
     const tagger = wordsModel({ zorro: "B-VESSEL_NAME" });
     expect(learnedCandidates("V7AB2 KAITO ZORRO", [], (span) => span.start >= 12, tagger)).toEqual([]);
