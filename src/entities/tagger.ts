@@ -11,6 +11,9 @@ import countries from "i18n-iso-countries";
 import { LEGAL_FORM } from "./phrases";
 import { nationalityForms } from "./nationalities";
 import { imoCheckDigitValid } from "./values";
+import { labelForHeader } from "./headers";
+import { labelsOf } from "./form-labels";
+import { NOUN } from "./vessel-names";
 
 /** The labels the tagger reads. */
 const TAGGED = ["VESSEL_NAME", "OWNER_NAME", "OPERATOR_NAME", "FLAG_STATE", "PREVIOUS_NAME", "PREVIOUS_FLAG", "IMO_NUMBER", "IRCS_CALL_SIGN", "MMSI"] as const;
@@ -73,6 +76,31 @@ function gazetteer(words: readonly string[], set: ReadonlySet<string>, name: str
   }
 }
 
+/**
+ * What a word cues, the same in each language ("owner", "propriétaire", "armador" -> OWNER_NAME): the
+ * rules' words for table headers, the nouns for a vessel, and the verbs prose says a fact with. A
+ * cue seen in one language's phrasings then counts in the others'.
+ */
+const PROSE_CUES: Record<string, string> = Object.fromEntries(
+  Object.entries({
+    FLAG_STATE: "flagged flying flies flew battant bat arborant enarbolando enarbola enarbolan enarbolaba abanderado abanderada abanderados registered immatricule immatricules matriculado matriculada",
+    OWNER_NAME: "owned owns belonging belongs appartient appartenant appartiendrait appartenait propriete propiedad company companies societe empresa compania sociedad naviera firm",
+    OPERATOR_NAME: "operated managed exploite gere operado gestionado explotado charterer affreteur fletador",
+    PREVIOUS_NAME: "formerly previously former ex anciennement precedemment auparavant antes anteriormente renamed rebaptise rebautizado",
+    VESSEL_NAME: "named called nomme appele llamado denominado",
+  }).flatMap(([cue, words]) => words.split(" ").map((word) => [word, cue])),
+);
+const VESSEL_NOUN = new RegExp(`^(?:${NOUN})(?:s|es|x)?$`, "iu");
+const cueCache = new Map<string, string>();
+function cueOf(word: string): string {
+  let cue = cueCache.get(word);
+  if (cue === undefined) {
+    cue = !/\p{L}/u.test(word) ? "" : (PROSE_CUES[word] ?? (VESSEL_NOUN.test(word) ? "VESSEL" : (labelForHeader(word) ?? "")));
+    if (cueCache.size < 50_000) cueCache.set(word, cue);
+  }
+  return cue;
+}
+
 /** A word in capitals or with a capital first, or a number: what names and companies are made of. */
 const capitalised = (token: Token) => /^[\p{Lu}\d]/u.test(token.text);
 /** Marks that join a name's words ("HSIN-HUNG", "NO.7", "T&T", "O'BRIEN"). */
@@ -114,14 +142,17 @@ export function tokenFeatures(text: string, tokens: readonly Token[]): string[][
   gazetteer(words, countryNames, "country", known);
   gazetteer(words, adjectives, "adjective", known);
   runFeatures(text, tokens, words, known);
+  const cues = words.map(cueOf);
   // The form label of the token's line: the words before its first colon (or tab), if the token comes after it.
   let lineStart = 0;
   let label: string[] = [];
+  let labelFields = "";
   tokens.forEach((token, i) => {
     const lineBegins = i === 0 || text.slice(tokens[i - 1].end, token.start).includes("\n");
     if (lineBegins) {
       lineStart = i;
       label = [];
+      labelFields = "";
     }
     const f = out[i];
     const w = words[i];
@@ -133,7 +164,14 @@ export function tokenFeatures(text: string, tokens: readonly Token[]): string[][
     f.push(`s-1s:${shapeAt(-1)}|${shapes[i]}|${shapeAt(1)}`);
     if (lineBegins) f.push("line-start");
     if (i + 1 === tokens.length || text.slice(token.end, tokens[i + 1].start).includes("\n")) f.push("line-end");
-    if (label.length) f.push(`label:${label.slice(-2).join(" ")}`, `label1:${label.at(-1)}`, `label-pos:${Math.min(i - lineStart - label.length, 4)}`);
+    if (label.length) f.push(`label:${label.slice(-2).join(" ")}`, `label1:${label.at(-1)}`, `label-pos:${Math.min(i - lineStart - label.length, 4)}`, `label-fields:${labelFields}`);
+    const cueAt = (k: number) => (i + k >= 0 && i + k < tokens.length ? cues[i + k] : "");
+    if (cues[i]) f.push(`c:${cues[i]}`);
+    if (cueAt(-1)) f.push(`c-1:${cueAt(-1)}`);
+    if (cueAt(-2)) f.push(`c-2:${cueAt(-2)}`);
+    if (cueAt(1)) f.push(`c+1:${cueAt(1)}`);
+    // The cues of the words before it on its line (or the line before), as a bag: "owned by the Taiwanese company X".
+    for (let k = 1; k <= 8 && i - k >= 0 && i - k >= lineStart - 4; k++) if (cues[i - k]) f.push(`lc:${cues[i - k]}`);
     f.push(...known[i]);
     // Cues further left ("flying the flag of the Republic of"), as a bag of words: three to six
     // words back, reaching at most three words into the line before.
@@ -153,6 +191,8 @@ export function tokenFeatures(text: string, tokens: readonly Token[]): string[][
     if ((token.text === ":" || text[token.end] === "\t") && !label.length) {
       label = words.slice(lineStart, i + (token.text === ":" ? 0 : 1)).filter((word) => /\p{L}/u.test(word));
       if (!label.length) label = ["-"];
+      // What the rules read the label as asking for: "Nombre del armador" and "Owner's name" alike.
+      labelFields = labelsOf(text.slice(tokens[lineStart].start, token.text === ":" ? token.start : token.end)).join("+") || "-";
     }
   });
   return out;

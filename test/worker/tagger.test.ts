@@ -3,7 +3,7 @@ import { readEntities } from "../../src/entities/extract";
 import { learnedCandidates } from "../../src/entities/learned";
 import model from "../../src/entities/reference/tagger.json";
 import type { Candidate } from "../../src/entities/tables";
-import { spansOf, TAGS, taggedSpans, tokenize, type TaggerModel } from "../../src/entities/tagger";
+import { spansOf, TAGS, taggedSpans, tokenFeatures, tokenize, type TaggerModel } from "../../src/entities/tagger";
 
 /** A model that gives each word listed its tag (by `weight` over O), and every other word O. */
 function wordsModel(words: Record<string, string>, weight = 10_000): TaggerModel {
@@ -34,6 +34,16 @@ describe("the tagger's tokens and spans", () => {
     // I-FLAG_STATE scores highest after a name, but only continues a flag: the word is O.
     const tagger: TaggerModel = { tags: TAGS, minMargin: 0, weights: { bias: [0, 10], "w:sea": [TAGS.indexOf("B-VESSEL_NAME"), 10_000], "w:wind": [TAGS.indexOf("I-FLAG_STATE"), 10_000] } };
     expect(taggedSpans(tagger, "SEA WIND")).toEqual([{ label: "VESSEL_NAME", start: 0, end: 3, margin: 9_990 }]);
+  });
+
+  it("gives the words that cue a fact one feature in the three languages", () => {
+    const cueAfter = (text: string) => tokenFeatures(text, tokenize(text)).at(-1)!.filter((f) => f.startsWith("c-1:") || f.startsWith("lc:") || f.startsWith("label-fields:"));
+    expect(cueAfter("owned by Ocean")).toEqual(["lc:OWNER_NAME"]);
+    expect(cueAfter("propiedad de Ocean")).toEqual(["lc:OWNER_NAME"]);
+    expect(cueAfter("the trawler Ocean")).toEqual(["c-1:VESSEL", "lc:VESSEL"]);
+    expect(cueAfter("el arrastrero Ocean")).toEqual(["c-1:VESSEL", "lc:VESSEL"]);
+    expect(cueAfter("Nombre del armador: Ocean")).toContain("label-fields:OWNER_NAME");
+    expect(cueAfter("Owner's name: Ocean")).toContain("label-fields:OWNER_NAME");
   });
 
   it("ships weights for every tag it reads", () => {
