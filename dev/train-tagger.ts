@@ -33,6 +33,8 @@ const { values: args } = parseArgs({
     wrapped: { type: "string", default: "0.5" },
     // The margin a span must have to be taken (src/entities/learned.ts): chosen by cross-validation, BENCHMARKS.md.
     "min-margin": { type: "string", default: "2000" },
+    // Where a label's margin differs (LABEL=margin, comma-separated): names and owners gained from a lower one (BENCHMARKS.md, "Session 13").
+    "label-margins": { type: "string", default: "VESSEL_NAME=1000,OWNER_NAME=1000" },
     // A file of phrasing ids to leave out (one per line): to score the tagger on a batch as if it were unseen.
     without: { type: "string" },
     out: { type: "string", default: resolve(import.meta.dirname, "../src/entities/reference/tagger.json") },
@@ -153,5 +155,6 @@ for (const [feature, w] of averaged) {
   const pairs = [...w].flatMap((value, tag) => (Math.round((value / largest) * 100_000) ? [tag, Math.round((value / largest) * 100_000)] : []));
   if (pairs.length) out[feature] = pairs;
 }
-writeFileSync(args.out, JSON.stringify({ tags, minMargin: Number(args["min-margin"]), weights: out }));
+const labelMargins = Object.fromEntries(args["label-margins"].split(",").filter(Boolean).map((pair) => [pair.split("=")[0], Number(pair.split("=")[1])]));
+writeFileSync(args.out, JSON.stringify({ tags, minMargin: Number(args["min-margin"]), labelMargins, weights: out }));
 console.log(`${docs.length} documents, ${Object.keys(out).length} features -> ${args.out}`);

@@ -3,7 +3,7 @@
  * found none: on a page where tables and rules found no vessel name, the tagger's names are taken;
  * the same for owners, flags, IMO numbers, MMSIs and call signs; a name the tagger is much surer of
  * is taken beside the rules' names too, since pages name several vessels. A span must be one the
- * tagger is sure of (the model's `minMargin`) and validate (a flag must be a country, an IMO number
+ * tagger is sure of (the model's `minMargin`, or its label's) and validate (a flag must be a country, an IMO number
  * must pass its check digit and be no quantity, a call sign must be in the ITU series of the page's
  * one flag); one the rules already read is theirs. Operators and previous names or flags are left
  * to the rules: on text neither had seen, the tagger's were wrong more often than the rules'
@@ -55,11 +55,10 @@ export function learnedCandidates(
   found: readonly Candidate[],
   skip: (span: { start: number; end: number }) => boolean,
   tagger: TaggerModel = model,
-  minMargin = tagger.minMargin,
 ): Candidate[] {
   const missing = new Set([...LEARNED_LABELS].filter((label) => !found.some((c) => c.label === label)));
   // The margin a span of its label needs: none is enough for a label the tagger may not add.
-  const enough = (label: string) => (missing.has(label) ? minMargin : (BESIDE_RULES[label] ?? Infinity));
+  const enough = (label: string) => (missing.has(label) ? (tagger.labelMargins?.[label] ?? tagger.minMargin) : (BESIDE_RULES[label] ?? Infinity));
   const out: Candidate[] = [];
   // A call sign is taken only in the ITU series of the page's one flag: the shape alone lets hull numbers through.
   const flags = new Set(found.filter((c) => c.label === "FLAG_STATE" && !c.flags.length).map((c) => c.value));

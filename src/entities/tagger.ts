@@ -38,6 +38,8 @@ export interface TaggerModel {
    * Chinese nationality") and few right ones (BENCHMARKS.md, "Session 11").
    */
   minMargin: number;
+  /** The margin for a label where it differs from `minMargin`: names and owners gained from a lower one. */
+  labelMargins?: Readonly<Record<string, number>>;
 }
 
 /** Words, numbers and each other mark on its own: "HSIN-HUNG-101's" is HSIN - HUNG - 101 ' s. */

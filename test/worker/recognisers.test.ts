@@ -73,6 +73,14 @@ describe("vessel names in running text", () => {
     expect(read("A Panama-flagged Taiwanese purse seiner has paid US$2 million in fines", [...NAMES, ...FLAGS])).toEqual([["FLAG_STATE", "Panama", "PAN"]]);
   });
 
+  it("reads a name that 'flying the flag of' describes", () => {
+    expect(read("KOTA MAS, flying the flag of Indonesia, was escorted to port.", [...NAMES, ...FLAGS])).toEqual([
+      ["VESSEL_NAME", "KOTA MAS", "KOTA MAS"],
+      ["FLAG_STATE", "Indonesia", "IDN"],
+    ]);
+    expect(read("El ZHONG RONG 13, enarbolando el pabellón de Panamá, fue escoltado.", NAMES)).toEqual([["VESSEL_NAME", "ZHONG RONG 13", "ZHONG RONG 13"]]);
+  });
+
   it("reads the name a vessel was renamed to, and the one it was acquired under", () => {
     expect(read("Scarborough skipper John Smith has acquired OCEAN DAWN and renamed her SEA HARVEST, the name coming from his father's trawler.", NAMES)).toEqual([
       ["PREVIOUS_NAME", "OCEAN DAWN", "OCEAN DAWN"],

@@ -90,10 +90,12 @@ describe("the learned reader's facts beside the rules'", () => {
     expect(found.map((c) => [c.label, c.value])).toEqual([["VESSEL_NAME", "ZORRO"]]);
   });
 
-  it("takes only the spans it is sure of", () => {
+  it("takes only the spans it is sure of, by the model's margin or its label's", () => {
     const tagger = wordsModel({ zorro: "B-VESSEL_NAME" });
-    expect(learnedCandidates("Seen: ZORRO", [], nothingSkipped, tagger, 20_000)).toEqual([]);
+    expect(learnedCandidates("Seen: ZORRO", [], nothingSkipped, { ...tagger, minMargin: 20_000 })).toEqual([]);
     expect(learnedCandidates("Seen: ZORRO", [], nothingSkipped, tagger)).toHaveLength(1);
+    expect(learnedCandidates("Seen: ZORRO", [], nothingSkipped, { ...tagger, labelMargins: { VESSEL_NAME: 20_000 } })).toEqual([]);
+    expect(learnedCandidates("Seen: ZORRO", [], nothingSkipped, { ...tagger, minMargin: 20_000, labelMargins: { VESSEL_NAME: 1_000 } })).toHaveLength(1);
   });
 
   it("takes a call sign only in the series of the page's one flag, and leaves operators to the rules", () => {
@@ -121,9 +123,11 @@ describe("the learned reader's facts beside the rules'", () => {
   });
 
   it("reads, with the built-in model, facts the rules miss in wording they were not written for", () => {
-    const sentence = "Flying the flag of Indonesia, KOTA MAS was seized.";
-    expect(sources(sentence, null)).toEqual([["FLAG_STATE", "IDN", "rule"]]);
-    expect(sources(sentence)).toEqual([["FLAG_STATE", "IDN", "rule"], ["VESSEL_NAME", "KOTA MAS", "tagger"]]);
+    const sentence = "The patrol boat intercepted KOTA MAS, an Indonesian longliner, on Monday.";
+    expect(sources(sentence, null).filter(([label]) => label !== "FISHING_GEAR_TYPE")).toEqual([["FLAG_STATE", "IDN", "rule"]]);
+    expect(sources(sentence)).toContainEqual(["VESSEL_NAME", "KOTA MAS", "tagger"]);
+    expect(sources("KOTA MAS (Indonesia) was sighted fishing in the closed area.", null)).toEqual([]);
+    expect(sources("KOTA MAS (Indonesia) was sighted fishing in the closed area.")).toEqual([["FLAG_STATE", "IDN", "tagger"]]);
     expect(sources("Vessel KOTA MAS flag Indonesia")).toEqual([["VESSEL_NAME", "KOTA MAS", "rule"], ["FLAG_STATE", "IDN", "tagger"]]);
     const form = "Ship: LUCKY STAR 22 / Registered owner - Ocean Harvest Pte Ltd / Nationality of ship - Belize";
     expect(sources(form, null)).toContainEqual(["VESSEL_NAME", "LUCKY STAR 22", "rule"]);
