@@ -54,14 +54,18 @@ export function ownerRules(text: string, emit: Emit): void {
 const MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December|janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre";
 /** A date a sentence starts with, before the company it is about: "On 20 June 2016 Citypro Management Limited, owner of". */
 const LEADING_DATE = new RegExp(`^(?:\\d{1,2}(?:st|nd|rd|th|er)?\\s+(?:de\\s+)?)?(?:${MONTHS})\\s+(?:de\\s+)?\\d{4},?\\s+(?=\\p{Lu})`, "iu");
+/** Where a company is based, before its name: "the South Korea-based Sajo Seafood Co. Ltd". */
+const LEADING_BASE = /^\p{Lu}[\p{L}'’. ]*?-based\s+(?=[\p{Lu}\d])/u;
 /** An abbreviation the text gives a company after its name: "KABUSHIKI KAISHA USUFUKU HONTEN (TLH)". */
 const TRAILING_ABBREVIATION = /\s*\(\p{Lu}{2,6}\)$/u;
 
-/** A company's span without the date before it or the abbreviation after it. */
+/** A company's span without the date or the place before it or the abbreviation after it. */
 export function companyBounds(text: string, span: Span): Span {
   let { start, end } = span;
   const date = LEADING_DATE.exec(text.slice(start, end));
   if (date) start += date[0].length;
+  const base = LEADING_BASE.exec(text.slice(start, end));
+  if (base) start += base[0].length;
   const abbreviation = TRAILING_ABBREVIATION.exec(text.slice(start, end));
   if (abbreviation && abbreviation.index > 0) end = start + abbreviation.index;
   return { ...span, start, end };

@@ -41,7 +41,9 @@ export function notAName(name: string): boolean {
   if (/-(?:owned|based|flagged|registered)$|^\S+-(?:owned|based|flagged|registered)\s/i.test(name)) return true;
   // "270 NM", "54 m": a distance or a size.
   if (/^(?:(?:F\/V|FV|M\/V|MV)\s+)?\d+(?:[.,]\d+)?\s*(?:NM|nm|m|km|GT|t|kg|miles?|metres?|meters?)$/.test(name)) return true;
-  if (words.some((w) => /^(?:CO|LTD|INC|CORP|LLC|LIMITED|S\.A|PTE|KAISHA|KABUSHIKI|SDN|BHD|GMBH|SARL|SRL)['’]?$/i.test(w)) && words.length > 1) return true;
+  // "Sajo Seafood Co. Ltd", or a legal form alone ("Princess Reefer S.A, owners of": "S.A"): a company.
+  const legal = (w: string) => /^(?:CO|LTD|INC|CORP|LLC|LIMITED|S\.A|PTE|KAISHA|KABUSHIKI|SDN|BHD|GMBH|SARL|SRL)['’]?$/i.test(w);
+  if ((words.some(legal) && words.length > 1) || words.every(legal)) return true;
   // "1973" after "los buques,": a year; "TORREMOLINOS PROTOCOL OF 1993": a treaty.
   if (/^(?:19|20)\d{2}$/.test(name) || words.some((w) => /^(?:protocol|convention|convenio|resolution|r[ée]solution|resoluci[oó]n|regulation|reglamento|r[èe]glement|agreement|acuerdo|accord)$/i.test(w))) return true;
   return words.every((w) => ACRONYMS.has(w) || (/^[\p{Lu}]{1,3}$/u.test(w) && words.length > 1));

@@ -379,6 +379,14 @@ describe("owners and operators", () => {
     ]);
   });
 
+  it("leaves where a company is based out of its name, and a legal form alone out of the vessels' names", () => {
+    expect(read("The vessel is owned by the South Korea-based Sajo Seafood Co. Ltd, which denied it.", COMPANIES)).toEqual([["OWNER_NAME", "Sajo Seafood Co. Ltd", "Sajo Seafood Co. Ltd"]]);
+    expect(read("Panama-based Princess Reefer S.A, owners of the OCEAN STAR, said", [...COMPANIES, ...NAMES])).toEqual([
+      ["OWNER_NAME", "Princess Reefer S.A", "Princess Reefer S.A"],
+      ["VESSEL_NAME", "OCEAN STAR", "OCEAN STAR"],
+    ]);
+  });
+
   it("takes no country for an owner: 'propiedad de un armador Rusia'", () => {
     expect(read("El buque pesquero SIRIUS, con bandera de conveniencia de Belice y propiedad de un armador Rusia, fue abandonado.", COMPANIES)).toEqual([]);
   });
