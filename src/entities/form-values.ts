@@ -8,6 +8,7 @@ import { LABEL_WORDS, labelsOf, PREVIOUS_IN_BRACKETS } from "./form-labels";
 import { companyAt, countryAt, endsCompany, flagAt, LEGAL_FORM, nameAt, type Span } from "./phrases";
 import type { Candidate } from "./tables";
 import { failedCheckFlags, flagAlpha3, validate } from "./values";
+import { notACompany } from "./owner-phrases";
 import { notAName } from "./vessel-names";
 
 /** Labels whose value is one token (a code or a number), not the rest of the field. */
@@ -80,7 +81,8 @@ export function valuesFor(text: string, at: number, value: string, labels: strin
     const part = parts[p];
     if (!name || !part || (COMPANIES.has(name) && NOT_A_COMPANY.test(part.text))) return;
     const found = valueOf(text, at + part.start, part.text, name, strict);
-    if (!found) return;
+    // ("Owner pleads guilty at Worthing Magistrates Court": a court, ./owner-phrases.ts.)
+    if (!found || (COMPANIES.has(name) && notACompany(found.candidate.value))) return;
     out.push(found.candidate);
     // "OCEAN PEARL (SEA STAR)" under "Current Name of Vessel (Previous name/s, if any)".
     if (PREVIOUS_IN_BRACKETS.test(label) && found.rest) {

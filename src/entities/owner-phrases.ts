@@ -8,7 +8,7 @@
 import { companyAfter, companyAt, flagAt, LEGAL_FORM, nameAt, wordBefore, type Span } from "./phrases";
 import { nationalityAlpha3 } from "./nationalities";
 import { flagAlpha3 } from "./values";
-import { headingWord, NOUN, notAName } from "./vessel-names";
+import { ACRONYMS, headingWord, NOUN, notAName } from "./vessel-names";
 
 export type Emit = (label: string, span: Span | null) => void;
 
@@ -74,10 +74,21 @@ export function companyBounds(text: string, span: Span): Span {
 /** "the West African state of Liberia": a region's adjective, no company. */
 const REGION = /^(?:(?:West|East|North|South|Central|Southern|Northern|Eastern|Western)(?:[ -]\p{Lu}\p{Ll}+)?|\p{Lu}\p{Ll}+ (?:African|Asian|European|American|Pacific|Atlantic))$/u;
 
-/** Whether a span read as an owner is plainly none: no letter, a region, a nationality, a country ("un armador Rusia"), a legal form alone ("LTD"). */
+/** What ends the names of courts and authorities, not of companies: "Worthing Magistrates Court". */
+const AUTHORITY_END = /\s(?:court|tribunal|juzgado|ministry|ministerio|minist[eè]re|pr[ée]fecture|prefectura|navy|armada|police|polic[ií]a|gendarmerie|commission|comisi[oó]n)$/i;
+/** A company spoken of by its nationality: "a Nigerian Company". */
+const NATIONAL_COMPANY = /^(.+?)\s+(?:company|firm|group|owners?|interests|soci[ée]t[ée]|empresa|compa[ñn][ií]a|armador|armateur)$/i;
+
+/**
+ * Whether a span read as an owner is plainly none: no letter, a region, a nationality, a country
+ * ("un armador Rusia"), a legal form or an agency's acronym alone ("LTD", "MMO"), a court, a
+ * company named by its nationality only ("a Nigerian Company").
+ */
 export function notACompany(value: string): boolean {
-  if (!/\p{L}/u.test(value) || REGION.test(value) || nationalityAlpha3(value) !== null || flagAlpha3(value) !== null) return true;
-  return value.split(/\s+/).every((word) => LEGAL_FORM.test(word.replace(/[.,]+$/, "")));
+  if (!/\p{L}/u.test(value) || REGION.test(value) || nationalityAlpha3(value) !== null || flagAlpha3(value) !== null || AUTHORITY_END.test(value)) return true;
+  const national = NATIONAL_COMPANY.exec(value);
+  if (national && (nationalityAlpha3(national[1]) !== null || flagAlpha3(national[1]) !== null)) return true;
+  return value.split(/\s+/).every((word) => LEGAL_FORM.test(word.replace(/[.,]+$/, "")) || ACRONYMS.has(word));
 }
 
 /** "owners of the", "propriétaire du navire", "armador del buque": before the vessel's name. */

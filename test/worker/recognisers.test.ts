@@ -387,8 +387,12 @@ describe("owners and operators", () => {
     ]);
   });
 
-  it("takes no country for an owner: 'propiedad de un armador Rusia'", () => {
+  it("takes no country, court, agency or nationality alone for an owner", () => {
     expect(read("El buque pesquero SIRIUS, con bandera de conveniencia de Belice y propiedad de un armador Rusia, fue abandonado.", COMPANIES)).toEqual([]);
+    expect(read("Vessel owner and masters plead guilty to fishing offences at Worthing Magistrates Court in case brought by MMO.", COMPANIES)).toEqual([]);
+    expect(read("The owner is MMO.", COMPANIES)).toEqual([]);
+    expect(read("two fishing trawlers belonging to a Nigerian Company, for illegal fishing", COMPANIES)).toEqual([]);
+    expect(read("two fishing trawlers belonging to Atlantic Shrimpers Company, for illegal fishing", COMPANIES)).toEqual([["OWNER_NAME", "Atlantic Shrimpers Company", "Atlantic Shrimpers Company"]]);
   });
 
   it("takes no owner from the waters a vessel was in: 'in waters belonging to the West African state of Liberia'", () => {
