@@ -44,7 +44,7 @@ const { values: args } = parseArgs({
 // The tagger's features and the text it reads come from the Worker's own source (extensionless imports): bundled once for Node.
 const scratch = mkdtempSync(join(tmpdir(), "tagger-"));
 await build({
-  stdin: { contents: 'export * from "./tagger"; export { unwrapped } from "./extract";', resolveDir: resolve(import.meta.dirname, "../src/entities"), loader: "ts" },
+  stdin: { contents: 'export * from "./tagger"; export { unwrapped } from "./line-wraps";', resolveDir: resolve(import.meta.dirname, "../src/entities"), loader: "ts" },
   bundle: true,
   platform: "node",
   format: "esm",

@@ -14,9 +14,8 @@ import { callSignFitsFlag } from "./call-signs";
 import { checkableLabels } from "./labels";
 import type { LocatedSpan } from "./llm";
 import { mendNames } from "./name-repair";
-import { ENUMERATION, startsWithLabel } from "./form-labels";
 import { learnedCandidates } from "./learned";
-import { LEGAL_FORM } from "./phrases";
+import { unwrapped } from "./line-wraps";
 import type { TaggerModel } from "./tagger";
 import { textRules } from "./rules";
 import { ocrCallSign, tableEntities, type Candidate, type ColumnLabels } from "./tables";
@@ -52,14 +51,14 @@ export interface PageReading {
 
 /** Entities of one page. */
 export function readEntities(text: string, blocks: readonly Block[], page: number, { llmSpans = [], inherited = null, ocr = false, tagger }: PageReading = {}): PageEntities {
+  const sentences = unwrapped(text);
   // Tables written as text ("Vessel Name | Flag | IMO" over its rows) are read as the tables they are.
-  const withTextTables = [...blocks, ...textTables(text, blocks)];
+  const withTextTables = [...blocks, ...textTables(sentences, blocks)];
   const { candidates, last, inheritedUsed } = tableEntities(withTextTables, page, inherited, ocr);
   // Inside a table, its headers say what a cell is; free-text rules would read "IRCS<tab>IMO" as a call sign.
   const tables = withTextTables.filter((block) => block.table);
   const inTable = (c: Candidate) => tables.some((block) => c.start >= block.start && c.end <= block.end);
   const touchesTable = (span: { start: number; end: number }) => tables.some((block) => span.start < block.end && block.start < span.end);
-  const sentences = unwrapped(text);
   candidates.push(...textRules(sentences).filter((c) => !inTable(c)));
   candidates.push(...fromModel(text, llmSpans, candidates));
   candidates.push(...unlabelledIdentifiers(text, candidates));
@@ -71,60 +70,6 @@ export function readEntities(text: string, blocks: readonly Block[], page: numbe
   }
   flagMismatches(candidates);
   return { entities: finish(text, candidates), lastTable: last, inheritedUsed };
-}
-
-/**
- * The text with the line breaks that only wrap a sentence (a line that runs to the margin, with no
- * full stop at its end, before a line that starts no field) read as spaces, so a cue and its value
- * on two lines ("... flying the flag of\nPanama") meet. One character for one: every offset
- * stays the clean text's.
- */
-export function unwrapped(text: string): string {
-  const lines = text.split("\n");
-  const longest = Math.max(0, ...lines.map((line) => line.length));
-  if (longest < 40) return text;
-  let out = "";
-  lines.forEach((line, i) => {
-    out += line;
-    if (i === lines.length - 1) return;
-    const next = lines[i + 1];
-    const wraps =
-      line.length >= longest * 0.7 &&
-      !/[.:;!?。]["”»)]?\s*$/.test(line) &&
-      next.trim() !== "" &&
-      !ENUMERATION.test(next) &&
-      (!startsWithLabel(next) || numberGoesOn(line, next) || companyGoesOn(line, next)) &&
-      !/^\s*\p{L}[\p{L}'’]*(?:\s[\p{L}'’()]+){0,5}\s*[:;|]/u.test(next) &&
-      !(heading(next) && !nameBreaks(line, next) && !companyGoesOn(line, next));
-    out += wraps ? " " : "\n";
-  });
-  return out;
-}
-
-/**
- * A line that starts in capitals is a heading or a form's label ("VESSEL DETAILS", "DATE FILED 26
- * May"), unless a name breaks there: the line before ends on a word (not a code) and the sentence
- * goes on right after the capitals ("the Indonesian-flagged SINAR" + "NELAYAN 01.", "the MARIA" +
- * "MAGDALENA III was held", "y el" + "SVANAUG ELISE–, cuando").
- */
-const heading = (line: string) => /^\s*\p{Lu}[\p{Lu}\s/]{3,}\s/u.test(line);
-const nameBreaks = (line: string, next: string) =>
-  /(?:^|\s)(?:\p{Lu}{2,}|\p{Ll}+)$/u.test(line.trimEnd()) && /^\s*[\p{Lu}\d][\p{Lu}\d\s.'’/-]*?(?:[,.;–—]|\s\p{Ll}|$)/u.test(next);
-/** A name's number wrapped onto the next line after its words in capitals: "YUHO MARU" + "NO.38, battant". */
-const numberGoesOn = (line: string, next: string) => /\p{Lu}{2,}$/u.test(line.trimEnd()) && /^\s*(?:NO|No|Nº|N°)\.?\s*\d/u.test(next);
-
-/**
- * A company's name wrapped before its legal form: "the company IKEDA SUISAN CO.," + "LTD,
- * registered in", "owned by UNITED" + "JAGUAR FISHERY (PNG) LIMITED, but", "belonging to the
- * OCEAN" + "ENCOUNTER (Nauru) Limited that".
- */
-function companyGoesOn(line: string, next: string): boolean {
-  if (!/\p{Lu}[\p{Lu}.,]*$/u.test(line.trimEnd())) return false;
-  for (const word of next.trim().split(/\s+/).slice(0, 6)) {
-    if (LEGAL_FORM.test(word.replace(/[,;.]+$/, ""))) return true;
-    if (!/^[\p{Lu}\d(]/u.test(word)) return false;
-  }
-  return false;
 }
 
 /** The page's entities (without a previous page to inherit from). */

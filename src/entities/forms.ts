@@ -87,9 +87,18 @@ function older(waiting: Waiting | null): Waiting | null {
 
 /** A line that is only a label, perhaps with its explanation in brackets. */
 function labelAlone(line: string): Waiting | null {
-  const label = line.slice(ENUMERATION.exec(line)?.[0].length ?? 0).replace(/\([^)]*\)?.*$/, "").replace(/[ \t]*[:：][ \t]*$/, "").trim();
+  const body = line.slice(ENUMERATION.exec(line)?.[0].length ?? 0);
+  // "L'identification (nom, indicatif radio, numéro OMI et MMSI) du navire ;": the fields its bracket lists.
+  const listing = /^[^(:;]{0,40}\([^)]*,[^)]*\)[^(:;]{0,40}[:;：][ \t]*$/.test(body) ? labelsOf(body.replace(/[ \t]*[:;：][ \t]*$/, "")) : [];
+  if (listing.length >= 2) return { labels: listing, label: body.trim(), lines: 0 };
+  const label = body.replace(/\([^)]*\)?.*$/, "").replace(/[ \t]*[:：][ \t]*$/, "").trim();
   // (A long label only when a colon ends it and it reads as no sentence: "Nom du navire, son numéro d'immatriculation, son pavillon ... :".)
   const labels = label.length <= 60 || (label.length <= 250 && /[:：][ \t]*$/.test(line) && !SENTENCE_WORDS.test(label)) ? labelsOf(label) : [];
+  // ("le nom de chacun des bâtiments qu'elle prévoit utiliser ..., leur État d'immatriculation, ... :": a list of three fields or more is a form's, whatever its words.)
+  if (!labels.length && label.length <= 400 && /[:：][ \t]*$/.test(line)) {
+    const listed = labelsOf(label);
+    if (listed.filter(Boolean).length >= 3) return { labels: listed, label, lines: 0 };
+  }
   return labels.length ? { labels, label, lines: 0 } : null;
 }
 
@@ -101,7 +110,7 @@ function fieldsOf(text: string, at: number, line: string): Candidate[] {
   const cells = [...body.matchAll(/[^|]+/g)].filter((cell) => cell[0].trim());
   // Fields side by side: "Nom du navire VESTKAPP | Numéros ou lettres distinctifs LFLF | Port d'immatriculation X".
   if (cells.length >= 2 && cells.every((cell) => startsWithLabel(cell[0]))) return cells.flatMap((cell) => fieldsOf(text, base + cell.index!, cell[0]));
-  if (cells.length >= 3 && /\|/.test(body)) {
+  if (cells.length >= 3 && cells.length <= 4 && /\|/.test(body)) {
     const fields = labelsOf(cells[0][0].trim());
     const last = cells.at(-1)!;
     if (fields.length === 1 && !labelsOf(last[0].trim()).length) return valuesFor(text, base + last.index!, last[0], fields, cells[0][0]);

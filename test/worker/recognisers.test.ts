@@ -769,6 +769,41 @@ describe("forms", () => {
   });
 });
 
+describe("lines a printed page wraps", () => {
+  it.each([
+    ["Two vessels are proposed for the list: the Sri Lankan-flagged IMULA0595KLT and the Chinese-flagged LU RONG YUAN YU\n889.", "LU RONG YUAN YU 889"],
+    ['La Prefectura indicó que el buque tiene bandera de Indonesia, su nombre es "PERINTIS\nJAYA - 47" y los tripulantes son chinos.', "PERINTIS JAYA - 47"],
+    ["On 23 April the master of the Japanese registered fishing vessel RYOAN\nMARU No. 15 pleaded guilty to an offence under the Fisheries Act.", "RYOAN MARU No. 15"],
+    ["An application was filed on behalf of Spain concerning the release of the fishing vessel ROSITA\nC, flying the flag of Spain, and its master.", "ROSITA C"],
+  ])("reads a vessel's name broken over two lines: %s", (text, name) => {
+    expect(read(text, ["VESSEL_NAME"]).map(([, , value]) => value)).toContain(name);
+  });
+
+  it.each([
+    ["The longliner was boarded in port; it is owned and operated by Zhejiang Ocean\nFamily Co., Ltd, which holds its licence.", "Zhejiang Ocean Family Co., Ltd"],
+    ["PERMIT HOLDER / BUSINESS NAME Isabella Fishing Limited of the Port of Dar es Salaam\nDATE CORPORATION FILED 4 October 2010", "Isabella Fishing Limited"],
+  ])("ends a company at its legal form, whether or not the line does: %s", (text, owner) => {
+    expect(read(text, ["OWNER_NAME"]).map(([, , value]) => value)).toEqual([owner]);
+  });
+
+  it.each([
+    ["a) Identification du navire (nom, indicatif d'appel, numéro d'identification OMI ou\nnuméro MMSI) : MING RUN 67, BPIY9, 9996654, 413546670 ;", "BPIY9"],
+    ["- (b) clearly marked with the vessel's name, call sign, maritime mobile service\nidentity number and any other identifier that may be used in the course of\ntransmitting or receiving communications: MISS LUEN, V6P1833, 510038000; and", "V6P1833"],
+    ["(h) the vessel's call sign, telephone number, fax number, if any, and email\naddress; V6PM6\n(i) the vessel's classification society; not stated", "V6PM6"],
+    ["L'identification (nom, indicatif radio, numéro OMI et MMSI) du navire ou bateau ;\nOCEANUS, D7NG, 9194919, 440237000", "D7NG"],
+    ["- c) le nom de chacun des bâtiments qu'elle prévoit utiliser dans le cadre de\nl'activité, leur État d'immatriculation, leur numéro d'immatriculation, leur\nindicatif d'appel radio et les nom et adresse de leur propriétaire :\nIMULA0727KLT, Sri Lanka, LK-9624, 4SF4151, P PERERA;", "4SF4151"],
+    ["On 10 March 2010 the Norwegian flagged fishing vessel SLAATTEROY, radio call sign\nLGFV, port of registry Tromsø (Norway), was arrested by the Mozambican authorities.", "LGFV"],
+    ["| Nom du navire | Jauge brute | Numéro ou lettres distinctifs | Numéro OMI\nd'identification du navire | Port d'immatriculation |\n| --- | --- | --- | --- | --- |\n| KHA YANG 9 | 430 | 9MKR4 | 8682787 | Penang |", "9MKR4"],
+  ])("reads a call sign after a label the page wrapped: %s", (text, callSign) => {
+    expect(read(text, ["IRCS_CALL_SIGN"]).map(([, , value]) => value)).toEqual([callSign]);
+  });
+
+  it("keeps apart a form's fields in small letters, one to a line", () => {
+    const text = "in the case of ships carrying liquid or solid cargoes in bulk, the name of the charterer; not stated\nflag State; Australia";
+    expect(read(text, FLAGS)).toEqual([["FLAG_STATE", "Australia", "AUS"]]);
+  });
+});
+
 describe("IMO numbers by their check digit", () => {
   it("reads seven digits in brackets after a name as its IMO number only when the check digit holds", () => {
     expect(read("OCEAN STAR NO.7 (9074729) was listed", ["IMO_NUMBER"])).toEqual([["IMO_NUMBER", "9074729", "9074729"]]);
