@@ -233,6 +233,9 @@ function valueOf(text: string, at: number, value: string, label: string, strict:
   // The value given is the field's: a name does not run on into the next label on the line.
   const fieldEnd = at + value.trimEnd().length;
   if (span.end > fieldEnd) span = { ...span, end: trimEnd(text, span.start, fieldEnd) };
+  // ("Armador ... Constructor y año de Construcción" over "PML KUMARA 2007": the year is the next column's.)
+  const year = COMPANIES.has(label) ? /\s+(?:19|20)\d\d$/.exec(text.slice(span.start, span.end)) : null;
+  if (year) span = { ...span, end: span.end - year[0].length };
   if (span.end <= span.start) return null;
   const raw = text.slice(span.start, span.end);
   const checked = validate(label, raw);
@@ -240,6 +243,8 @@ function valueOf(text: string, at: number, value: string, label: string, strict:
   if (strict && NAMED.has(label) && (!/^[\p{Lu}\d“"«]/u.test(raw) || /^(?:OF|THE|AND|DE|DU|DEL|ET|Y)\b/.test(raw))) return null;
   if (NAMED.has(label) && FIELD_WORDS.test(raw.trim())) return null;
   if (strict && (label === "VESSEL_NAME" || label === "PREVIOUS_NAME") && notAName(raw)) return null;
+  // ("Propriétaire ou copropriétaire embarqué ...\nHomme d'équipage ...": one word in small letters after its capital, unlabelled, starts a sentence, not a company.)
+  if (strict && COMPANIES.has(label) && /^\p{Lu}\p{Ll}+$/u.test(raw.trim())) return null;
   // ("Nombre de la embarcación N° de Matrícula": a value that is itself a label is the next field's.)
   if (strict && NAMED.has(label) && labelsOf(raw).length) return null;
   const restStart = span.end - at;

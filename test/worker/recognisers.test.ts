@@ -395,6 +395,13 @@ describe("owners and operators", () => {
     expect(read("two fishing trawlers belonging to Atlantic Shrimpers Company, for illegal fishing", COMPANIES)).toEqual([["OWNER_NAME", "Atlantic Shrimpers Company", "Atlantic Shrimpers Company"]]);
   });
 
+  it("takes no owner from a label's words or a ship's qualifier, and no year from the next column", () => {
+    expect(read("Razón Social de la Empresa Pesquera Artesanal : SERVICES MARINE LTD", COMPANIES)).toEqual([["OWNER_NAME", "SERVICES MARINE LTD", "SERVICES MARINE LTD"]]);
+    expect(read("The purse seiner was boarded from a small boat belonging to the Sea Shepherd ship Bob Barker on 7 April.", COMPANIES)).toEqual([]);
+    expect(read("Propriétaire ou copropriétaire embarqué d'un navire de pêche\nHomme d'équipage d'un navire de pêche", COMPANIES)).toEqual([]);
+    expect(read("Armador (según Certificado de matrícula) Constructor y año de Construcción\nPML KUMARA 2007", COMPANIES)).toEqual([["OWNER_NAME", "PML KUMARA", "PML KUMARA"]]);
+  });
+
   it("takes no owner from the waters a vessel was in: 'in waters belonging to the West African state of Liberia'", () => {
     expect(read("seized the Panamanian-flagged fishing vessel SEA WIND in waters belonging to the West African state of Liberia.", ["OWNER_NAME", "FLAG_STATE"])).toEqual([["FLAG_STATE", "Panamanian", "PAN"]]);
   });
