@@ -94,7 +94,9 @@ export function proseRules(text: string): Candidate[] {
     // "skipper of the vessel Chris Ferguson": a person's name in title case there is the skipper's
     // ("the master of the fishing vessel NIKKO MARU NO. 51" is the vessel's); "las embarcaciones, Ruiz consideró": a person after a plural's comma.
     const personOf = PERSON_OF.test(text.slice(Math.max(0, m.index! - 30), m.index!));
-    const names = namesAt(text, adjective ? adjective.end : end + (described?.[0].length ?? 0), plural ? 6 : 1).filter((name) => !titleCaseOnForm(text, name) && !notAName(text.slice(name.start, name.end)) && !((personOf || (plural && /^,/.test(text.slice(end, name.start).trim()))) && /\p{Ll}/u.test(text.slice(name.start, name.end))));
+    // ("Vessel Operator? Yes", "Registre des Navires Professionnels Français": a name in title case after a noun with its capital is a label's or a title's words.)
+    const titled = /^\p{Lu}/u.test(m[1]);
+    const names = namesAt(text, adjective ? adjective.end : end + (described?.[0].length ?? 0), plural ? 6 : 1).filter((name) => !titleCaseOnForm(text, name) && !(titled && titleCase(text, name)) && !notAName(text.slice(name.start, name.end)) && !((personOf || (plural && /^,/.test(text.slice(end, name.start).trim()))) && /\p{Ll}/u.test(text.slice(name.start, name.end))));
     const known = /known\s+as/i.test(m[0]) && /also|previously|formerly/i.test(text.slice(Math.max(0, m.index! - 30), m.index!));
     for (const name of names) emit(known ? "PREVIOUS_NAME" : "VESSEL_NAME", name);
     // ("les bateaux chinois pêchent souvent ici": vessels spoken of as a kind are others, unless the text names them.)
@@ -281,10 +283,12 @@ function adjectiveBefore(text: string, at: number): Span | null {
   return null;
 }
 
+/** A name with small letters, not in quotes. */
+const titleCase = (text: string, name: Span) => /\p{Ll}/u.test(text.slice(name.start, name.end)) && !/^[“"«]/.test(text[name.start - 1] ?? "");
+
 /** A name in title case on an enumerated form line ("17. Dimensiones del buque Eslora 51.8") is the next field's label. */
 function titleCaseOnForm(text: string, name: Span): boolean {
-  const value = text.slice(name.start, name.end);
-  if (!/\p{Ll}/u.test(value) || /^[“"«]/.test(text[name.start - 1] ?? "")) return false;
+  if (!titleCase(text, name)) return false;
   const lineStart = text.lastIndexOf("\n", name.start - 1) + 1;
   return ENUMERATION.test(text.slice(lineStart, name.start)) && /^[ \t]*(?:[0-9]{1,3}[.°)]|[a-z][.)]|[-−–•□])/.test(text.slice(lineStart, name.start));
 }

@@ -203,6 +203,13 @@ describe("vessel names in running text", () => {
     expect(read("se realizó una fiscalización a bordo de la L/M SUÑUREY de matricula", ["VESSEL_NAME"])).toEqual([["VESSEL_NAME", "SUÑUREY", "SUÑUREY"]]);
   });
 
+  it("takes no title-case words after a vessel noun with its capital for a name: a form's label or a title's", () => {
+    expect(read("Vessel Operator? Yes ___ ; No ___ (If Yes, complete the vessel information)", NAMES)).toEqual([]);
+    expect(read("Registre des Navires Professionnels Français\nIdentifiant OMI\t9210969", NAMES)).toEqual([]);
+    expect(read("Vessel Calculated Gross Tonnage*: 486", NAMES)).toEqual([]);
+    expect(read("Vessel “Etoile du Nord” was inspected in Brest.", NAMES)).toEqual([["VESSEL_NAME", "Etoile du Nord", "Etoile du Nord"]]);
+  });
+
   it("reads a name in capitals before its flag's or an identifier's apposition", () => {
     expect(read("OCEAN PEARL, flagged to Panama, call sign HP1234, IMO 9074729.", [...NAMES, "IRCS_CALL_SIGN"])).toEqual([
       ["VESSEL_NAME", "OCEAN PEARL", "OCEAN PEARL"],
