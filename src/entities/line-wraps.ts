@@ -27,7 +27,7 @@ export function unwrapped(text: string): string {
       !/\|\s*$/.test(line) &&
       !/^\s*\|/.test(next) &&
       (nameNumberGoesOn(line, next) ||
-        (!ENUMERATION.test(next) &&
+        (!enumerates(next) &&
           (leftOpen(line, next) ||
             (!/[.:;!?。]["”»)]?\s*$/.test(line) &&
               (!startsWithLabel(next) || numberGoesOn(line, next) || companyGoesOn(line, next) || (/\p{Ll}/u.test(line) && /\p{Lu}{2,}$/u.test(line.trimEnd()) && nameBreaks(line, next))) &&
@@ -37,6 +37,9 @@ export function unwrapped(text: string): string {
   });
   return out;
 }
+
+/** A line that starts an enumeration: "(a) ...", "2. ...", not a legal form's bracket "(PVT)LTD". */
+const enumerates = (line: string) => ENUMERATION.test(line) && !/^\s*\([\p{Lu}\d]{1,3}\)\p{L}/u.test(line);
 
 /**
  * A line that cannot end where it does, whatever the next one starts with: on a word no label or

@@ -796,6 +796,7 @@ describe("lines a printed page wraps", () => {
   it.each([
     ["The longliner was boarded in port; it is owned and operated by Zhejiang Ocean\nFamily Co., Ltd, which holds its licence.", "Zhejiang Ocean Family Co., Ltd"],
     ["PERMIT HOLDER / BUSINESS NAME Isabella Fishing Limited of the Port of Dar es Salaam\nDATE CORPORATION FILED 4 October 2010", "Isabella Fishing Limited"],
+    ["According to the registry, the longliner is owned by the company RICHWIN CEYLON FISHERIES\n(PVT)LTD, based in Colombo.", "RICHWIN CEYLON FISHERIES (PVT)LTD"],
   ])("ends a company at its legal form, whether or not the line does: %s", (text, owner) => {
     expect(read(text, ["OWNER_NAME"]).map(([, , value]) => value)).toEqual([owner]);
   });
