@@ -6,9 +6,9 @@ import { ENUMERATION, startsWithLabel } from "./form-labels";
 import { LEGAL_FORM } from "./phrases";
 
 /**
- * The text with the line breaks that only wrap a sentence (a line that runs to the margin, with no
- * full stop at its end, before a line that starts no field) read as spaces, so a cue and its value
- * on two lines ("... flying the flag of\nPanama") meet. One character for one: every offset
+ * The text with the line breaks that only wrap (a line that runs to the margin and is left open,
+ * or a sentence that goes on into a line that starts no field) read as spaces, so a cue and its
+ * value on two lines ("... flying the flag of\nPanama") meet. One character for one: every offset
  * stays the clean text's.
  */
 export function unwrapped(text: string): string {
@@ -26,16 +26,22 @@ export function unwrapped(text: string): string {
       // (A table's row ends with its line, and a new one starts with a pipe.)
       !/\|\s*$/.test(line) &&
       !/^\s*\|/.test(next) &&
-      (nameNumberGoesOn(line, next) ||
-        (!enumerates(next) &&
-          (leftOpen(line, next) ||
-            (!/[.:;!?。]["”»)]?\s*$/.test(line) &&
-              (!startsWithLabel(next) || numberGoesOn(line, next) || companyGoesOn(line, next) || (/\p{Ll}/u.test(line) && /\p{Lu}{2,}$/u.test(line.trimEnd()) && nameBreaks(line, next))) &&
-              !/^\s*\p{L}[\p{L}'’]*(?:\s[\p{L}'’()]+){0,5}\s*[:;|]/u.test(next) &&
-              !(heading(next) && !nameBreaks(line, next) && !companyGoesOn(line, next))))));
+      (nameNumberGoesOn(line, next) || (!enumerates(next) && (leftOpen(line, next) || sentenceGoesOn(line, next))));
     out += wraps ? " " : "\n";
   });
   return out;
+}
+
+/**
+ * A sentence that goes on: no full stop ends the line, and the next starts no label, "label:" or
+ * heading, unless a name or a company breaks there.
+ */
+function sentenceGoesOn(line: string, next: string): boolean {
+  if (/[.:;!?。]["”»)]?\s*$/.test(line)) return false;
+  const nameInCapitalsBreaks = /\p{Ll}/u.test(line) && /\p{Lu}{2,}$/u.test(line.trimEnd()) && nameBreaks(line, next);
+  if (startsWithLabel(next) && !numberGoesOn(line, next) && !companyGoesOn(line, next) && !nameInCapitalsBreaks) return false;
+  if (/^\s*\p{L}[\p{L}'’]*(?:\s[\p{L}'’()]+){0,5}\s*[:;|]/u.test(next)) return false;
+  return !(heading(next) && !nameBreaks(line, next) && !companyGoesOn(line, next));
 }
 
 /** A line that starts an enumeration: "(a) ...", "2. ...", not a legal form's bracket "(PVT)LTD". */

@@ -19,9 +19,9 @@ import { capitalName, headingWord, NOUN, notAName } from "./vessel-names";
 
 /** What may follow a vessel's name after "le"/"el": its flag, or what it is ("le X, un palangrier"). */
 const NAME_THEN_FLAG = new RegExp(`^[»"”]?\\s*,?\\s*(?:un\\s+|une\\s+)?(?:battant|qui\\s+bat|bat)\\s+pavillon|^[»"”]?\\s*,\\s*(?:(?:un|una|le|el|the|a|an)\\s+)?(?:[\\p{L}-]+\\s+){0,2}?(?:${NOUN})|^[»"”]?\\s+(?:est|es|était|era|fue|a\\s+été)\\s+(?:un|una)\\s+(?:${NOUN})|^[»"”]?\\s*,?\\s*(?:de|con)\\s+(?:bandera|pabellón)|^[»"”]?\\s*\\((?:IMO|OMI)`, "iu");
-/** A vessel's noun or flag in apposition after a name: ", a Panamanian-flagged longliner", " (un palangrier)", ", flagged to Panama", ", de bandera china". */
 /** What follows words that are no company: a colon ("Razón Social de la Empresa Pesquera Artesanal : X", a label's), a vessel noun ("belonging to the Sea Shepherd ship Bob Barker", the ship's owner unnamed). */
 const QUALIFIES_OR_LABELS = new RegExp(`^(?:[ \\t]*:|[ \\t]+(?:${NOUN})(?![\\p{L}]))`, "iu");
+/** A vessel's noun or flag in apposition after a name: ", a Panamanian-flagged longliner", " (un palangrier)", ", flagged to Panama", ", de bandera china". */
 const APPOSITION = new RegExp(`^[»"”]?\\s*[,(]\\s*(?:(?:a|an|un|une|una)\\s+(?:[\\p{L}-]+\\s+){0,3}?(?:${NOUN})(?![\\p{L}])|(?:${NOUN})\\s+(?:que|qui|which|that|de|of)\\b|(?:re)?flagged\\s+(?:to|in|by|under)\\b|(?:battant|arborant)\\s+pavillon\\b|flying\\s+the\\s+flag\\b|enarbolando\\s+(?:la\\s+|el\\s+)?(?:bandera|pabell[oó]n)\\b|(?:de|con|bajo)\\s+(?:bandera|pabell[oó]n)\\b)`, "iu");
 /** An identifier's label just before a value: "call sign", "IRCS:", "indicatif d'appel", "MMSI no.". */
 const IDENTIFIER_LABEL_BEFORE = /(?:call\s*sign|IRCS|indicatif(?:\s+d['’]appel)?|distintivo(?:\s+de\s+llamada)?|IMO|OMI|MMSI|radio)(?:\s*(?:no\.?|number|n[º°]))?\s*[:.]?\s*$/i;
