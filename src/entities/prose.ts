@@ -36,7 +36,7 @@ const NOT_THE_VESSEL = /\b(?:patrol|coast\s+guard|naval|navy|research|survey|ins
 /** A person of the vessel before its noun: "skipper of the", "master of the", "capitaine du". */
 const PERSON_OF = /\b(?:master|skipper|captain|owner|capitaine|patron|capit[aá]n|patr[oó]n)\s+(?:of\s+the|of|du|de\s+la|del)\s+$/i;
 /** Words for people, whose nationality is theirs, not the vessel's. */
-const PERSON = /\b(?:master|captain|skipper|crew|crewmen|fishermen|observer|inspector|owner|capitaine|patron|équipage|marins?|pêcheurs|observateur|inspecteur|capit[aá]n|patr[oó]n|tripulaci[oó]n|tripulantes|pescadores|observador|inspector|armador|propietario)\b/iu;
+const PERSON = /\b(?:master|captain|skipper|crew|crewmen|fishermen|observer|inspector|owner|capitaine|patron|équipage|marins?|pêcheurs|observateur|inspecteur|capit[aá]n|patr[oó]n|tripulaci[oó]n|tripulantes|pescadores|observador|inspector|armador|propietario|persons|people|nationals|citizens|personnes|ressortissants|personas|ciudadanos|individuos)\b/iu;
 
 
 export function proseRules(text: string): Candidate[] {
@@ -188,7 +188,8 @@ export function proseRules(text: string): Candidate[] {
   // "bearing the flag of", "de nacionalidad panameña", "matriculado en Panamá", "immatriculé au Panama".
   each(/\b(?:bearing|bears|bore|carrying|carries|hoisting)\s+the\s+flag\s+of|\bflag\s+State\b\s*(?:is|was|being|,)?\s*\(?|(?:flag|pavillon|bandera|pabellón)(?:\s+(?:of\s+the\s+(?:vessel|ship)|du\s+navire|del\s+(?:buque|barco)))?\s+(?:is|was|est|était|es|era)\s+|\bof\s+(?=\p{Lu}\p{L}+(?:\s\p{Lu}\p{L}+)?\s+regist(?:ry|er|ration)\b)|\bRegist(?:ry|er)\s+of\s+(?:the\s+)?|\bState\s+of\s+(?:the\s+)?(?:flag|registry|registration)\s*(?:is|was|:|,)?|\bde\s+nacionalidad|\bde\s+nationalité|\bnationality\s*(?:is|was|:)?|\bnationality\s+of\s+the\s+(?:vessel|ship)\s*(?:is|was|:)?|\b(?:matriculad[oa]|abanderad[oa]|inscrit[oa]?|registrad[oa])\s+en|\bimmatricul[ée]e?s?\s+(?:en|au|aux|à)|\benregistr[ée]e?s?\s+(?:en|au|aux|à)/giu, (m, end) => {
     // A person's nationality ("the master, of Chinese nationality", "capitán de nacionalidad china") is not the vessel's.
-    if (/nationali|nacionalidad/i.test(m[0]) && PERSON.test(text.slice(Math.max(0, m.index! - 40), m.index!))) return;
+    // ("el 30 % de su tripulación para realizar el trabajo manual de cubierta de nacionalidad peruana": the sentence's people, however far back.)
+    if (/nationali|nacionalidad/i.test(m[0]) && PERSON.test(text.slice(Math.max(0, m.index! - 90), m.index!).split(/[.!?]\s/).at(-1)!)) return;
     emit(previousContext(text, m.index!) ? "PREVIOUS_FLAG" : "FLAG_STATE", flagAt(text, end));
   });
   // "under the Togolese flag", "flying a Panamanian flag", "a Belize-registered vessel".

@@ -317,6 +317,8 @@ describe("flags in running text", () => {
 
   it.each([
     ["The master, of Chinese nationality, was fined", "a person's nationality"],
+    ["no tenía el 30 % de su tripulación para realizar el trabajo manual de cubierta de nacionalidad peruana", "the crew's nationality, the crew named far back"],
+    ["una embarcación en la que viajaban cinco personas de nacionalidad nicaragüense", "people's nationality"],
     ["one foreign vessel and 16 Indonesian fishing vessels were stopped", "vessels counted, not the one in question"],
     ["The vessel was escorted to Darwin, Australia, by the Australian Border Force", "a port and an authority"],
     ["an inspection by Mauritius in Port Louis", "the port State"],
