@@ -583,6 +583,12 @@ describe("forms", () => {
     expect(read("numéro OMI 9074729, indicateur international d'appel radio V7AB2 et autres marques", ["IRCS_CALL_SIGN"])).toEqual([["IRCS_CALL_SIGN", "V7AB2", "V7AB2"]]);
   });
 
+  it("reads a call sign after the International Code of Signals, and after 'of the vessel' in its label", () => {
+    expect(read("tonelaje total y neto 518; señal distintiva que tiene en el Código Internacional de Señales 7JAM; por último", ["IRCS_CALL_SIGN"])).toEqual([["IRCS_CALL_SIGN", "7JAM", "7JAM"]]);
+    expect(read("(Si la nave no tiene número oficial, deberá sustituirse por la señal de llamada internacional de radio LYBT);", ["IRCS_CALL_SIGN"])).toEqual([["IRCS_CALL_SIGN", "LYBT", "LYBT"]]);
+    expect(read("la marque d'identification externe (IE-8306) et l'indicatif international d'appel radio du navire (EI6283), le nom du capitaine", ["IRCS_CALL_SIGN"])).toEqual([["IRCS_CALL_SIGN", "EI6283", "EI6283"]]);
+  });
+
   it("reads a Spanish form's call sign under 'Distintiva', the short of 'señal distintiva'", () => {
     expect(read("Distintiva: EA3372\nNº IMO: 9074729", ["IRCS_CALL_SIGN", "IMO_NUMBER"])).toEqual([
       ["IRCS_CALL_SIGN", "EA3372", "EA3372"],
