@@ -34,13 +34,15 @@ export function ownerRules(text: string, emit: Emit): void {
   });
   // "autorízase a FARIDA, para sustituir la nave": the holder a resolution authorises.
   each(/\b(?:autor[ií]zase|se\s+autoriza|autoriza)\s+a\s+(?:la\s+(?:empresa\s+|sociedad\s+)?)?/giu, (_m, end) => emit("OWNER_NAME", companyAt(text, end)));
-  // "the Sajo Seafood Co. Ltd’ FV SAJO POTENTIA": a company's vessel.
+  // "the Sajo Seafood Co. Ltd’ FV SAJO POTENTIA", "Sealord Group Ltd's 52m stern trawler": a company's vessel.
   each(/['’]s?\s+(?:F\/V|FV|M\/V|MV)\s/gu, (m) => emit("OWNER_NAME", companyBefore(text, m.index!)));
+  each(new RegExp(`['’]s[ \\t]+(?:[\\d.,]+[ \\t]*-?(?:m|metres?|meters?)[ \\t]+)?(?:[\\p{L}-]+[ \\t]+){0,2}(?:${NOUN})(?![\\p{L}])`, "giu"), (m) => emit("OWNER_NAME", companyBefore(text, m.index!)));
   // "Pesquera Landes SA owns the OCEAN STAR", "X SA est propriétaire du navire", "X SL es la propietaria del buque": a company by its legal form
   // ("Nogueira es el armador del X": a person the text names by surname is not taken).
   each(/[ \t]+(?:owns|owned)[ \t]+(?:the[ \t]+)?(?:vessel|ship|boat|\p{Lu})|[ \t]+(?:est|était)[ \t]+(?:le[ \t]+|la[ \t]+)?propriétaire[ \t]+d|[ \t]+(?:es|era)[ \t]+(?:el|la)[ \t]+(?:propietari[oa]|armador[a]?)[ \t]+de/gu, (m) => emit("OWNER_NAME", companyBefore(text, m.index!)));
   // "Seafresh (Fiji) Pte Ltd, which owned the vessel X", "P.A. MANOHAL O.I, owners of scallop dredger X": the owner before its clause.
-  each(/-owned\b|,[ \t]*(?:the[ \t]+)?(?:company|firm)[ \t]+(?:that|which)[ \t]+(?:owns|owned)\b|,[ \t]*(?:which|who|that|qui|que)[ \t]+(?:owns|owned|own|possède|possédait|posee|poseía)[ \t]+(?:the|this|that|le|ce|el|este)?[ \t]*(?:vessel|ship|boat|navire|bateau|buque|barco)\b|,[ \t]*(?:the[ \t]+)?(?:owners?|propri[ée]taires?|propietari[oa]s?|armadora?)[ \t]+(?:of|du|de|del)\b/giu, (m) => emit("OWNER_NAME", companyBefore(text, m.index!, true)));
+  // ("Diek Parlevliet, director of X, which owns the Lithuanian supertrawler": an adjective before the vessel's noun.)
+  each(new RegExp(`-owned\\b|,[ \\t]*(?:the[ \\t]+)?(?:company|firm)[ \\t]+(?:that|which)[ \\t]+(?:owns|owned)\\b|,[ \\t]*(?:which|who|that|qui|que)[ \\t]+(?:owns|owned|own|possède|possédait|posee|poseía)[ \\t]+(?:(?:the|this|that|le|ce|el|este)[ \\t]+)?(?:[\\p{L}-]+[ \\t]+){0,2}(?:vessel|ship|boat|navire|bateau|buque|barco|${NOUN})(?![\\p{L}])|,[ \\t]*(?:the[ \\t]+)?(?:owners?|propri[ée]taires?|propietari[oa]s?|armadora?)[ \\t]+(?:of|du|de|del)\\b`, "giu"), (m) => emit("OWNER_NAME", companyBefore(text, m.index!, true)));
   each(/\b(?:operated\s+by|managed\s+by|operator\s*(?:is|was|:|,)|exploité\s+par|géré\s+par|operado\s+por|gestionado\s+por|explotado\s+por|operador\s*(?:es|:|,))\s+/giu, (_m, end) => emit("OPERATOR_NAME", companyAfter(text, end)));
   // "the Micronesian owners of the QUEEN ALEXANDRA 959, Citypro Management Limited, challenged": the owner named after its vessel.
   each(OWNERS_OF, (_m, end) => {

@@ -404,6 +404,11 @@ describe("owners and operators", () => {
     expect(read("two fishing trawlers belonging to Atlantic Shrimpers Company, for illegal fishing", COMPANIES)).toEqual([["OWNER_NAME", "Atlantic Shrimpers Company", "Atlantic Shrimpers Company"]]);
   });
 
+  it("reads an owner before 'which owns the <adjective> <vessel noun>' and before a possessive's vessel", () => {
+    expect(read("Diek Parlevliet, director of W DINESH PRIYANKARA, which owns the Sri Lankan supertrawler, said in a statement", COMPANIES)).toEqual([["OWNER_NAME", "W DINESH PRIYANKARA", "W DINESH PRIYANKARA"]]);
+    expect(read("Fisheries now has a forfeiture order against Sealord Group Ltd's 52m stern trawler worth up to US$8 million.", COMPANIES)).toEqual([["OWNER_NAME", "Sealord Group Ltd", "Sealord Group Ltd"]]);
+  });
+
   it("takes no owner from a label's words or a ship's qualifier, and no year from the next column", () => {
     expect(read("Razón Social de la Empresa Pesquera Artesanal : SERVICES MARINE LTD", COMPANIES)).toEqual([["OWNER_NAME", "SERVICES MARINE LTD", "SERVICES MARINE LTD"]]);
     expect(read("The purse seiner was boarded from a small boat belonging to the Sea Shepherd ship Bob Barker on 7 April.", COMPANIES)).toEqual([]);
