@@ -46,7 +46,7 @@ export function notAName(name: string): boolean {
   if ((words.some(legal) && words.length > 1) || words.every(legal)) return true;
   // "1973" after "los buques,": a year; "TORREMOLINOS PROTOCOL OF 1993": a treaty.
   if (/^(?:19|20)\d{2}$/.test(name) || words.some((w) => /^(?:protocol|convention|convenio|resolution|r[ée]solution|resoluci[oó]n|regulation|reglamento|r[èe]glement|agreement|acuerdo|accord)$/i.test(w))) return true;
-  return words.every((w) => ACRONYMS.has(w) || (/^[\p{Lu}]{1,3}$/u.test(w) && words.length > 1));
+  return words.every((w) => ACRONYMS.has(w) || (/^[\p{Lu}]{1,3}$/u.test(w) && words.length > 1 && words.some((v) => ACRONYMS.has(v))));
 }
 
 /** Whether a word is one of a heading's or a form's, in any case: "Name", "NAME", "Address". */

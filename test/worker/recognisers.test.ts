@@ -33,6 +33,7 @@ describe("vessel names in running text", () => {
     ["The inspectors boarded SEA WIND, IMO 8604735, at anchor", "SEA WIND"],
     ["OCEAN PEARL, a Panamanian-flagged longliner, was denied entry", "OCEAN PEARL"],
     ["el buque de pesca ALBATUN TRES fue inspeccionado", "ALBATUN TRES"],
+    ["Le YUN RUN, un chalutier de 24 m, avait été intercepté en janvier", "YUN RUN"],
     ["OCEAN STAR was detained in Port Louis.", "OCEAN STAR"],
     ["The vessel's name is OCEAN STAR.", "OCEAN STAR"],
     ["la retención precautoria de la embarcación menor “LIBAS”, a la que", "LIBAS"],
