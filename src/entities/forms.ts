@@ -171,6 +171,8 @@ function fieldsOf(text: string, at: number, line: string): Candidate[] {
       // "... HAKKO MARU NO.2 MATRICULA JP-3014": the line goes on with the next field.
       const end = Math.max(...found.map((c) => c.end)) - base;
       const rest = body.slice(end);
+      // ("Owners of the vessel OCEAN STAR will have to pay a fine": a sentence goes on after the value, so its start was no label.)
+      if (/^[ \t]+\p{Ll}/u.test(rest) && SENTENCE_WORDS.test(rest.split(/[.;]/)[0])) return [];
       return startsWithLabel(rest) ? [...found, ...fieldsOf(text, base + end + (rest.length - rest.trimStart().length), rest.trimStart())] : found;
     }
     // A label followed by what starts like a value, and that value did not fit: the label does not run on into it.

@@ -168,6 +168,9 @@ export function proseRules(text: string): Candidate[] {
   each(/(?:\b(?:batt?\w*|arbor\w*|portant|porte|portait|sous|de)|(?<![\p{L}])à|\b(?:contre|pour|sous)\s+un)\s+(?:\p{L}+ment\s+)?(?:le\s+)?pavillon\s+(?:de\s+(?:la\s+|l['’]\s*|les\s+)?|du\s+|des\s+)?/giu, (m, end) => flagThenName(m.index!, flagAt(text, end)));
   each(/\b(?:(?:(?:de|con|bajo|enarbol\w*|izando|tiene|ten[ií]a|lleva\w*)(?:\s+(?:el|la|su))?\s+)?(?:bandera|pabellón|pabellon)|(?:de|con)\s+matr[ií]cula)\s+(?:también\s+|tambien\s+)?(?:de\s+(?:la\s+|los\s+|las\s+)?|del\s+)?/giu, (m, end) => flagThenName(m.index!, flagAt(text, end)));
   each(/\b(?:enseña)\s+(?:la\s+)?/giu, (_m, end) => emit("FLAG_STATE", flagAt(text, end)));
+  // "una embarcación de origen chino", "de procedencia peruana", "un navire d'origine chinoise": a vessel's origin is its flag; its crew's is theirs.
+  // (Said of one vessel, its noun or its name just before: "los buques de origen chino" are a kind, "el país de origen" a previous flag.)
+  each(new RegExp(`(?<![\\p{L}])(?:${NOUN})(?:[ \\t]+(?:pesquer[oa]|menor|mayor))?[ \\t]+(?:(?:de|con)[ \\t]+(?:procedencia|origen)|d['’]origine)[ \\t]+|[»"”\\p{Lu}\\d][ \\t]*,[ \\t]*(?:de|con)[ \\t]+(?:procedencia|origen)[ \\t]+`, "giu"), (_m, end) => emit("FLAG_STATE", flagAt(text, end)));
   // "el pesquero de Filipinas": a vessel of a country is one of its flag (a port is no country).
   each(/\b(?:el|un|del|al)\s+(?:pesquero|buque\s+pesquero|palangrero|arrastrero|atunero|potero|cerquero)\s+de\s+/giu, (m, end) => emit(previousContext(text, m.index!) ? "PREVIOUS_FLAG" : "FLAG_STATE", countryAt(text, end)));
   // "a Certificate of Registry issued by Sri Lankan authorities", "certificado de matrícula expedido por Panamá".

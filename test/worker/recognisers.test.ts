@@ -316,6 +316,13 @@ describe("flags in running text", () => {
     ]);
   });
 
+  it("reads a vessel's origin as its flag, not its crew's or a kind's", () => {
+    expect(read("Unidades navales retuvieron una embarcación de origen chino, luego de que una fragata alertara", FLAGS)).toEqual([["FLAG_STATE", "chino", "CHN"]]);
+    expect(read("abordó las embarcaciones pesqueras «OCEAN STAR» y «SEA WIND», de procedencia peruana, por encontrarse en aguas", FLAGS)).toEqual([["FLAG_STATE", "peruana", "PER"]]);
+    expect(read("Un buque con bandera de Indonesia y tripulantes de origen chino fueron capturados", FLAGS)).toEqual([["FLAG_STATE", "Indonesia", "IDN"]]);
+    expect(read("Los buques de origen chino suelen faenar en la zona.", FLAGS)).toEqual([]);
+  });
+
   it.each([
     ["The master, of Chinese nationality, was fined", "a person's nationality"],
     ["no tenía el 30 % de su tripulación para realizar el trabajo manual de cubierta de nacionalidad peruana", "the crew's nationality, the crew named far back"],
@@ -408,6 +415,11 @@ describe("owners and operators", () => {
   it("reads an owner before 'which owns the <adjective> <vessel noun>' and before a possessive's vessel", () => {
     expect(read("Diek Parlevliet, director of W DINESH PRIYANKARA, which owns the Sri Lankan supertrawler, said in a statement", COMPANIES)).toEqual([["OWNER_NAME", "W DINESH PRIYANKARA", "W DINESH PRIYANKARA"]]);
     expect(read("Fisheries now has a forfeiture order against Sealord Group Ltd's 52m stern trawler worth up to US$8 million.", COMPANIES)).toEqual([["OWNER_NAME", "Sealord Group Ltd", "Sealord Group Ltd"]]);
+  });
+
+  it("reads no form's label at the start of a sentence that goes on after the value: 'Owners of the vessel X will have to pay'", () => {
+    expect(read("Owners of the vessel OCEAN STAR will have to pay a fine for illegal fishing.", [...COMPANIES, "VESSEL_NAME"])).toEqual([["VESSEL_NAME", "OCEAN STAR", "OCEAN STAR"]]);
+    expect(read("Owner of the vessel OCEAN STAR FISHING LTD", COMPANIES)).toEqual([["OWNER_NAME", "OCEAN STAR FISHING LTD", "OCEAN STAR FISHING LTD"]]);
   });
 
   it("takes no owner from a label's words or a ship's qualifier, and no year from the next column", () => {
