@@ -255,8 +255,9 @@ export function fill(phrasing: Phrasing, vessels: Vessel[], random: () => number
         return "P.O. Box 1234";
       default:
         // Other details of the source, in words that name no vessel fact.
-        if (/COUNTRY|STATE/.test(key)) return countryName(otherCountry(key, vessel), lang);
+        // ("OTHER_COUNTRY_ADJ_TEXT": an adjective, though its name holds "COUNTRY".)
         if (/ADJ/.test(key)) return adjective(otherCountry(key, vessel), lang, false) ?? "";
+        if (/COUNTRY|STATE/.test(key)) return countryName(otherCountry(key, vessel), lang);
         if (/DATE/.test(key)) return date();
         return lang === "en" ? "not stated" : lang === "fr" ? "non précisé" : "no indicado";
     }

@@ -84,12 +84,14 @@ const NATIONAL_COMPANY = /^(.+?)\s+(?:company|firm|group|owners?|interests|soci[
 /**
  * Whether a span read as an owner is plainly none: no letter, a region, a nationality, a country
  * ("un armador Rusia"), a legal form or an agency's acronym alone ("LTD", "MMO"), a court, a
- * company named by its nationality only ("a Nigerian Company").
+ * company named by its nationality only ("a Nigerian Company", "a Mahoran company").
  */
 export function notACompany(value: string): boolean {
   if (!/\p{L}/u.test(value) || REGION.test(value) || nationalityAlpha3(value) !== null || flagAlpha3(value) !== null || AUTHORITY_END.test(value)) return true;
   const national = NATIONAL_COMPANY.exec(value);
   if (national && (nationalityAlpha3(national[1]) !== null || flagAlpha3(national[1]) !== null)) return true;
+  // ("a Mahoran company": the noun in small letters is said of a kind, as no company's name writes it.)
+  if (/\s(?:company|firm|group|owners?|interests)$/.test(value)) return true;
   return value.split(/\s+/).every((word) => LEGAL_FORM.test(word.replace(/[.,]+$/, "")) || ACRONYMS.has(word));
 }
 

@@ -409,6 +409,7 @@ describe("owners and operators", () => {
     expect(read("Vessel owner and masters plead guilty to fishing offences at Worthing Magistrates Court in case brought by MMO.", COMPANIES)).toEqual([]);
     expect(read("The owner is MMO.", COMPANIES)).toEqual([]);
     expect(read("two fishing trawlers belonging to a Nigerian Company, for illegal fishing", COMPANIES)).toEqual([]);
+    expect(read("The vessel was operated by a Mahoran company, according to the report.", COMPANIES)).toEqual([]);
     expect(read("two fishing trawlers belonging to Atlantic Shrimpers Company, for illegal fishing", COMPANIES)).toEqual([["OWNER_NAME", "Atlantic Shrimpers Company", "Atlantic Shrimpers Company"]]);
   });
 
