@@ -13,6 +13,9 @@ import type { Candidate } from "./tables";
 
 /** What separates a label from its value when something does. */
 const SEPARATOR = /[ \t]*(?::|;|\*(?=[ \t])|[/|](?=[ \t])|\t|[ \t]{2,}|[ \t]-[ \t])[ \t]*/g;
+/** The same, or a full stop, after an enumeration: "1. Nom et indicatif d'appel du navire. X ; Y", "(i) The name of the offloading vessel. X". */
+// (A stop after a word in small letters or a bracket: "P.O. Box" is no label's end.)
+const SEPARATOR_OR_STOP = new RegExp(`${SEPARATOR.source}|(?<=[\\p{Ll})])\\.[ \\t]+(?=\\S)`, "gu");
 /** A separator further on the line. */
 const SEPARATOR_AHEAD = /[ \t]*(?::|;|[/|](?=[ \t])|\t)[ \t]*/;
 /** An answer on the line after a question-like label: "□ Yes: 4DET2", "Oui : V7HB9". */
@@ -116,8 +119,7 @@ function fieldsOf(text: string, at: number, line: string): Candidate[] {
     if (fields.length === 1 && !labelsOf(last[0].trim()).length) return valuesFor(text, base + last.index!, last[0], fields, cells[0][0]);
   }
   // With a separator: the label is everything before the first one.
-  SEPARATOR.lastIndex = 0;
-  for (const separator of body.matchAll(SEPARATOR)) {
+  for (const separator of body.matchAll(enumeration ? SEPARATOR_OR_STOP : SEPARATOR)) {
     const label = body.slice(0, separator.index);
     if (!label.trim() || label.length > 400) break;
     const fields = labelsOf(label);

@@ -26,7 +26,7 @@ const rules: Rule[] = [
   // Columns about something else than the vessel's own identity.
   [/\b(last|first|middle|given|family) names?\b/, null],
   [/\b(previous|former|old|last|ancien\w*|precedent\w*|anterior\w*)\b.*\b(name|nom|nombre)s?\b|\b(nom|nombre)s? (anterior\w*|precedent\w*|ancien\w*)\b/, "PREVIOUS_NAME"],
-  [/\b(flag|pavillon|bandera|pabellon) (d |de )?(origine|origen|of origin)\b|\boriginal flag\b|\b(previous|former|old|last|ancien\w*|precedent\w*|anterior\w*)\b.*\b(flag|pavillon|bandera|pabellon)s?\b|\b(pavillon|bandera|pabellon)s? (anterior\w*|precedent\w*|ancien\w*)\b/, "PREVIOUS_FLAG"],
+  [/\b(flag|pavillon|bandera|pabellon) (d |de )?(origine|origen|of origin)\b|\boriginal flag\b|\b(previous|former|old|last|ancien\w*|precedent\w*|anterior\w*)\b.*\b(flag|pavillon|bandera|pabellon)s?\b|\b(pavillon|bandera|pabellon)s? (anterior\w*|precedent\w*|ancien\w*)\b|\b(flag|pavillon|bandera|pabellon)\b.*\b(before|avant|antes de)\b/, "PREVIOUS_FLAG"],
   [/\b(previous|former|old|last|ancien\w*|precedent\w*|anterior\w*)\b/, null],
   [/\bbeneficial\b.*\b(address|adresse|direccion)\b/, null],
   [/\b(owner|owners|proprietaire|propietario|armador)\b.*\b(address|adresse|direccion)\b|\b(address|adresse|direccion)\b.*\b(owner|proprietaire|propietario)\b/, "OWNER_ADDRESS"],

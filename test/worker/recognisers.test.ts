@@ -445,6 +445,17 @@ describe("owners and operators", () => {
 });
 
 describe("forms", () => {
+  it("reads an enumerated label that ends with a full stop before its values, and a flag 'before its transfer' as the previous one", () => {
+    expect(read("1. Nom et indicatif d'appel du navire et, le cas échéant, numéro OMI d'identification. ASHRONA ; EI8805 ; 9074729", ["VESSEL_NAME", "IRCS_CALL_SIGN", "IMO_NUMBER"])).toEqual([
+      ["VESSEL_NAME", "ASHRONA", "ASHRONA"],
+      ["IRCS_CALL_SIGN", "EI8805", "EI8805"],
+      ["IMO_NUMBER", "9074729", "9074729"],
+    ]);
+    expect(read("(i) The name of the offloading vessel. IMULA0418KLT", NAMES)).toEqual([["VESSEL_NAME", "IMULA0418KLT", "IMULA0418KLT"]]);
+    expect(read(".6 L'État dont le navire battait le pavillon avant son transfert, s'il est connu. Malte", FLAGS)).toEqual([["PREVIOUS_FLAG", "Malte", "MLT"]]);
+    expect(read("- Name and address of owner(s) KOO'S FISHING COMPANY LIMITED, P.O. Box 1234", COMPANIES)).toEqual([["OWNER_NAME", "KOO'S FISHING COMPANY LIMITED", "KOO'S FISHING COMPANY LIMITED"]]);
+  });
+
   it("reads values that follow one another with nothing between them, each as far as its kind goes", () => {
     const form = [
       "- (b) the flag state and home port of the vessel; Sri Lanka NEGOMBO",
