@@ -80,12 +80,19 @@ export function extractEntities(text: string, blocks: readonly Block[], page: nu
 /**
  * On an OCR'd page, a call sign read from a form or a sentence is mended as a list's cell is
  * (without a column to compare with): "2HGDS8" is 2HGD8; one ending in S where a digit belongs
- * ("6KCAS") is doubtful and no fact.
+ * ("6KCAS") is doubtful and no fact; a form's rule read as "I" beside it is dropped.
  */
 function mendCallSigns(text: string, candidates: Candidate[]): void {
   for (const candidate of candidates) {
     if (candidate.label !== "IRCS_CALL_SIGN" || candidate.source === "table") continue;
-    const checked = ocrCallSign(text.slice(candidate.start, candidate.end), []);
+    // ("Call Sign I JJCT", "4SF3194 I": a form's rule, read as a capital I, is no part of the call sign.)
+    const raw = text.slice(candidate.start, candidate.end);
+    const rule = /^I[ \t]+(?=\S)|[ \t]+I$/.exec(raw);
+    if (rule) {
+      if (rule.index === 0) candidate.start += rule[0].length;
+      else candidate.end = candidate.start + rule.index;
+    }
+    const checked = ocrCallSign(text.slice(candidate.start, candidate.end), []) ?? (rule ? validate("IRCS_CALL_SIGN", text.slice(candidate.start, candidate.end)) : null);
     if (checked) Object.assign(candidate, checked);
   }
 }

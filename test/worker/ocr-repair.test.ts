@@ -169,6 +169,11 @@ describe("call signs in an OCR'd form", () => {
     expect(callSigns("Radio call sign: 6KCAS", true)).toEqual([["6KCAS", "6KCAS", ["ircs_ocr_doubtful"]]]);
   });
 
+  it("lose a form's rule read as a capital I beside them", () => {
+    expect(callSigns("f I Call Sign (previous call sign, if any) I JJCT", true)).toEqual([["JJCT", "JJCT", []]]);
+    expect(callSigns("I Distinctive number or letters 4SF3194 I", true)).toEqual([["4SF3194", "4SF3194", []]]);
+  });
+
   it("are read as written from a text layer", () => {
     expect(callSigns("Radio call sign: 2HGDS8", false)).toEqual([["2HGDS8", "2HGDS8", []]]);
   });
