@@ -13,7 +13,7 @@ import type { Candidate } from "./tables";
 
 /** What separates a label from its value when something does. */
 const SEPARATOR = /[ \t]*(?::|;|\*(?=[ \t])|[/|](?=[ \t])|\t|[ \t]{2,}|[ \t]-[ \t])[ \t]*/g;
-/** The same, or a full stop, after an enumeration: "1. Nom et indicatif d'appel du navire. X ; Y", "(i) The name of the offloading vessel. X". */
+/** The same, or a full stop: "1. Nom et indicatif d'appel du navire. X ; Y", "(i) The name of the offloading vessel. X". */
 // (A stop after a word in small letters or a bracket: "P.O. Box" is no label's end.)
 const SEPARATOR_OR_STOP = new RegExp(`${SEPARATOR.source}|(?<=[\\p{Ll})])\\.[ \\t]+(?=\\S)`, "gu");
 /** A separator further on the line. */
@@ -119,11 +119,16 @@ function fieldsOf(text: string, at: number, line: string): Candidate[] {
     if (fields.length === 1 && !labelsOf(last[0].trim()).length) return valuesFor(text, base + last.index!, last[0], fields, cells[0][0]);
   }
   // With a separator: the label is everything before the first one.
-  for (const separator of body.matchAll(enumeration ? SEPARATOR_OR_STOP : SEPARATOR)) {
+  for (const separator of body.matchAll(SEPARATOR_OR_STOP)) {
     const label = body.slice(0, separator.index);
     if (!label.trim() || label.length > 400) break;
     const fields = labelsOf(label);
     if (!fields.length) continue;
+    // (A full stop ends a label after an enumeration, or after a sentence that lists three fields or more:
+    // "Le capitaine indique ... le nom de son navire, le numéro d'immatriculation, ..., le numéro OMI. X, Y, Z".)
+    // (Not inside a bracket: "Ship's identity (name, call sign, IMO No. and MMSI No.); X".)
+    const stop = /^[ \t]*\.[ \t]+$/.test(separator[0]);
+    if (stop && ((!enumeration && fields.filter(Boolean).length < 3) || (label.match(/\(/g)?.length ?? 0) > (label.match(/\)/g)?.length ?? 0))) continue;
     // "Name of vessel REJEKI SAMUDRA - 8": a dash inside a name in capitals after the label is the name's.
     if (/-/.test(separator[0]) && /\p{Ll}/u.test(label) && /\s[\p{Lu}\d]{2,}$/u.test(label)) continue;
     const valueAt = separator.index! + separator[0].length;

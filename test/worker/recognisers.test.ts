@@ -452,6 +452,8 @@ describe("forms", () => {
       ["IMO_NUMBER", "9074729", "9074729"],
     ]);
     expect(read("(i) The name of the offloading vessel. IMULA0418KLT", NAMES)).toEqual([["VESSEL_NAME", "IMULA0418KLT", "IMULA0418KLT"]]);
+    expect(read("Casillas 5.1.1 a 5.1.7 Nombre/s, pabellón/es, matrícula, distintivo de llamada, IMO (si procede). ELISABETH, Noruega, NO-4512, LHEA, 9074729", ["IRCS_CALL_SIGN"])).toEqual([["IRCS_CALL_SIGN", "LHEA", "LHEA"]]);
+    expect(read("A: Ship's identity (name, call sign, IMO No. and MMSI No.); SEA WIND, V7AB2, 9074729, 538001234", NAMES)).toEqual([["VESSEL_NAME", "SEA WIND", "SEA WIND"]]);
     expect(read(".6 L'État dont le navire battait le pavillon avant son transfert, s'il est connu. Malte", FLAGS)).toEqual([["PREVIOUS_FLAG", "Malte", "MLT"]]);
     expect(read("- Name and address of owner(s) KOO'S FISHING COMPANY LIMITED, P.O. Box 1234", COMPANIES)).toEqual([["OWNER_NAME", "KOO'S FISHING COMPANY LIMITED", "KOO'S FISHING COMPANY LIMITED"]]);
   });
