@@ -95,13 +95,12 @@ function labelAlone(line: string): Waiting | null {
   const listing = /^[^(:;]{0,40}\([^)]*,[^)]*\)[^(:;]{0,40}[:;：][ \t]*$/.test(body) ? labelsOf(body.replace(/[ \t]*[:;：][ \t]*$/, "")) : [];
   if (listing.length >= 2) return { labels: listing, label: body.trim(), lines: 0 };
   const label = body.replace(/\([^)]*\)?.*$/, "").replace(/[ \t]*[:：][ \t]*$/, "").trim();
-  // (A long label only when a colon ends it and it reads as no sentence: "Nom du navire, son numéro d'immatriculation, son pavillon ... :".)
-  const labels = label.length <= 60 || (label.length <= 250 && /[:：][ \t]*$/.test(line) && !SENTENCE_WORDS.test(label)) ? labelsOf(label) : [];
-  // ("le nom de chacun des bâtiments qu'elle prévoit utiliser ..., leur État d'immatriculation, ... :": a list of three fields or more is a form's, whatever its words.)
-  if (!labels.length && label.length <= 400 && /[:：][ \t]*$/.test(line)) {
-    const listed = labelsOf(label);
-    if (listed.filter(Boolean).length >= 3) return { labels: listed, label, lines: 0 };
-  }
+  const colon = /[:：][ \t]*$/.test(line);
+  const asked = label.length <= 60 || (label.length <= 400 && colon) ? labelsOf(label) : [];
+  // A long label only when a colon ends it and it reads as no sentence ("Nom du navire, son numéro
+  // d'immatriculation, son pavillon ... :"), or lists three fields or more whatever its words ("le
+  // nom de chacun des bâtiments qu'elle prévoit utiliser ..., leur État d'immatriculation, ... :").
+  const labels = label.length <= 60 || (label.length <= 250 && colon && !SENTENCE_WORDS.test(label)) || asked.filter(Boolean).length >= 3 ? asked : [];
   return labels.length ? { labels, label, lines: 0 } : null;
 }
 
@@ -122,13 +121,13 @@ function fieldsOf(text: string, at: number, line: string): Candidate[] {
   for (const separator of body.matchAll(SEPARATOR_OR_STOP)) {
     const label = body.slice(0, separator.index);
     if (!label.trim() || label.length > 400) break;
-    const fields = labelsOf(label);
-    if (!fields.length) continue;
     // (A full stop ends a label after an enumeration, or after a sentence that lists three fields or more:
-    // "Le capitaine indique ... le nom de son navire, le numéro d'immatriculation, ..., le numéro OMI. X, Y, Z".)
-    // (Not inside a bracket: "Ship's identity (name, call sign, IMO No. and MMSI No.); X".)
+    // "Le capitaine indique ... le nom de son navire, le numéro d'immatriculation, ..., le numéro OMI. X, Y, Z";
+    // never inside a bracket: "Ship's identity (name, call sign, IMO No. and MMSI No.); X".)
     const stop = /^[ \t]*\.[ \t]+$/.test(separator[0]);
-    if (stop && ((!enumeration && fields.filter(Boolean).length < 3) || (label.match(/\(/g)?.length ?? 0) > (label.match(/\)/g)?.length ?? 0))) continue;
+    if (stop && (label.match(/\(/g)?.length ?? 0) > (label.match(/\)/g)?.length ?? 0)) continue;
+    const fields = labelsOf(label);
+    if (!fields.length || (stop && !enumeration && fields.filter(Boolean).length < 3)) continue;
     // "Name of vessel REJEKI SAMUDRA - 8": a dash inside a name in capitals after the label is the name's.
     if (/-/.test(separator[0]) && /\p{Ll}/u.test(label) && /\s[\p{Lu}\d]{2,}$/u.test(label)) continue;
     const valueAt = separator.index! + separator[0].length;

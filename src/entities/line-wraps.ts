@@ -38,10 +38,12 @@ export function unwrapped(text: string): string {
  */
 function sentenceGoesOn(line: string, next: string): boolean {
   if (/[.:;!?。]["”»)]?\s*$/.test(line)) return false;
-  const nameInCapitalsBreaks = /\p{Ll}/u.test(line) && /\p{Lu}{2,}$/u.test(line.trimEnd()) && nameBreaks(line, next);
-  if (startsWithLabel(next) && !numberGoesOn(line, next) && !companyGoesOn(line, next) && !nameInCapitalsBreaks) return false;
+  const name = nameBreaks(line, next);
+  const company = companyGoesOn(line, next);
+  const nameInCapitals = name && /\p{Ll}/u.test(line) && /\p{Lu}{2,}$/u.test(line.trimEnd());
+  if (startsWithLabel(next) && !numberGoesOn(line, next) && !company && !nameInCapitals) return false;
   if (/^\s*\p{L}[\p{L}'’]*(?:\s[\p{L}'’()]+){0,5}\s*[:;|]/u.test(next)) return false;
-  return !(heading(next) && !nameBreaks(line, next) && !companyGoesOn(line, next));
+  return !(heading(next) && !name && !company);
 }
 
 /** A line that starts an enumeration: "(a) ...", "2. ...", not a legal form's bracket "(PVT)LTD". */
