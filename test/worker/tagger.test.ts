@@ -126,8 +126,9 @@ describe("the learned reader's facts beside the rules'", () => {
     const sentence = "The patrol boat intercepted KOTA MAS, an Indonesian longliner, on Monday.";
     expect(sources(sentence, null).filter(([label]) => label !== "FISHING_GEAR_TYPE")).toEqual([["FLAG_STATE", "IDN", "rule"]]);
     expect(sources(sentence)).toContainEqual(["VESSEL_NAME", "KOTA MAS", "tagger"]);
-    expect(sources("KOTA MAS (Indonesia) was sighted fishing in the closed area.", null)).toEqual([]);
-    expect(sources("KOTA MAS (Indonesia) was sighted fishing in the closed area.")).toEqual([["FLAG_STATE", "IDN", "tagger"]]);
+    const sighting = "The longliner KOTA MAS (Indonesia) was sighted fishing in the closed area.";
+    expect(sources(sighting, null).filter(([label]) => label === "FLAG_STATE")).toEqual([]);
+    expect(sources(sighting)).toContainEqual(["FLAG_STATE", "IDN", "tagger"]);
     expect(sources("Vessel KOTA MAS flag Indonesia")).toEqual([["VESSEL_NAME", "KOTA MAS", "rule"], ["FLAG_STATE", "IDN", "tagger"]]);
     const form = "Ship: LUCKY STAR 22 / Registered owner - Ocean Harvest Pte Ltd / Nationality of ship - Belize";
     expect(sources(form, null)).toContainEqual(["VESSEL_NAME", "LUCKY STAR 22", "rule"]);
