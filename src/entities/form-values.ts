@@ -236,6 +236,9 @@ function valueOf(text: string, at: number, value: string, label: string, strict:
   // ("Armador ... Constructor y año de Construcción" over "PML KUMARA 2007": the year is the next column's.)
   const year = COMPANIES.has(label) ? /\s+(?:19|20)\d\d$/.exec(text.slice(span.start, span.end)) : null;
   if (year) span = { ...span, end: span.end - year[0].length };
+  // ("X, X" for "empresa armadora o propietaria": one company in both fields is one owner.)
+  const twice = COMPANIES.has(label) ? /^(.+?)[ \t]*[,;/][ \t]*\1$/.exec(text.slice(span.start, span.end)) : null;
+  if (twice) span = { ...span, end: span.start + twice[1].length };
   if (span.end <= span.start) return null;
   const raw = text.slice(span.start, span.end);
   const checked = validate(label, raw);

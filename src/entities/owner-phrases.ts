@@ -10,6 +10,9 @@ import { nationalityAlpha3 } from "./nationalities";
 import { flagAlpha3 } from "./values";
 import { ACRONYMS, headingWord, NOUN, notAName } from "./vessel-names";
 
+/** "Dirección del armador:", "Adresse de l'armateur :": what follows is where the owner is, not who. */
+const CONTACT_OF = /(?:address|adresse|direcci[oó]n|domicilio|domicile|t[ée]l[ée]phone|tel[ée]fono|phone|fax|e-?mail|correo)[ \t]+(?:of[ \t]+(?:the[ \t]+)?|du[ \t]+|de[ \t]+l['’][ \t]*|del[ \t]+|de[ \t]+la[ \t]+)?$/iu;
+
 export type Emit = (label: string, span: Span | null) => void;
 
 export function ownerRules(text: string, emit: Emit): void {
@@ -21,7 +24,7 @@ export function ownerRules(text: string, emit: Emit): void {
     const before = wordBefore(text, m.index!);
     // ("... the flag of Panama. Its owner was": a sentence ended before it.)
     const partOfName = before && /^\p{Lu}/u.test(text.slice(before.start, before.end)) && !/[.!?]$/.test(text.slice(before.start, before.end)) && /^[ \t]+$/.test(text.slice(before.end, m.index!));
-    if (!(/^\p{Lu}/u.test(m[0]) && partOfName)) emit("OWNER_NAME", companyAfter(text, end));
+    if (!(/^\p{Lu}/u.test(m[0]) && partOfName) && !CONTACT_OF.test(text.slice(Math.max(0, m.index! - 30), m.index!))) emit("OWNER_NAME", companyAfter(text, end));
   });
   // "the shipowner Pesquera Landes SA", "owner Sein Fishing Ltd": a company straight after the word, not a form's next label.
   each(/\b(?:ship\s*)?owners?[ \t]+(?=\p{Lu})/gu, (_m, end) => {

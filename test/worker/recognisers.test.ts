@@ -449,6 +449,12 @@ describe("owners and operators", () => {
     expect(read("Owner: BLFEA FERNANDO, Address: 12 Main Street, Colombo", COMPANIES)).toEqual([["OWNER_NAME", "BLFEA FERNANDO", "BLFEA FERNANDO"]]);
     expect(read("Propriétaire : Armement Dhellemmes, 12 rue du Port, Concarneau", COMPANIES)).toEqual([["OWNER_NAME", "Armement Dhellemmes", "Armement Dhellemmes"]]);
   });
+
+  it("takes no owner from the owner's address, and one company written in both of a label's fields once", () => {
+    expect(read("Armador: PESCA SUR SL\nDirección del armador: P.O. Box 1234", COMPANIES)).toEqual([["OWNER_NAME", "PESCA SUR SL", "PESCA SUR SL"]]);
+    expect(read("Adresse de l'armateur : 5 rue du Port, Concarneau", COMPANIES)).toEqual([]);
+    expect(read("a) Datos de la empresa armadora o propietaria del buque. SATO GYOGYO KK, SATO GYOGYO KK", COMPANIES)).toEqual([["OWNER_NAME", "SATO GYOGYO KK", "SATO GYOGYO KK"]]);
+  });
 });
 
 describe("forms", () => {
