@@ -48,7 +48,10 @@ export function valuesFor(text: string, at: number, value: string, labels: strin
   const country = labels.length === 2 && /FLAG/.test(labels[0]) ? countryWithComma(field, countryAt(field, field.length - field.trimStart().length)) : null;
   const after = country && /^[ \t]*[,;/]?[ \t]*(?=\S)/.exec(field.slice(country.end));
   if (country && after) parts = [{ start: country.start, text: field.slice(country.start, country.end) }, { start: country.end + after[0].length, text: field.slice(country.end + after[0].length).trim() }];
-  else if (labels.length > 1) {
+  else if (labels.length === 1 && PLURAL_FIELD.test(label)) {
+    // "Names of the vessels: OCEAN STAR / LUCKY STAR 7", "Indicatifs d'appel : V7AB2, 3FXY4": one value a vessel.
+    parts = [";", " / ", ...(COMPANIES.has(labels[0]) ? [] : [","])].map((separator) => splitAt(field, separator)).find((pieces) => pieces.length > 1) ?? parts;
+  } else if (labels.length > 1) {
     for (const separator of [";", " / ", ","]) {
       const pieces = splitAt(field, separator);
       if (pieces.length >= labels.length) {
@@ -65,7 +68,7 @@ export function valuesFor(text: string, at: number, value: string, labels: strin
     const sequence = inSequence(text, at, field, labels, strict);
     if (sequence.length && (!alternatives || new Set(sequence.map((c) => c.label)).size >= 2)) return sequence;
   }
-  const fields = alternatives ? [alternativeFor(text, at, field, labels, strict)] : labels;
+  const fields = alternatives ? [alternativeFor(text, at, field, labels, strict)] : labels.length === 1 ? parts.map(() => labels[0]) : labels;
   const out: Candidate[] = [];
   // More values than labels (a field the label's words did not part off): a company's label passes
   // over a registration mark or an address, a checked one over values that fail its check
@@ -146,6 +149,8 @@ function countryAtEnd(value: string): number {
   return value.length;
 }
 
+/** A label asking for a field of several vessels: "Names of the vessels", "Indicatifs d'appel", "Números OMI". */
+const PLURAL_FIELD = /(?<![\p{L}])(?:names|noms|nombres|(?:call|radio)[ \t]+signs|indicatifs|distintivos|se[ñn]ales|numbers|num[ée]ros|n[úu]meros|flags|pavillons|banderas|pabellones|owners|propri[ée]taires|propietarios|armadores|operators|exploitants)(?![\p{L}])/iu;
 const COMPANIES = new Set(["OWNER_NAME", "OPERATOR_NAME", "CHARTER_COMPANY", "BENEFICIAL_OWNER"]);
 /** Labels whose values have a check of their own. */
 const CHECKED = new Set(["FLAG_STATE", "IMO_NUMBER", "MMSI", "IRCS_CALL_SIGN"]);

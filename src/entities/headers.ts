@@ -37,13 +37,15 @@ const rules: Rule[] = [
   [/\b(state|country|etat|pays|estado|pais) (of |du |de |d |del )?(the )?(flag|registry|registration|immatriculation|pavillon|abanderamiento|pabellon|registro|matricula)\b|\b(state|country) in which (it|the vessel) is registered\b/, "FLAG_STATE"],
   [/\b(nationality|nationalite|nacionalidad)\b/, null],
   [/\b(master|captain|capitaine|capitan|patron|skipper)\b/, null],
+  // "Propriétaire privé", "Private owner": the value of an owner's field that names nobody, not a label.
+  [/\b(proprietaire|owner|propietario) (prive|private|particular)\b|\b(private|particular) (owner|propietario)\b/, null],
   [/\b(beneficial)\b/, "BENEFICIAL_OWNER"],
   // Identifiers.
   [/\b(mmsi|ssvid|maritime mobile service identit\w*|identite (du|dans le) service mobile maritime|identidad del servicio movil maritimo)\b/, "MMSI"],
   [/\b(imo|omi|lloyds?|lr|uvi|unique vessel identifier)\b/, "IMO_NUMBER"],
   // SOLAS's ship identification number is the IMO number (its check digit decides).
   [/\b(ship|vessel) identification (number|no)\b|\bnumero d identification du navire\b|\b(numero de identificacion|identificador( unico)?) del buque\b/, "IMO_NUMBER"],
-  [/\b(ircs|call ?signs?|callsign|radio call|indicatif|distintiv[oa]|indicativo|senal (distintiva|de llamada)|signal distinctif|signal d appel|signal letters|call letters|code letters|indicateur (international )?d appel|lettres d appel|letras de llamada|codigo (internacional )?(de )?llamada|ind llamada|letras distintiv\w*|lettres distinct\w*|distinctive (number (or|and) )?letters|(lettres|numeros?) (ou|et) (lettres|numeros?) distinct\w*|code d appel)\b/, "IRCS_CALL_SIGN"],
+  [/\b(ircs|call ?signs?|callsign|radio call|indicatifs?|distintiv[oa]s?|indicativos?|senal(es)? (distintivas?|de llamada)|signal distinctif|signal d appel|signal letters|call letters|code letters|indicateur (international )?d appel|lettres d appel|letras de llamada|codigo (internacional )?(de )?llamada|ind llamada|letras distintiv\w*|lettres distinct\w*|distinctive (number (or|and) )?letters|(lettres|numeros?) (ou|et) (lettres|numeros?) distinct\w*|code d appel)\b/, "IRCS_CALL_SIGN"],
   [/\bcfr\b/, "EU_CFR_NUMBER"],
   // Where it is registered, and under which numbers.
   [/\b(port of regist\w*|home port|registration port|port d (attache|immatriculation)|puerto (de )?(matricula|registro|base))\b/, "REGISTRATION_PORT"],
@@ -74,8 +76,8 @@ const rules: Rule[] = [
   // ("from", "to" alone or after "valid": a long label's "used to carry out" is no period.)
   [/\b(valid|validity|validite|validez|expiry|expiration)\b|^(from|to|until|desde|hasta)( date)?$|\b(starts?|ends?)( date)?$/, "VALIDITY_PERIOD"],
   // The vessel's name comes last: "Owner name" and "Port name" were taken above.
-  [/\b(vessel|vessels|ship|ships|boat|navire|navires|batiment|buque|buques|barco|nave|navio|pesquero|embarcacion|embarcation|bateau)\b.*\b(name|nom|nombre|denominacion|designation)\b/, "VESSEL_NAME"],
-  [/\b(name|nom|nombre|denominacion|designation)\b.*\b(vessel|ship|boat|navire|batiment|buque|barco|nave|navio|pesquero|embarcacion|embarcation|bateau)\b/, "VESSEL_NAME"],
+  [/\b(vessel|vessels|ship|ships|boat|navire|navires|batiment|buque|buques|barco|nave|navio|pesquero|embarcacion|embarcation|bateau)\b.*\b(names?|noms?|nombres?|denominacion|designation)\b/, "VESSEL_NAME"],
+  [/\b(names?|noms?|nombres?|denominacion|designation)\b.*\b(vessels?|ships?|boats?|navires?|batiments?|buques?|barcos?|naves?|navio|pesqueros?|embarcacion|embarcaciones|embarcations?|bateaux?)\b/, "VESSEL_NAME"],
   [/^(vessel|vessel name|vesselname|name|nom|nombre|navire|buque|ship|ship name|shipname|denominacion|denomination|(current|present) name|f v name|(its|le|son|su|el) (name|nom|nombre))$/, "VESSEL_NAME"],
 ];
 

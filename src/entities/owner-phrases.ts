@@ -24,7 +24,9 @@ export function ownerRules(text: string, emit: Emit): void {
     const before = wordBefore(text, m.index!);
     // ("... the flag of Panama. Its owner was": a sentence ended before it.)
     const partOfName = before && /^\p{Lu}/u.test(text.slice(before.start, before.end)) && !/[.!?]$/.test(text.slice(before.start, before.end)) && /^[ \t]+$/.test(text.slice(before.end, m.index!));
-    if (!(/^\p{Lu}/u.test(m[0]) && partOfName) && !CONTACT_OF.test(text.slice(Math.max(0, m.index! - 30), m.index!))) emit("OWNER_NAME", companyAfter(text, end));
+    // ("Private owner, Eastport (Newfoundland)": the owner is not named, the town follows.)
+    const unnamed = /(?:private|priv[ée]e?|particular)[ \t]+$/i.test(text.slice(Math.max(0, m.index! - 10), m.index!)) || /^(?:owner|propri[ée]taire|propietari[oa])[ \t]+(?:privé|priv[ée]e?|particular)/i.test(m[0] + text.slice(end, end + 10));
+    if (!unnamed && !(/^\p{Lu}/u.test(m[0]) && partOfName) && !CONTACT_OF.test(text.slice(Math.max(0, m.index! - 30), m.index!))) emit("OWNER_NAME", companyAfter(text, end));
   });
   // "the shipowner Pesquera Landes SA", "owner Sein Fishing Ltd": a company straight after the word, not a form's next label.
   each(/\b(?:ship\s*)?owners?[ \t]+(?=\p{Lu})/gu, (_m, end) => {
@@ -45,7 +47,12 @@ export function ownerRules(text: string, emit: Emit): void {
   each(/[ \t]+(?:owns|owned)[ \t]+(?:the[ \t]+)?(?:vessel|ship|boat|\p{Lu})|[ \t]+(?:est|était)[ \t]+(?:le[ \t]+|la[ \t]+)?propriétaire[ \t]+d|[ \t]+(?:es|era)[ \t]+(?:el|la)[ \t]+(?:propietari[oa]|armador[a]?)[ \t]+de/gu, (m) => emit("OWNER_NAME", companyBefore(text, m.index!)));
   // "Seafresh (Fiji) Pte Ltd, which owned the vessel X", "P.A. MANOHAL O.I, owners of scallop dredger X": the owner before its clause.
   // ("Diek Parlevliet, director of X, which owns the Lithuanian supertrawler": an adjective before the vessel's noun.)
-  each(new RegExp(`-owned\\b|,[ \\t]*(?:the[ \\t]+)?(?:company|firm)[ \\t]+(?:that|which)[ \\t]+(?:owns|owned)\\b|,[ \\t]*(?:which|who|that|qui|que)[ \\t]+(?:owns|owned|own|possède|possédait|posee|poseía)[ \\t]+(?:(?:the|this|that|le|ce|el|este)[ \\t]+)?(?:[\\p{L}-]+[ \\t]+){0,2}(?:vessel|ship|boat|navire|bateau|buque|barco|${NOUN})(?![\\p{L}])|,[ \\t]*(?:the[ \\t]+)?(?:owners?|propri[ée]taires?|propietari[oa]s?|armadora?)[ \\t]+(?:of|du|de|del)\\b`, "giu"), (m) => emit("OWNER_NAME", companyBefore(text, m.index!, true)));
+  each(new RegExp(`-owned\\b|,[ \\t]*(?:the[ \\t]+)?(?:company|firm)[ \\t]+(?:that|which)[ \\t]+(?:owns|owned)\\b|,[ \\t]*(?:which|who|that|qui|que)[ \\t]+(?:owns|owned|own|possède|possédait|posee|poseía)[ \\t]+(?:(?:the|this|that|le|ce|el|este)[ \\t]+)?(?:[\\p{L}-]+[ \\t]+){0,2}(?:vessel|ship|boat|navire|bateau|buque|barco|${NOUN})(?![\\p{L}])|,[ \\t]*(?:(?:which|who|qui|que)[ \\t]+(?:is|was|est|était|es|era)[ \\t]+)?(?:the[ \\t]+|le[ \\t]+|la[ \\t]+|el[ \\t]+)?(?:owners?|propri[ée]taires?|propietari[oa]s?|armadora?)[ \\t]+(?:of|du|de|del)\\b`, "giu"), (m) => emit("OWNER_NAME", companyBefore(text, m.index!, true)));
+  // "el permiso de pesca a favor de la X Ltd", "la flota de TOEI REEFER LINE LTD.": a licence's holder, a fleet's owner, by its legal form.
+  each(/\b(?:(?:permiso|licencia|autorizaci[oó]n|concesi[oó]n)(?:\s+\p{Ll}+){0,3}\s+a\s+favor\s+de|(?:la|una)\s+flota\s+de|(?:la|une)\s+flotte\s+de|the\s+fleet\s+of)\s+(?:la\s+|el\s+|l['’]\s*)?/giu, (_m, end) => {
+    const company = companyAt(text, end);
+    if (company && LEGAL_FORM.test(text.slice(company.start, company.end).split(/\s+/).at(-1)!.replace(/[.,]+$/, ""))) emit("OWNER_NAME", company);
+  });
   each(/\b(?:operated\s+by|managed\s+by|operator\s*(?:is|was|:|,)|exploité\s+par|géré\s+par|operado\s+por|gestionado\s+por|explotado\s+por|operador\s*(?:es|:|,))\s+/giu, (_m, end) => emit("OPERATOR_NAME", companyAfter(text, end)));
   // "the Micronesian owners of the QUEEN ALEXANDRA 959, Citypro Management Limited, challenged": the owner named after its vessel.
   each(OWNERS_OF, (_m, end) => {
@@ -95,8 +102,12 @@ export function notACompany(value: string): boolean {
   if (national && (nationalityAlpha3(national[1]) !== null || flagAlpha3(national[1]) !== null)) return true;
   // ("a Mahoran company": the noun in small letters is said of a kind, as no company's name writes it.)
   if (/\s(?:company|firm|group|owners?|interests)$/.test(value)) return true;
+  // ("Propriétaire enregistré | Particulier": a private person, not named.)
+  if (PRIVATE_OWNER.test(value)) return true;
   return value.split(/\s+/).every((word) => LEGAL_FORM.test(word.replace(/[.,]+$/, "")) || ACRONYMS.has(word));
 }
+
+const PRIVATE_OWNER = /^(?:(?:propri[ée]taire|owner|propietari[oa])[ \t]+)?(?:particuliers?|priv[ée]e?s?|private(?:[ \t]+(?:owner|individual|person))?|particular(?:es)?|privad[oa]s?|individual)\b|^(?:propri[ée]taire|owner|propietari[oa]|armador|armateur)s?$/i;
 
 /** "owners of the", "propriétaire du navire", "armador del buque": before the vessel's name. */
 const OWNERS_OF = new RegExp(`\\b(?:owners?|propri[ée]taires?|propietari[oa]s?|armador(?:es)?)[ \\t]+(?:of|du|de|del)[ \\t]+(?:the[ \\t]+|la[ \\t]+|le[ \\t]+|el[ \\t]+|l['’])?(?:(?:${NOUN})[ \\t]+)?`, "giu");

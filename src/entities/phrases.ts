@@ -68,6 +68,9 @@ export function nameAt(text: string, at: number): Span | null {
   // "the SCORPION 70", "le OCEAN CREST", "el “FONNES”", a sentence's "L’OCEAN CREST": an article before a name in capitals or quotes.
   const article = /^(?:the|le|la|el|[lL]['’])[ \t]*(?=[“"«\p{Lu}\d][^\s]*)/u.exec(text.slice(i, i + 6));
   if (article && /^[“"«]|^[\p{Lu}\d][^\p{Ll}\s]*(?:\s|$|[,.;])/u.test(text.slice(i + article[0].length, i + article[0].length + 40))) i += article[0].length;
+  // ("the 150-foot SUAH": the vessel's size before its name.)
+  const size = /^[\d.,]+[ -]?(?:foot|feet|ft|metre|meter|m|mètres?|metros?)[ \t]+(?=[“"«\p{Lu}])/u.exec(text.slice(i, i + 20));
+  if (size) i += size[0].length;
   // "FV SAJO POTENTIA": the prefix says what it is, not what it is called.
   const prefix = /^(?:F\/V|M\/V|B\/P|F\/B|L\/M|M\/N|B\/M|M\/P|F\.V\.|M\.V\.|B\.P\.|FV|MV|BP|FB)[ \t]+(?=\p{Lu})/u.exec(text.slice(i, i + 6));
   if (prefix) i += prefix[0].length;
@@ -81,7 +84,9 @@ export function nameAt(text: string, at: number): Span | null {
     // A name in quotes still starts like a name: "“no indicado”" is a form left unfilled.
     // ("« MAKMUR JAYA 20 Imo 8440000 »": an identifier written inside the quotes is not the name's.)
     const inside = close > 0 ? text.slice(i, i + close).search(/\s(?:IMO|Imo|OMI|IRCS|MMSI)\b/) : -1;
-    if (close > 0 && close <= 60 && !text.slice(i, i + close).includes("\n") && /^[\p{Lu}\d]/u.test(text[i])) return { start: i, end: trimmedEnd(text, i, i + (inside > 0 ? inside : close)) };
+    // ("baptisés «GARDENIA 888 et SEIN HONOR»": two names in one pair of quotes, the list's "et" between them.)
+    const two = close > 0 ? /^[\p{Lu}\d][^\p{Ll}]*?(?=[ \t]+(?:et|and|y)[ \t]+[\p{Lu}\d][^\p{Ll}]*$)/u.exec(text.slice(i, i + close)) : null;
+    if (close > 0 && close <= 60 && !text.slice(i, i + close).includes("\n") && /^[\p{Lu}\d]/u.test(text[i])) return { start: i, end: trimmedEnd(text, i, i + (two ? two[0].length : inside > 0 ? inside : close)) };
     if (close > 0) return null;
   }
   const tokens = tokensFrom(text, i, 8);
@@ -114,7 +119,7 @@ export function nameAt(text: string, at: number): Span | null {
 }
 
 /** A unit after a number: "150 miles", "60 nautical miles", "41.3 mètres", "330 toneladas". */
-const MEASURE_AFTER = /^[ \t]*(?:miles?|nautical|nm|NM|km|kilom\w+|metres?|meters?|mètres?|metros?|m|tonnes?|tons?|toneladas?|t|kg|GT|TJB|millas?|milles?|hours?|heures?|horas?|days?|jours?|d[ií]as?)(?![\p{L}])/u;
+const MEASURE_AFTER = /^[ \t]*(?:miles?|yards?|feet|foot|ft|pieds?|pies|nautical|nm|NM|km|kilom\w+|metres?|meters?|mètres?|metros?|m|tonnes?|tons?|toneladas?|t|kg|GT|TJB|millas?|milles?|hours?|heures?|horas?|days?|jours?|d[ií]as?)(?![\p{L}])/u;
 
 function trimmedEnd(text: string, start: number, end: number): number {
   while (end > start && /[\s.,]/.test(text[end - 1])) end--;
@@ -144,7 +149,8 @@ export function companyAt(text: string, at: number): Span | null {
   // A company ends where its address ("P.O. Box 1234") or another field ("Ltd/not stated") begins.
   const bounded = text.slice(i, Math.min(lineEnd, i + 120));
   // ("BJE PERERA, P.O." + "Box 1234": the address wrapped onto the next line.)
-  const boundary = bounded.search(/,?\s*(?:[Pp]\.?\s?[Oo]\.?\s+(?:Box|BOX|box)|[Pp]\.\s?[Oo]\.$|B\.?P\.?\s+\d|Apartado|Casilla)(?![\p{L}])|\s\/\s|\/(?=\p{Ll})/u);
+  // ("Kabushiki Kaisha.El KOYO MARU": a sentence that starts without its space; "Matthew J Goodwin, Surrey (C.-B.)": the owner's town.)
+  const boundary = bounded.search(/,?\s*(?:[Pp]\.?\s?[Oo]\.?\s+(?:Box|BOX|box)|[Pp]\.\s?[Oo]\.$|B\.?P\.?\s+\d|Apartado|Casilla)(?![\p{L}])|\s\/\s|\/(?=\p{Ll})|(?<=[\p{Ll}.])\.(?=(?:El|La|Los|Las|Le|Les|The|Il|Elle|Un|Une|Una|This|Este|Esta)\s)|,[ \t]*(?!(?:Ltd|Limited|Inc|Co|Corp|Corporation|Company|Llc|Pte|Pty|Bhd|Sdn|Ltda)\b)\p{Lu}\p{Ll}[\p{L}'’.-]*(?:[ \t]+\p{Lu}[\p{L}'’.-]+){0,2}[ \t]*\((?:[\p{Lu}][\p{L}.-]*[ \t-]*){1,4}\)[ \t|]*$/u);
   const rest = boundary > 0 ? bounded.slice(0, boundary) : bounded;
   const words = [...rest.matchAll(/[^\s]+/g)];
   if (!words.length || !capitalised(words[0][0]) || STOP.has(words[0][0])) return null;
@@ -189,6 +195,9 @@ export function companyAt(text: string, at: number): Span | null {
 /** Articles and nouns before a company's own name: "the company", "la société", "l'armateur", "la naviera". */
 const COMPANY_NOUN = /^(?:(?:the|la|le|el|l['’]|a|an|une?)[ \t]*)?(?:[\p{L}-]+-based[ \t]+)?(?:(?:(?:o|or|ou)[ \t]+)?(?:flotte|flota|fleet|groupe|grupo|group|company|firm|société|compagnie|entreprise|armateur|empresa|compañía|sociedad|naviera|armadora|firma|mercantil|subsidiary[ \t]+of|filiale[ \t]+de|filial[ \t]+de)[ \t]+)?(?:(?:comercial|commerciale|pesquera|armadora|armatrice|naviera|mercantil)[ \t]+)?/u;
 
+/** A person's home and trade before their name: "Gloucester fisherman", "a local businessman", "le pêcheur". */
+const OWNER_TRADE = /^(?:(?:a|the|le|la|el|un|une?)[ \t]+)?(?:\p{Lu}[\p{L}-]+[ \t]+){0,2}(?:local[ \t]+)?(?:fisherman|businessman|businesswoman|entrepreneur|p[êe]cheur|pescador|empresario|empresaria|homme[ \t]+d['’]affaires)[ \t]+(?=\p{Lu})/u;
+
 /**
  * A company after a cue, past an article and a noun for a company in lower case ("owned by the
  * company X") and the nationality that qualifies it ("la société espagnole X", "the Spanish company X").
@@ -197,6 +206,8 @@ export function companyAfter(text: string, at: number): Span | null {
   let i = at;
   for (let k = 0; k < 2; k++) {
     i += COMPANY_NOUN.exec(text.slice(i, i + 40))![0].length;
+    // ("owned by Gloucester fisherman Y G SISIRA KUMAR": where the owner is from, and what the owner does.)
+    i += OWNER_TRADE.exec(text.slice(i, i + 60))?.[0].length ?? 0;
     // ("owned by the Cuba company X": a country's name before the noun, as an adjective would be.)
     const country = countryAt(text, i);
     const adjective = country && /^[ \t]+(?:company|firm|shipowner|owner|subsidiary)\b/.test(text.slice(country.end, country.end + 12)) ? country : adjectiveAt(text, i);

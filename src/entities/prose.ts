@@ -84,7 +84,7 @@ export function proseRules(text: string): Candidate[] {
     // "the Spanish trawler X", "The Chinese vessel", "the South Korean tuna purse seiner": the adjective before the noun names the flag.
     // ("the Panama-flagged reefer X": the rule for "-flagged" reads that flag.)
     // "16 Indonesian fishing vessels", "two Spanish trawlers": vessels counted are others, not the one the text is about.
-    const counted = /(?:(?<![\d.,])\d{1,3}|two|three|four|five|several|many|other|deux|trois|plusieurs|autres|dos|tres|varios|varias|otros|otras)\s+(?:\S+\s+){1,3}$/i.test(text.slice(Math.max(0, m.index! - 50), m.index!));
+    const counted = /(?:(?<![\d.,])(?:[5-9]|\d{2,3})|five|several|many|other|plusieurs|autres|varios|varias|otros|otras)\s+(?:\S+\s+){1,3}$/i.test(text.slice(Math.max(0, m.index! - 50), m.index!));
     // "a Taiwanese vessel registered in Panama": where it is registered is its flag, the adjective its owners'.
     const registeredAfter = /^[ \t]*(?:registered|flagged|reflagged)[ \t]+(?:in|to|under)\b/i.test(text.slice(end, end + 30));
     const before = counted || registeredAfter || /[- ](?:flagged|registered)\s+(?:\S+\s+){0,3}$/i.test(text.slice(Math.max(0, m.index! - 40), m.index!)) ? null : adjectiveBefore(text, m.index!);
@@ -100,7 +100,17 @@ export function proseRules(text: string): Candidate[] {
     const known = /known\s+as/i.test(m[0]) && /also|previously|formerly/i.test(text.slice(Math.max(0, m.index! - 30), m.index!));
     for (const name of names) emit(known ? "PREVIOUS_NAME" : "VESSEL_NAME", name);
     // ("les bateaux chinois pêchent souvent ici": vessels spoken of as a kind are others, unless the text names them.)
-    if (!plural || names.length) emit("FLAG_STATE", adjective ?? before);
+    // ("two Indonesian fishing vessels", "dos pangas irlandesas": a few counted are the ones the text goes on about.)
+    const few = /(?:\b(?:two|three|four|both|deux|trois|quatre|dos|tres|cuatro|ambos|ambas)|(?<![\d.,])[2-4])\s+(?:\S+\s+){0,3}$/i.test(text.slice(Math.max(0, m.index! - 50), m.index!));
+    if (!plural || names.length || few) emit("FLAG_STATE", adjective ?? before);
+  });
+  // "the Australian COMANCHE", "the Chinese LU RONG YUAN YU 56": a flag's adjective, then the name in capitals.
+  each(/\b(?:the|The)[ \t]+(?=\p{Lu}\p{Ll})/gu, (_m, end) => {
+    const adjective = adjectiveAt(text, end);
+    const name = adjective && /^[ \t]+$/.test(text.slice(adjective.end, adjective.end + 1)) ? nameAt(text, adjective.end + 1) : null;
+    if (!name || !capitalName(text.slice(name.start, name.end))) return;
+    emit("VESSEL_NAME", name);
+    emit(previousContext(text, adjective!.start) ? "PREVIOUS_FLAG" : "FLAG_STATE", adjective);
   });
   // "F/V OCEAN PEARL", "FV Jumanji", "M/V X".
   each(/\b(?:F\/V|M\/V|B\/P|F\/B|L\/M|M\/N|B\/M|M\/P|E\/P|FV|MV|FB|F\.V\.|M\.V\.|B\.P\.|KM\.|KMN\.?)[ \t]+|\((?:F\/V|M\/V)\)[ \t]+/g, (_m, end) => emit("VESSEL_NAME", nameAt(text, end)));
@@ -130,7 +140,9 @@ export function proseRules(text: string): Candidate[] {
     // "du « Nordborg »": a name in quotes; "le ELLA, qui a oeuvré": a short name in capitals, the subject of what follows.
     const quoted = /[«"“‘']/.test(text.slice(end, name.start));
     const subject = /^[»"”]?(?:,[ \t]*(?:qui|que|which|who|cuyo|dont)\b|[ \t]+(?:n['’]a|ne|no|did|does|had|has|was|is|a|est|fue|es|ha)\b)/u.test(after) && /^[\p{Lu}\d][\p{Lu}\d '’.-]{2,}$/u.test(value);
-    if (NAME_THEN_FLAG.test(after) || ALIAS_AFTER.test(after) || quoted || subject || capitalName(value)) emit("VESSEL_NAME", name);
+    // ("the 150-foot SUAH": a size said before a name is a vessel's.)
+    const sized = /^[\d.,]+[ -]?(?:foot|feet|ft|metre|meter|m|mètres?|metros?)[ \t]/u.test(text.slice(end, name.start));
+    if (NAME_THEN_FLAG.test(after) || ALIAS_AFTER.test(after) || quoted || subject || sized || capitalName(value)) emit("VESSEL_NAME", name);
   });
   // "Il s'appelle le X", "ahora se llama X", "identified as the X", "el navío fue identificado como el X",
   each(/(?:(?:vessel|ship)['’]s\s+name\s+(?:is|was)|\b(?:its\s+name\s+(?:is|was)|su\s+nombre\s+(?:es|era)|son\s+nom\s+(?:est|était))|name\s+of\s+the\s+(?:vessel|ship)\s+(?:is|was)|s['’]appelle|se\s+(?:llama|denomina)|identified\s+as|identificad[oa]\s+como|identifié\s+comme|now\s+(?:named|called))[ \t]+/giu, (_m, end) => emit("VESSEL_NAME", nameAt(text, end)));
@@ -154,7 +166,7 @@ export function proseRules(text: string): Candidate[] {
     }
   });
   // "SEIN PRINCESS (PA-8551)", "BOOTES, matrícula RU-6852": a name before its registration mark.
-  each(/\b([\p{Lu}\d][\p{Lu}\d .'’-]{1,40}?)\s*(?:\(|,\s*(?:matr[ií]cula|immatriculation|registration(?:\s+(?:no\.?|number))?|reg\.\s*no\.?)\s+)[A-Z]{1,3}-\d{2,6}\b/gu, (m) => {
+  each(/\b([\p{Lu}\d][\p{Lu}\d .'’-]{1,40}?)[”"»]?\s*(?:\(|,\s*(?:matr[ií]cula|immatriculation|registration(?:\s+(?:no\.?|number))?|reg\.\s*no\.?)\s+)[A-Z]{1,3}-\d{2,6}\b/gu, (m) => {
     emit("VESSEL_NAME", nameAt(text, m.index!));
   });
 

@@ -8,7 +8,7 @@ import { flagAlpha3 } from "./values";
  */
 
 /** Organisations and terms of the field written in capitals, which an article precedes as it would a name. */
-export const ACRONYMS = new Set("INDNR INN NCB IUU IOTC ICCAT WCPFC IATTC CCAMLR CCRVMA CCSBT NAFO NEAFC NPFC SPRFMO SIOFA GFCM FFA PNA EU UE EEZ ZEE FAO UN ONU VMS AIS SLB RFMO ORGP OROP NGO ONG USA UK MCS CMM IMO OMI MMSI IRCS GT TRB TRG PSMA CITES WWF TMT AFMA NOAA USCG EMSA INTERPOL EUROPOL SEAFO CECAF OCCRP EJF GFW ICES CIEM CROSS CNSP CICTA CTOI CPANE OPANO OPASE CIAT CGPM CPPS OSPESCA COREP CSRP FCWC LMCE PMCE MMO ANPN".split(" "));
+export const ACRONYMS = new Set("INDNR INN NCB IUU IOTC ICCAT WCPFC IATTC CCAMLR CCRVMA CCSBT NAFO NEAFC NPFC SPRFMO SIOFA GFCM FFA PNA EU UE EEZ ZEE FAO UN ONU VMS AIS SLB RFMO ORGP OROP NGO ONG USA UK MCS CMM IMO OMI MMSI IRCS GT TRB TRG PSMA CITES WWF TMT AFMA NOAA USCG EMSA INTERPOL EUROPOL SEAFO CECAF OCCRP EJF GFW ICES CIEM CROSS CNSP CICTA CTOI CPANE OPANO OPASE CIAT CGPM CPPS OSPESCA COREP CSRP FCWC LMCE PMCE MMO ANPN IFREMER CFP".split(" "));
 
 /** Whether a run after an article is a name written in capitals, not an organisation: "SCORPION 70", "FONNES"; not "IOTC", "EU". */
 export function capitalName(name: string): boolean {
@@ -21,7 +21,10 @@ export function capitalName(name: string): boolean {
 const HEADING_WORDS = new Set("Last First Middle Surname Given Family List Lists Register Registry Record Records Details Information Name Names Type Types Owner Owners Operator Operators Master Flag Flags Monitoring Identification Identifier Number Licence License Licensing Authorization Authorisation Authorizations Data Position Dimensions Registration Database ID Photo Photos Status Capacity Category Class Length Tonnage Sightings Inspection Inspections Report Reports Characteristics Profile Section Form Application Address Addresses Adresse Dirección Domicilio Particulars Description Specifications Documents Certificate Certificates History Summary Overview Crew Identity Nationality Markings Equipment Catch Catches Permit Permits Deletion Notification Activity Activities Movements Numéro Número Numero Prénom Prénoms Apellido Apellidos Agent Agents Representative Representatives Management".split(" "));
 
 /** Words that begin the names of authorities, laws and registers, not of vessels: "MINISTERIO DE LA PRODUCCIÓN", "Marine nationale", "ÉTAT DU PORT". */
-const AUTHORITY_WORDS = /^(?:delito|infracci[oó]n|art[ií]culo|article|[ée]tat|estado|registro|registre|op[ée]ration|operaci[oó]n|ley|decreto|c[oó]digo|d[ée]cret|loi|law|ministry|ministerio|minist[eè]re|department|departamento|direction|direcci[oó]n|secretar[ií]a|authority|autoridad|autorit[eé]|agency|agencia|agence|commission|comisi[oó]n|prefectura|pr[eé]fecture|armada|navy|marine|coast|guardia|garde|gobierno|government|gouvernement|council|consejo|conseil|tribunal|court|juzgado|instituto|institut|servicio|service|republic|rep[uú]blica|r[eé]publique)$/i;
+const AUTHORITY_WORDS = /^(?:affaire|arr[êe]t|case|caso|causa|asunto|delito|infracci[oó]n|art[ií]culo|article|[ée]tat|estado|registro|registre|op[ée]ration|operaci[oó]n|ley|decreto|c[oó]digo|d[ée]cret|loi|law|ministry|ministerio|minist[eè]re|department|departamento|direction|direcci[oó]n|secretar[ií]a|authority|autoridad|autorit[eé]|agency|agencia|agence|commission|comisi[oó]n|prefectura|pr[eé]fecture|armada|navy|marine|coast|guardia|garde|gobierno|government|gouvernement|council|consejo|conseil|tribunal|court|juzgado|instituto|institut|servicio|service|republic|rep[uú]blica|r[eé]publique)$/i;
+
+/** Titles of people, days and months, as running text writes them (in capitals they may begin a name: "CAPTAIN JACK"). */
+const TITLE_OR_DATE = /^(?:justice|judge|minister|ministre|ministro|president|président|presidente|director|directeur|secretary|secrétaire|secretario|senator|sénateur|senador|governor|gouverneur|gobernador|mayor|maire|alcalde|commander|commandant|comandante|admiral|amiral|almirante|spokesman|spokeswoman|mr|mrs|ms|dr|mme|monday|tuesday|wednesday|thursday|friday|saturday|sunday|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo|january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|janvier|février|avril|juin|juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)$/i;
 
 /** Prefixes of warships' and coast guards' names: "HMS Mersey", "USCGC Mellon", "ARA Mantilla". */
 const NAVAL_PREFIX = /^(?:HMS|HMNZS|HMAS|HMCS|USS|USCGC|ARA|ARC|ARM|BAP|ESPS|INS|KRI|PNS|BNS|CGS|CCGS|NGCC|SCGS|HNLMS|HDMS|KNM|RFS|SPS)$/;
@@ -31,6 +34,10 @@ export function notAName(name: string): boolean {
   const words = name.split(/[\s-]+/).map((w) => w.replace(/[.,]+$/, ""));
   const first = words[0] ?? "";
   // ("2 vessels I got to know": a pronoun.)
+  // ("Justice Minister Michael J. Rosenthal", "a Gloucester-based vessel Tuesday", "Feb Mar Apr": a person by their title, a day, a month.)
+  if (/^\p{Lu}\p{Ll}/u.test(first) && TITLE_OR_DATE.test(first)) return true;
+  // ("con matrícula SC-1810": a registration mark alone.)
+  if (/^[A-Z]{1,3}-\d{3,6}$/.test(name)) return true;
   if (name === "I" || headingWord(first) || AUTHORITY_WORDS.test(first) || NAVAL_PREFIX.test(first) || nationalityAlpha3(name) !== null) return true;
   // "que le Kirghizistan a infligé": a country (one of the 7,953 names of the real lists is one).
   if (name.length > 3 && flagAlpha3(name) !== null) return true;

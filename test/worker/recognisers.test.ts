@@ -255,6 +255,19 @@ describe("vessel names in running text", () => {
     const text = "PERMIT HOLDER / BUSINESS NAME Zhejiang Shengrun International Transportation Co., Ltd\nDATE CORPORATION FILED 26 February 2013";
     expect(read(text, ["OWNER_NAME"])).toEqual([["OWNER_NAME", "Zhejiang Shengrun International Transportation Co., Ltd", "Zhejiang Shengrun International Transportation Co., Ltd"]]);
   });
+
+  it("reads a name after a size, two names in one pair of quotes, a quoted name before its registration mark; no title, day, month or mark for a name", () => {
+    expect(read("spotted the 150-foot SUAH 800 yards inside the zone", NAMES)).toEqual([["VESSEL_NAME", "SUAH", "SUAH"]]);
+    expect(read("deux autres bateaux de pêche, baptisés «GARDENIA 888 et SEIN HONOR», avaient été arraisonnés", NAMES)).toEqual([
+      ["VESSEL_NAME", "GARDENIA 888", "GARDENIA 888"],
+      ["VESSEL_NAME", "SEIN HONOR", "SEIN HONOR"],
+    ]);
+    expect(read("en la “SUAH”, matrícula PA-4791, viajaban tres tripulantes", NAMES)).toEqual([["VESSEL_NAME", "SUAH", "SUAH"]]);
+    expect(read("The vessel, LU RONG YUAN YU 616, is a 50-foot longliner, Justice Minister Michael J. Rosenthal said.", NAMES)).toEqual([["VESSEL_NAME", "LU RONG YUAN YU 616", "LU RONG YUAN YU 616"]]);
+    expect(read("a Coast Guard crew boarded a Gloucester-based vessel Tuesday some 100 miles east of Cape Ann", NAMES)).toEqual([]);
+    expect(read("La embarcación Neptune No 1, con matrícula SC-1810, OMI/ NIC 9757474 está registrada", NAMES)).toEqual([["VESSEL_NAME", "Neptune No 1", "Neptune No 1"]]);
+    expect(read("PRONONCÉ DE L'ARRÊT DANS L'AFFAIRE BANDAR NELAYAN - 128 (DEMANDE DE MAINLEVÉE)", NAMES)).toEqual([]);
+  });
 });
 
 describe("flags in running text", () => {
@@ -344,6 +357,16 @@ describe("flags in running text", () => {
     ["el buque fue entregado al Estado Panamá, según la ley", "a bare 'Estado' inside a sentence"],
   ])("finds no flag in %s (%s)", (text) => {
     expect(read(text, ["FLAG_STATE"])).toEqual([]);
+  });
+
+  it("reads the flag of a few vessels counted, and a flag's adjective before a name in capitals", () => {
+    expect(read("The captains of two Indonesian fishing vessels accused of illegal fishing face prison.", FLAGS)).toEqual([["FLAG_STATE", "Indonesian", "IDN"]]);
+    expect(read("More than 16 Indonesian fishing vessels were seen in the area.", FLAGS)).toEqual([]);
+    expect(read("Meanwhile, a second vessel, the Australian COMANCHE, is being pursued.", ["FLAG_STATE", "VESSEL_NAME"])).toEqual([
+      ["FLAG_STATE", "Australian", "AUS"],
+      ["VESSEL_NAME", "COMANCHE", "COMANCHE"],
+    ]);
+    expect(read("the French IFREMER said that the Chinese CCTV reported it", ["FLAG_STATE", "VESSEL_NAME"])).toEqual([]);
   });
 });
 
@@ -454,6 +477,23 @@ describe("owners and operators", () => {
     expect(read("Armador: PESCA SUR SL\nDirección del armador: P.O. Box 1234", COMPANIES)).toEqual([["OWNER_NAME", "PESCA SUR SL", "PESCA SUR SL"]]);
     expect(read("Adresse de l'armateur : 5 rue du Port, Concarneau", COMPANIES)).toEqual([]);
     expect(read("a) Datos de la empresa armadora o propietaria del buque. SATO GYOGYO KK, SATO GYOGYO KK", COMPANIES)).toEqual([["OWNER_NAME", "SATO GYOGYO KK", "SATO GYOGYO KK"]]);
+  });
+
+  it("takes no private owner for a name, nor the owner's town; reads an owner past their home and trade", () => {
+    expect(read("Propriétaire enregistré | Particulier |", COMPANIES)).toEqual([]);
+    expect(read("Propriétaire enregistré | Propriétaire privé, Eastport (Terre-Neuve-et-Labrador) |", COMPANIES)).toEqual([]);
+    expect(read("Owner: Private owner, Eastport (Newfoundland)", COMPANIES)).toEqual([]);
+    expect(read("Propriétaire enregistré Matthew J Goodwin, Surrey (C.-B.)", COMPANIES)).toEqual([["OWNER_NAME", "Matthew J Goodwin", "Matthew J Goodwin"]]);
+    expect(read("Owner: OCEAN HARVEST CO., LTD (Taiwan)", COMPANIES)).toEqual([["OWNER_NAME", "OCEAN HARVEST CO., LTD", "OCEAN HARVEST CO., LTD"]]);
+    expect(read("a dragger owned by Gloucester fisherman John Smith, was issued the violation", COMPANIES)).toEqual([["OWNER_NAME", "John Smith", "John Smith"]]);
+  });
+
+  it("reads an owner before a sentence that starts without its space, before 'qui est le propriétaire du', a licence's holder and a fleet's owner", () => {
+    expect(read("a la empresa española Sein Shipping Co.,Ltd..El SEIN HONOR es un buque", COMPANIES)).toEqual([["OWNER_NAME", "Sein Shipping Co.,Ltd.", "Sein Shipping Co.,Ltd."]]);
+    expect(read("au nom de Solander (Pacific) Ltd, qui est le propriétaire du chalutier.", COMPANIES)).toEqual([["OWNER_NAME", "Solander (Pacific) Ltd", "Solander (Pacific) Ltd"]]);
+    expect(read("otorgando el permiso de pesca a favor de la Smooth Fortune Fishery Ltd para operar", COMPANIES)).toEqual([["OWNER_NAME", "Smooth Fortune Fishery Ltd", "Smooth Fortune Fishery Ltd"]]);
+    expect(read("La flota de TOEI REEFER LINE LTD. está paralizada desde octubre", COMPANIES)).toEqual([["OWNER_NAME", "TOEI REEFER LINE LTD.", "TOEI REEFER LINE LTD."]]);
+    expect(read("la flota de Chubut está paralizada", COMPANIES)).toEqual([]);
   });
 });
 
@@ -833,6 +873,19 @@ describe("forms", () => {
 
   it("does not take a person's name or a surname field for a vessel's", () => {
     expect(read("MANAGING OWNER LAST NAME | FIRST NAME | MIDDLE\n18. Nombre y nacionalidad del capitán Jean Dupont Reino Unido", [...NAMES, "FLAG_STATE"])).toEqual([]);
+  });
+
+  it("reads a plural label's values for as many vessels", () => {
+    const form = "Names of the vessels: OCEAN STAR / LUCKY STAR 7\nInternational radio call signs: V7AB2 / 3FXY4\nOwners: SEIN FISHING CO., LTD / OCEAN HARVEST LTD";
+    expect(read(form, ["VESSEL_NAME", "IRCS_CALL_SIGN", "OWNER_NAME"])).toEqual([
+      ["VESSEL_NAME", "OCEAN STAR", "OCEAN STAR"],
+      ["VESSEL_NAME", "LUCKY STAR 7", "LUCKY STAR 7"],
+      ["IRCS_CALL_SIGN", "V7AB2", "V7AB2"],
+      ["IRCS_CALL_SIGN", "3FXY4", "3FXY4"],
+      ["OWNER_NAME", "SEIN FISHING CO., LTD", "SEIN FISHING CO., LTD"],
+      ["OWNER_NAME", "OCEAN HARVEST LTD", "OCEAN HARVEST LTD"],
+    ]);
+    expect(read("Indicatifs d'appel : V7AB2, 3FXY4", ["IRCS_CALL_SIGN"])).toEqual([["IRCS_CALL_SIGN", "V7AB2", "V7AB2"], ["IRCS_CALL_SIGN", "3FXY4", "3FXY4"]]);
   });
 });
 
