@@ -54,7 +54,7 @@ const rules: Rule[] = [
   [/\b(regno|reg no|reg num|registration (no|number|num)|registry (no|number)|national registr\w*|immatriculation|matricula|numero de registro)\b/, "NATIONAL_REGISTRY_NUMBER"],
   [/\b(licen[cs]e|licencia|permis|permit)\b.*\b(no|number|num|numero)\b/, "LICENSE_NUMBER"],
   // The flag: "Flag", "Flag State Code", "countryId", "Pavillon", "Estado de pabellón".
-  [/\b(flag|flags|pavillon|bandera|pabellon|abanderamiento|countryid|country id|country code|flag country)\b/, "FLAG_STATE"],
+  [/\b(flag|flags|pavillon|drapeau|bandera|pabellon|abanderamiento|countryid|country id|country code|flag country)\b/, "FLAG_STATE"],
   [/^(country|pays|pais|state|etat|estado)( code| name)?$|^(registry|registered in)$/, "FLAG_STATE"],
   // Who owns and runs it.
   [/\b(owner|owners|proprietaire|proprietaires|propietario|propietarios|armateur|armador|armadora|shipowner|owning company|naviera|titular|titulaire|razon social|(licen[cs]e|permit|authori[sz]ation) holder|holder of (the )?(licen[cs]e|permit|authori[sz]ation)|duenos?)\b/, "OWNER_NAME"],

@@ -368,6 +368,14 @@ describe("flags in running text", () => {
     ]);
     expect(read("the French IFREMER said that the Chinese CCTV reported it", ["FLAG_STATE", "VESSEL_NAME"])).toEqual([]);
   });
+
+  it("reads a flag after a French or Spanish noun's complement, a register's country, one of a flag's fleet, and a 'Drapeau'", () => {
+    expect(read("le cas où un chalutier à crevettes fidjien est retenu à Mourmansk", FLAGS)).toEqual([["FLAG_STATE", "fidjien", "FJI"]]);
+    expect(read("El OCEAN STAR es uno de los buques atuneros más grandes de la flota china.", FLAGS)).toEqual([["FLAG_STATE", "china", "CHN"]]);
+    expect(read("la atención de la Armada se centra en una flota china fuera de la Zona Económica Exclusiva", FLAGS)).toEqual([]);
+    expect(read("L'affaire concerne le OCEAN STAR, navire inscrit au registre du Panama et auquel une licence a été délivrée", FLAGS)).toEqual([["FLAG_STATE", "Panama", "PAN"]]);
+    expect(read("Nom du navire : OCEAN STAR\n- Drapeau: Panama", FLAGS)).toEqual([["FLAG_STATE", "Panama", "PAN"]]);
+  });
 });
 
 describe("owners and operators", () => {
