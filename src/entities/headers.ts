@@ -35,6 +35,8 @@ const rules: Rule[] = [
   // A vessel's nationality is its flag; a master's or crew's is not.
   [/\b(nationality|nationalite|nacionalidad) (of |du |de la |del |de l )?(the )?(vessel|ship|navire|bateau|buque|barco|embarcacion)\b/, "FLAG_STATE"],
   [/\b(state|country|etat|pays|estado|pais) (of |du |de |d |del )?(the )?(flag|registry|registration|immatriculation|pavillon|abanderamiento|pabellon|registro|matricula)\b|\b(state|country) in which (it|the vessel) is registered\b/, "FLAG_STATE"],
+  // ("Dernière nationalité connue : sud-coréen" in a vessel's record: the flag it had last.)
+  [/^(last|derniere|ultima) (known )?(nationality|nationalite|nacionalidad)( connue| conocida)?$/, "FLAG_STATE"],
   [/\b(nationality|nationalite|nacionalidad)\b/, null],
   [/\b(master|captain|capitaine|capitan|patron|skipper)\b/, null],
   // "Propriétaire privé", "Private owner": the value of an owner's field that names nobody, not a label.

@@ -177,7 +177,7 @@ export function proseRules(text: string): Candidate[] {
     if (/\b(?:company|firm|entity|business|subsidiary|corporation)\s+(?:\p{Ll}+\s+)?$/iu.test(text.slice(Math.max(0, m.index! - 30), m.index!))) return;
     emit(previous ? "PREVIOUS_FLAG" : "FLAG_STATE", countryAt(text, end));
   });
-  each(/(?:\b(?:batt?\w*|arbor\w*|portant|porte|portait|sous|de)|(?<![\p{L}])à|\b(?:contre|pour|sous)\s+un)\s+(?:\p{L}+ment\s+)?(?:le\s+)?pavillon\s+(?:de\s+(?:la\s+|l['’]\s*|les\s+)?|du\s+|des\s+)?/giu, (m, end) => flagThenName(m.index!, flagAt(text, end)));
+  each(/(?:\b(?:batt?\w*|arbor\w*|portant|porte|portait|sous|de)|(?<![\p{L}])à|\b(?:contre|pour|sous)\s+un)\s+(?:\p{L}+ment\s+)?(?:le\s+)?pavilli?on\s+(?:de\s+(?:la\s+|l['’]\s*|les\s+)?|du\s+|des\s+)?/giu, (m, end) => flagThenName(m.index!, flagAt(text, end)));
   each(/\b(?:(?:(?:de|con|bajo|enarbol\w*|izando|tiene|ten[ií]a|lleva\w*)(?:\s+(?:el|la|su))?\s+)?(?:bandera|pabellón|pabellon)|(?:de|con)\s+matr[ií]cula)\s+(?:también\s+|tambien\s+)?(?:de\s+(?:la\s+|los\s+|las\s+)?|del\s+)?/giu, (m, end) => flagThenName(m.index!, flagAt(text, end)));
   each(/\b(?:enseña)\s+(?:la\s+)?/giu, (_m, end) => emit("FLAG_STATE", flagAt(text, end)));
   // "una embarcación de origen chino", "de procedencia peruana", "un navire d'origine chinoise": a vessel's origin is its flag; its crew's is theirs.
@@ -207,6 +207,8 @@ export function proseRules(text: string): Candidate[] {
     if (/nationali|nacionalidad/i.test(m[0]) && PERSON.test(text.slice(Math.max(0, m.index! - 90), m.index!).split(/[.!?]\s/).at(-1)!)) return;
     emit(previousContext(text, m.index!) ? "PREVIOUS_FLAG" : "FLAG_STATE", flagAt(text, end));
   });
+  // "déclaré l'Taïwan comme État du pavillon", "declared Togo as its flag State": the flag it claims.
+  each(/[ \t]+(?:comme|as|como)[ \t]+(?:(?:son|its|su)[ \t]+)?(?:[ée]tat[ \t]+du[ \t]+pavillon|flag[ \t]+state|estado[ \t]+(?:del?[ \t]+)?(?:pabell[oó]n|bandera))\b/giu, (m) => emit("FLAG_STATE", flagBefore(text, m.index!)));
   // "under the Togolese flag", "flying a Panamanian flag", "a Belize-registered vessel".
   // "with Sri Lankan registration": where it is registered.
   each(/(?:\b(?:the|a|an|its|under|flying|with)\s+|\()(?=[\p{Lu}][\p{L}.'’ -]{1,40}?\s+(?:flag|standard|ensign|registration|registry|colou?rs)\b)/gu, (m, end) => {
@@ -254,6 +256,11 @@ export function proseRules(text: string): Candidate[] {
   // ("acquired OCEAN DAWN BF 205 and renamed her SEA HARVEST": what it is called now.)
   each(/\b(?:acquired|bought|purchased)\s+(?:the\s+)?(?=[^.\n]{0,60}\band\s+renamed\b)/giu, (_m, end) => emit("PREVIOUS_NAME", nameAt(text, end)));
   each(/\b(?:renamed|rebaptisé|rebautizado)\s+(?:(?:her|him|it|the\s+vessel)\s+)?(?:as\s+|en\s+|como\s+)?/giu, (_m, end) => emit("VESSEL_NAME", nameAt(text, end)));
+  // "Le SHEN LIAN CHENG 788, rebaptisé JIN JINN YI NO.168": the name before the renaming is the one it had.
+  each(/\b([\p{Lu}\d][\p{Lu}\d .'’-]{1,40}?)[”"»]?,[ \t]*(?:(?:later|since|puis|ensuite|luego|después)[ \t]+)?(?:renamed|rebaptis[ée]e?|rebautizad[oa])[ \t]/gu, (m) => {
+    const name = nameAt(text, m.index!);
+    if (name && name.end === m.index! + m[1].length) emit("PREVIOUS_NAME", name);
+  });
 
   ownerRules(text, emit);
 
@@ -270,7 +277,7 @@ function previousContext(text: string, at: number): boolean {
 function flagBefore(text: string, at: number): Span | null {
   const lineStart = text.lastIndexOf("\n", at - 1) + 1;
   for (let start = Math.max(lineStart, at - 45); start < at - 1; start++) {
-    if (start > lineStart && !/[\s(“"«]/.test(text[start - 1])) continue;
+    if (start > lineStart && !/[\s(“"«'’]/.test(text[start - 1])) continue;
     const name = text.slice(start, at);
     const alpha3 = /^[\p{Lu}]/u.test(name) ? flagAlpha3(name) : null;
     if (alpha3 && (name.length > 3 || /^[A-Z]{2,3}$/.test(name))) return { start, end: at, alpha3 };

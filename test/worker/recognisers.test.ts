@@ -376,6 +376,17 @@ describe("flags in running text", () => {
     expect(read("L'affaire concerne le OCEAN STAR, navire inscrit au registre du Panama et auquel une licence a été délivrée", FLAGS)).toEqual([["FLAG_STATE", "Panama", "PAN"]]);
     expect(read("Nom du navire : OCEAN STAR\n- Drapeau: Panama", FLAGS)).toEqual([["FLAG_STATE", "Panama", "PAN"]]);
   });
+
+  it("reads the flag a vessel declared, after a misspelt 'pavillion', and a record's last known nationality; the name before 'rebaptisé' as the one it had", () => {
+    const text = "Le SHEN LIAN CHENG 788, rebaptisé JIN JINN YI NO.168, avait déclaré l’Taïwan comme État du pavillon, ce qui a permis de le retenir.";
+    expect(read(text, ["FLAG_STATE", ...NAMES])).toEqual([
+      ["PREVIOUS_NAME", "SHEN LIAN CHENG 788", "SHEN LIAN CHENG 788"],
+      ["VESSEL_NAME", "JIN JINN YI NO.168", "JIN JINN YI NO.168"],
+      ["FLAG_STATE", "Taïwan", "TWN"],
+    ]);
+    expect(read('Sea Shepherd poursuit le navire braconnier "OCEAN STAR" battant pavillion chinois.', FLAGS)).toEqual([["FLAG_STATE", "chinois", "CHN"]]);
+    expect(read("Nom : NOEL\nDernière nationalité connue : sud-coréen", FLAGS)).toEqual([["FLAG_STATE", "sud-coréen", "KOR"]]);
+  });
 });
 
 describe("owners and operators", () => {
