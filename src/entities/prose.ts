@@ -74,7 +74,7 @@ export function proseRules(text: string): Candidate[] {
   });
   // "the fishing vessel OCEAN PEARL", "the Spanish trawler X", "le palangrier X", "el buque pesquero X",
   // "the fishing vessels A, B and C", "le SEA WEALTH, palangrier panaméen".
-  each(new RegExp(`(?<![\\p{L}-])(${NOUN})(s|es|x)?(?![\\p{L}])(?:[ \\t]+(?:potero|palangrero|arrastrero|atunero|cerquero|calamarero|palangrier|chalutier|thonier|senneur|ligneur|pesquer[oa]|de[ \\t]+pêche|de[ \\t]+pesca|frigor[ií]fic[oa]|frigorifique|factor[ií]a|congelador|congélateur|usine|pélagique|pel[aá]gic[oa]|hauturi(?:er|ère)|industriel(?:le)?|industrial|artesanal|artisanale?|mayor(?:es)?|menor(?:es)?|à[ \\t]+crevettes|de[ \\t]+(?:arrastre|cerco|altura|crevettes|thon)))?(?:[ \\t]+(?:called|named|known[ \\t]+as|de[ \\t]+nombre|nommé|llamado|denominado|identified[ \\t]+as|identificado[ \\t]+como))?[ \\t]*`, "giu"), (m, end) => {
+  each(new RegExp(`(?<![\\p{L}-])(${NOUN})(s|es|x)?(?![\\p{L}])(?:[ \\t]+(?:potero|palangrero|arrastrero|atunero|cerquero|calamarero|palangrier|chalutier|thonier|senneur|ligneur|pesquer[oa]|de[ \\t]+pêche|de[ \\t]+pesca|frigor[ií]fic[oa]|frigorifique|factor[ií]a|congelador|congélateur|usine|pélagique|pel[aá]gic[oa]|hauturi(?:er|ère)|industriel(?:le)?|industrial|artesanal|artisanale?|mayor(?:es)?|menor(?:es)?|à[ \\t]+crevettes|de[ \\t]+(?:arrastre|cerco|altura|crevettes|thon)))?(?:[ \\t]*[—–,]?[ \\t]*(?:called|named|known[ \\t]+as|de[ \\t]+nombre|nommée?|llamad[oa]|denominad[oa]|identified[ \\t]+as|identificad[oa][ \\t]+como)(?:[ \\t]+(?:the|le|el)(?=[ \\t]))?)?[ \\t]*`, "giu"), (m, end) => {
     // "VESSEL INFORMATION", "VESSEL NAME": a noun in capitals is a form's label, not prose.
     // "the Sea Shepherd vessel M/Y Sam Simon", "R/V ...": a yacht or a research ship is not the vessel in question;
     if (!/\p{Ll}/u.test(m[1]) || NOT_THE_VESSEL.test(text.slice(Math.max(0, m.index! - 20), m.index!)) || /^(?:M\/Y|S\/Y|R\/V)\b/.test(text.slice(end, end + 4))) return;
@@ -142,7 +142,11 @@ export function proseRules(text: string): Candidate[] {
     const subject = /^[»"”]?(?:,[ \t]*(?:qui|que|which|who|cuyo|dont)\b|[ \t]+(?:n['’]a|ne|no|did|does|had|has|was|is|a|est|fue|es|ha)\b)/u.test(after) && /^[\p{Lu}\d][\p{Lu}\d '’.-]{2,}$/u.test(value);
     // ("the 150-foot SUAH": a size said before a name is a vessel's.)
     const sized = /^[\d.,]+[ -]?(?:foot|feet|ft|metre|meter|m|mètres?|metros?)[ \t]/u.test(text.slice(end, name.start));
-    if (NAME_THEN_FLAG.test(after) || ALIAS_AFTER.test(after) || quoted || subject || sized || capitalName(value)) emit("VESSEL_NAME", name);
+    if (!(NAME_THEN_FLAG.test(after) || ALIAS_AFTER.test(after) || quoted || subject || sized || capitalName(value))) return;
+    emit("VESSEL_NAME", name);
+    // ("the crew of the MUTIARA - 9 and LU RONG YUAN YU 56 were bailed": the next name of the list, in capitals too.)
+    const next = namesAt(text, name.start, 2)[1];
+    if (next && /^[ \t]+(?:and|et|y)[ \t]+$/.test(text.slice(name.end, next.start)) && capitalName(text.slice(next.start, next.end))) emit("VESSEL_NAME", next);
   });
   // "Il s'appelle le X", "ahora se llama X", "identified as the X", "el navío fue identificado como el X",
   each(/(?:(?:vessel|ship)['’]s\s+name\s+(?:is|was)|\b(?:its\s+name\s+(?:is|was)|su\s+nombre\s+(?:es|era)|son\s+nom\s+(?:est|était))|name\s+of\s+the\s+(?:vessel|ship)\s+(?:is|was)|s['’]appelle|se\s+(?:llama|denomina)|identified\s+as|identificad[oa]\s+como|identifié\s+comme|now\s+(?:named|called))[ \t]+/giu, (_m, end) => emit("VESSEL_NAME", nameAt(text, end)));

@@ -127,6 +127,9 @@ const VESSEL_NOUNS = [
   "piragua",
   "cayuco",
   "lancha",
+  "panga",
+  "crevettier",
+  "camaronero",
 ];
 /** The words for a vessel as a pattern: "fishing vessel", "long-liner" or "long liner", "buque pesquero". */
 export const NOUN = VESSEL_NOUNS.map((noun) => noun.replace(/[- ]/g, "[- ]")).join("|");

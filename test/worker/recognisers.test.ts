@@ -268,6 +268,20 @@ describe("vessel names in running text", () => {
     expect(read("La embarcación Neptune No 1, con matrícula SC-1810, OMI/ NIC 9757474 está registrada", NAMES)).toEqual([["VESSEL_NAME", "Neptune No 1", "Neptune No 1"]]);
     expect(read("PRONONCÉ DE L'ARRÊT DANS L'AFFAIRE BANDAR NELAYAN - 128 (DEMANDE DE MAINLEVÉE)", NAMES)).toEqual([]);
   });
+
+  it("reads the next name of a list after an article, a name after 'named the' and a dash's 'llamada', and knows a panga", () => {
+    expect(read("The 14 officers and crew of the MUTIARA - 9 and LU RONG YUAN YU 56 were bailed on Tuesday.", NAMES)).toEqual([
+      ["VESSEL_NAME", "MUTIARA - 9", "MUTIARA - 9"],
+      ["VESSEL_NAME", "LU RONG YUAN YU 56", "LU RONG YUAN YU 56"],
+    ]);
+    expect(read("The owners of the foreign fishing vessel OCEAN STAR, SEIN FISHING, challenged the decision.", NAMES)).toEqual([["VESSEL_NAME", "OCEAN STAR", "OCEAN STAR"]]);
+    expect(read("a Seychellois fishing vessel named the Charan was detained on April 2", ["FLAG_STATE", ...NAMES])).toEqual([
+      ["FLAG_STATE", "Seychellois", "SYC"],
+      ["VESSEL_NAME", "Charan", "Charan"],
+    ]);
+    expect(read("Minutos después, otra embarcación —llamada LEV— fue sorprendida en la misma zona", NAMES)).toEqual([["VESSEL_NAME", "LEV", "LEV"]]);
+    expect(read("llegaron a la isla dos pangas irlandesas, cada una con tres tripulantes", FLAGS)).toEqual([["FLAG_STATE", "irlandesas", "IRL"]]);
+  });
 });
 
 describe("flags in running text", () => {
