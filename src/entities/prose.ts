@@ -104,6 +104,10 @@ export function proseRules(text: string): Candidate[] {
     const few = /(?:\b(?:two|three|four|both|deux|trois|quatre|dos|tres|cuatro|ambos|ambas)|(?<![\d.,])[2-4])\s+(?:\S+\s+){0,3}$/i.test(text.slice(Math.max(0, m.index! - 50), m.index!));
     if (!plural || names.length || few) emit("FLAG_STATE", adjective ?? before);
   });
+  // "The rust-eaten HAI XING 815 and HARAPAN SINAR MAKMUR I": a name in capitals after a compound adjective.
+  each(/\b(?:the|The)[ \t]+\p{Ll}+-\p{Ll}+[ \t]+(?=[\p{Lu}\d])/gu, (_m, end) => {
+    for (const name of namesAt(text, end, 6).filter((n) => capitalName(text.slice(n.start, n.end)))) emit("VESSEL_NAME", name);
+  });
   // "the Australian COMANCHE", "the Chinese LU RONG YUAN YU 56": a flag's adjective, then the name in capitals.
   each(/\b(?:the|The)[ \t]+(?=\p{Lu}\p{Ll})/gu, (_m, end) => {
     const adjective = adjectiveAt(text, end);

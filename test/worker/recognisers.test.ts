@@ -281,6 +281,10 @@ describe("vessel names in running text", () => {
     ]);
     expect(read("Minutos después, otra embarcación —llamada LEV— fue sorprendida en la misma zona", NAMES)).toEqual([["VESSEL_NAME", "LEV", "LEV"]]);
     expect(read("llegaron a la isla dos pangas irlandesas, cada una con tres tripulantes", FLAGS)).toEqual([["FLAG_STATE", "irlandesas", "IRL"]]);
+    expect(read("The rust-eaten HAI XING 815 and HARAPAN SINAR MAKMUR I are still operating.", NAMES)).toEqual([
+      ["VESSEL_NAME", "HAI XING 815", "HAI XING 815"],
+      ["VESSEL_NAME", "HARAPAN SINAR MAKMUR I", "HARAPAN SINAR MAKMUR I"],
+    ]);
   });
 });
 
