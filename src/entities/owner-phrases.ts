@@ -5,7 +5,7 @@
  * owns ("the owners of the OCEAN STAR, X Ltd,"). Companies are read by ./phrases.ts, bounded at
  * their legal form or where the clause ends.
  */
-import { companyAfter, companyAt, flagAt, LEGAL_FORM, nameAt, wordBefore, type Span } from "./phrases";
+import { companyAfter, companyAt, endsCompany, flagAt, LEGAL_FORM, nameAt, wordBefore, type Span } from "./phrases";
 import { nationalityAlpha3 } from "./nationalities";
 import { flagAlpha3 } from "./values";
 import { ACRONYMS, headingWord, NOUN, notAName } from "./vessel-names";
@@ -26,7 +26,11 @@ export function ownerRules(text: string, emit: Emit): void {
     const partOfName = before && /^\p{Lu}/u.test(text.slice(before.start, before.end)) && !/[.!?]$/.test(text.slice(before.start, before.end)) && /^[ \t]+$/.test(text.slice(before.end, m.index!));
     // ("Private owner, Eastport (Newfoundland)": the owner is not named, the town follows.)
     const unnamed = /(?:private|priv[ée]e?|particular)[ \t]+$/i.test(text.slice(Math.max(0, m.index! - 10), m.index!)) || /^(?:owner|propri[ée]taire|propietari[oa])[ \t]+(?:privé|priv[ée]e?|particular)/i.test(m[0] + text.slice(end, end + 10));
-    if (!unnamed && !(/^\p{Lu}/u.test(m[0]) && partOfName) && !CONTACT_OF.test(text.slice(Math.max(0, m.index! - 30), m.index!))) emit("OWNER_NAME", companyAfter(text, end));
+    if (unnamed || (/^\p{Lu}/u.test(m[0]) && partOfName) || CONTACT_OF.test(text.slice(Math.max(0, m.index! - 30), m.index!))) return;
+    // "propiedad de las empresas A Ltd, B PT. y C": one company after another, each ended by its legal form.
+    const several = /^(?:las|les|the)[ \t]+(?:empresas|sociétés|companies|firms)[ \t]+/iu.exec(text.slice(end, end + 30));
+    const company = companyAfter(text, several ? end + several[0].length : end);
+    for (const one of several && company ? eachCompany(text, company) : [company]) emit("OWNER_NAME", one);
   });
   // "the shipowner Pesquera Landes SA", "owner Sein Fishing Ltd": a company straight after the word, not a form's next label.
   each(/\b(?:ship\s*)?owners?[ \t]+(?=\p{Lu})/gu, (_m, end) => {
@@ -109,6 +113,20 @@ export function notACompany(value: string): boolean {
 
 const PRIVATE_OWNER = /^(?:(?:propri[ée]taire|owner|propietari[oa])[ \t]+)?(?:particuliers?|priv[ée]e?s?|private(?:[ \t]+(?:owner|individual|person))?|particular(?:es)?|privad[oa]s?|individual)\b|^(?:propri[ée]taire|owner|propietari[oa]|armador|armateur)s?$/i;
 
+/** A run of companies cut after each legal form that a comma or "and" and another company's name follow. */
+function eachCompany(text: string, run: Span): Span[] {
+  const out: Span[] = [];
+  let start = run.start;
+  for (const m of text.slice(run.start, run.end).matchAll(/(\S+?)(,?[ \t]+(?:and|et|y)[ \t]+|,[ \t]+)(?=\S)/gu)) {
+    const word = m[1].replace(/[.,]+$/, "");
+    const next = text.slice(run.start + m.index! + m[0].length).split(/[\s,]/)[0].replace(/[.,]+$/, "");
+    if (!endsCompany(word) || LEGAL_FORM.test(next)) continue;
+    out.push({ start, end: run.start + m.index! + m[1].length });
+    start = run.start + m.index! + m[0].length;
+  }
+  return [...out, { start, end: run.end }];
+}
+
 /** "owners of the", "propriétaire du navire", "armador del buque": before the vessel's name. */
 const OWNERS_OF = new RegExp(`\\b(?:owners?|propri[ée]taires?|propietari[oa]s?|armador(?:es)?)[ \\t]+(?:of|du|de|del)[ \\t]+(?:the[ \\t]+|la[ \\t]+|le[ \\t]+|el[ \\t]+|l['’])?(?:(?:${NOUN})[ \\t]+)?`, "giu");
 
@@ -122,7 +140,9 @@ function companyBefore(text: string, at: number, orSubject = false): Span | null
     if (!company || company.end !== at) continue;
     if (LEGAL_FORM.test(text.slice(company.start, company.end).split(/\s+/).at(-1)!.replace(/[.,]+$/, ""))) return company;
     // `orSubject`: without a legal form, a name that starts its sentence ("P.A. MANOHAL O.I, owners of ...").
-    if (orSubject && /(?:^|[.;:!?]\s+|\n|\b(?:of|de|del|du|by|par|por)\s+)$/.test(text.slice(Math.max(0, start - 5), start)) && !notAName(text.slice(company.start, company.end))) return company;
+    // (or after a comma, in capitals: "rejecting an appeal by the two defendants, EPD PRIYANTHA, the owner of ...")
+    const value = text.slice(company.start, company.end);
+    if (orSubject && (/(?:^|[.;:!?]\s+|\n|\b(?:of|de|del|du|by|par|por)\s+)$/.test(text.slice(Math.max(0, start - 5), start)) || (/,\s+$/.test(text.slice(Math.max(0, start - 3), start)) && !/\p{Ll}/u.test(value))) && !notAName(value)) return company;
   }
   return null;
 }

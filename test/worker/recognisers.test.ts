@@ -531,6 +531,12 @@ describe("owners and operators", () => {
     expect(read("otorgando el permiso de pesca a favor de la Smooth Fortune Fishery Ltd para operar", COMPANIES)).toEqual([["OWNER_NAME", "Smooth Fortune Fishery Ltd", "Smooth Fortune Fishery Ltd"]]);
     expect(read("La flota de TOEI REEFER LINE LTD. está paralizada desde octubre", COMPANIES)).toEqual([["OWNER_NAME", "TOEI REEFER LINE LTD.", "TOEI REEFER LINE LTD."]]);
     expect(read("la flota de Chubut está paralizada", COMPANIES)).toEqual([]);
+    expect(read("eran propiedad de las empresas Southern Seas Logistic Ltd, PAHALA SAMUDERA FISHERY INDUSTRIES, PT. y UNGGUL SAMUDRA SUKSES, PT., de los ex banqueros.", COMPANIES)).toEqual([
+      ["OWNER_NAME", "Southern Seas Logistic Ltd", "Southern Seas Logistic Ltd"],
+      ["OWNER_NAME", "PAHALA SAMUDERA FISHERY INDUSTRIES, PT.", "PAHALA SAMUDERA FISHERY INDUSTRIES, PT."],
+      ["OWNER_NAME", "UNGGUL SAMUDRA SUKSES, PT", "UNGGUL SAMUDRA SUKSES, PT"],
+    ]);
+    expect(read("rejecting an appeal by the two defendants, EPD PRIYANTHA, the owner of the IMULA0711MTR fishing vessel, and the captain", COMPANIES)).toEqual([["OWNER_NAME", "EPD PRIYANTHA", "EPD PRIYANTHA"]]);
   });
 });
 
