@@ -150,7 +150,7 @@ export function companyAt(text: string, at: number): Span | null {
   const bounded = text.slice(i, Math.min(lineEnd, i + 120));
   // ("BJE PERERA, P.O." + "Box 1234": the address wrapped onto the next line.)
   // ("Kabushiki Kaisha.El KOYO MARU": a sentence that starts without its space; "Matthew J Goodwin, Surrey (C.-B.)": the owner's town.)
-  const boundary = bounded.search(/,?\s*(?:[Pp]\.?\s?[Oo]\.?\s+(?:Box|BOX|box)|[Pp]\.\s?[Oo]\.$|B\.?P\.?\s+\d|Apartado|Casilla)(?![\p{L}])|\s\/\s|\/(?=\p{Ll})|(?<=[\p{Ll}.])\.(?=(?:El|La|Los|Las|Le|Les|The|Il|Elle|Un|Une|Una|This|Este|Esta)\s)|,[ \t]*(?!(?:Ltd|Limited|Inc|Co|Corp|Corporation|Company|Llc|Pte|Pty|Bhd|Sdn|Ltda)\b)\p{Lu}\p{Ll}[\p{L}'’.-]*(?:[ \t]+\p{Lu}[\p{L}'’.-]+){0,2}[ \t]*\((?:[\p{Lu}][\p{L}.-]*[ \t-]*){1,4}\)[ \t|]*$/u);
+  const boundary = bounded.search(/,?\s*(?:[Pp]\.?\s?[Oo]\.?\s+(?:Box|BOX|box)|[Pp]\.\s?[Oo]\.$|B\.?P\.?\s+\d|Apartado|Casilla)(?![\p{L}])|\s\/\s|\/(?=\p{Ll})|(?<=[\p{L}.])\.(?=(?:El|La|Los|Las|Le|Les|The|Il|Elle|Un|Une|Una|This|Este|Esta)\s)|,[ \t]*(?!(?:Ltd|Limited|Inc|Co|Corp|Corporation|Company|Llc|Pte|Pty|Bhd|Sdn|Ltda)\b)\p{Lu}\p{Ll}[\p{L}'’.-]*(?:[ \t]+\p{Lu}[\p{L}'’.-]+){0,2}[ \t]*\((?:[\p{Lu}][\p{L}.-]*[ \t-]*){1,4}\)[ \t|]*$/u);
   const rest = boundary > 0 ? bounded.slice(0, boundary) : bounded;
   const words = [...rest.matchAll(/[^\s]+/g)];
   if (!words.length || !capitalised(words[0][0]) || STOP.has(words[0][0])) return null;
@@ -161,7 +161,8 @@ export function companyAt(text: string, at: number): Span | null {
   for (let k = 0; k < words.length; k++) {
     const raw = words[k][0];
     // ("“Sunshine Fisheries Pte. Ltd.”": the closing quote is not the name's.)
-    const word = raw.replace(/[”"»]+(?=[,;:.]*$)/, "").replace(/[,;:]+$/, "");
+    // ("Fishing Corp..": the legal form's stop, then the sentence's.)
+    const word = raw.replace(/[”"»]+(?=[,;:.]*$)/, "").replace(/[,;:]+$/, "").replace(/\.\.+$/, ".");
     const isLegal = endsCompany(word) || endsCompany(word.replace(/[()]/g, ""));
     if (k > 0 && STOP.has(word)) break;
     // "BLFEA FERNANDO, Address: 12 Main Street": a word with a colon is the next field's label.

@@ -527,6 +527,10 @@ describe("owners and operators", () => {
 
   it("reads an owner before a sentence that starts without its space, before 'qui est le propriétaire du', a licence's holder and a fleet's owner", () => {
     expect(read("a la empresa española Sein Shipping Co.,Ltd..El SEIN HONOR es un buque", COMPANIES)).toEqual([["OWNER_NAME", "Sein Shipping Co.,Ltd.", "Sein Shipping Co.,Ltd."]]);
+    expect(read("a la empresa WK RATHNASENA.El IMULA1280MTR es un buque", COMPANIES)).toEqual([["OWNER_NAME", "WK RATHNASENA", "WK RATHNASENA"]]);
+    expect(read("reported as stolen by their owner Trans-Pacific Journey Fishing Corp..", COMPANIES)).toEqual([
+      ["OWNER_NAME", "Trans-Pacific Journey Fishing Corp.", "Trans-Pacific Journey Fishing Corp."],
+    ]);
     expect(read("au nom de Solander (Pacific) Ltd, qui est le propriétaire du chalutier.", COMPANIES)).toEqual([["OWNER_NAME", "Solander (Pacific) Ltd", "Solander (Pacific) Ltd"]]);
     expect(read("otorgando el permiso de pesca a favor de la Smooth Fortune Fishery Ltd para operar", COMPANIES)).toEqual([["OWNER_NAME", "Smooth Fortune Fishery Ltd", "Smooth Fortune Fishery Ltd"]]);
     expect(read("La flota de TOEI REEFER LINE LTD. está paralizada desde octubre", COMPANIES)).toEqual([["OWNER_NAME", "TOEI REEFER LINE LTD.", "TOEI REEFER LINE LTD."]]);
