@@ -278,7 +278,7 @@ export function proseRules(text: string): Candidate[] {
 /** Whether the words before `at` speak of the past: "previously", "formerly", "after being", "aunque". */
 function previousContext(text: string, at: number): boolean {
   // ("One former crew member of the X, a vessel registered in Panama": a person's past, not the vessel's.)
-  return /\b(?:previously|formerly|former(?![ \t]+(?:crew|members?|masters?|captains?|skippers?|employees?|observers?|fisherm[ae]n|officers?)\b)|previous|before|was\s+once|old|historically|originally|initially|anciennement|auparavant|historiquement|initialement|hist[oó]ricamente|originalmente|inicialmente|après\s+avoir\s+été|précédemment|antes|anteriormente|aunque|otrora)(?![\p{L}])[^.\n]{0,50}$/iu.test(text.slice(Math.max(0, at - 70), at));
+  return /\b(?:previously|formerly|former(?![ \t]+(?:crew|members?|masters?|captains?|skippers?|employees?|observers?|fisherm[ae]n|officers?)\b)|previous|before|was\s+once|used\s+to|old|historically|originally|initially|anciennement|auparavant|historiquement|initialement|hist[oó]ricamente|originalmente|inicialmente|après\s+avoir\s+été|précédemment|antes|anteriormente|aunque|otrora)(?![\p{L}])[^.\n]{0,50}$/iu.test(text.slice(Math.max(0, at - 70), at));
 }
 
 /** The flag just before "-flagged": a country ("Panama-", "Taiwan, Province of China-") or an adjective ("Panamanian-"). */
