@@ -148,8 +148,7 @@ export function companyAt(text: string, at: number): Span | null {
   const lineEnd = text.indexOf("\n", i) === -1 ? text.length : text.indexOf("\n", i);
   // A company ends where its address ("P.O. Box 1234") or another field ("Ltd/not stated") begins.
   const bounded = text.slice(i, Math.min(lineEnd, i + 120));
-  // ("BJE PERERA, P.O." + "Box 1234": the address wrapped onto the next line.)
-  // ("Kabushiki Kaisha.El KOYO MARU": a sentence that starts without its space; "Matthew J Goodwin, Surrey (C.-B.)": the owner's town.)
+  // ("BJE PERERA, P.O." + "Box 1234": an address wrapped onto the next line; "Kaisha.El KOYO MARU": a sentence without its space; "Matthew J Goodwin, Surrey (C.-B.)": the owner's town.)
   const boundary = bounded.search(/,?\s*(?:[Pp]\.?\s?[Oo]\.?\s+(?:Box|BOX|box)|[Pp]\.\s?[Oo]\.$|B\.?P\.?\s+\d|Apartado|Casilla)(?![\p{L}])|\s\/\s|\/(?=\p{Ll})|(?<=[\p{L}.])\.(?=(?:El|La|Los|Las|Le|Les|The|Il|Elle|Un|Une|Una|This|Este|Esta)\s)|,[ \t]*(?!(?:Ltd|Limited|Inc|Co|Corp|Corporation|Company|Llc|Pte|Pty|Bhd|Sdn|Ltda)\b)\p{Lu}\p{Ll}[\p{L}'’.-]*(?:[ \t]+\p{Lu}[\p{L}'’.-]+){0,2}[ \t]*\((?:[\p{Lu}][\p{L}.-]*[ \t-]*){1,4}\)[ \t|]*$/u);
   const rest = boundary > 0 ? bounded.slice(0, boundary) : bounded;
   const words = [...rest.matchAll(/[^\s]+/g)];

@@ -11,6 +11,7 @@
 import { adjectiveAt, companyAfter, companyAt, countriesAt, countryAt, flagAt, LEGAL_FORM, nameAt, namesAt, wordBefore, type Span } from "./phrases";
 import { ENUMERATION } from "./form-labels";
 import { companyBounds, notACompany, ownerRules, type Emit } from "./owner-phrases";
+import { previousNameRules } from "./previous-names";
 import { nationalityAlpha3 } from "./nationalities";
 import type { Candidate } from "./tables";
 import { flagAlpha3, validate } from "./values";
@@ -244,32 +245,7 @@ export function proseRules(text: string): Candidate[] {
     else if (APPOSITION.test(after) || ALIAS_AFTER.test(after) || (SUBJECT_VERB.test(after) && !flagAlpha3(text.slice(name.start, name.end)))) emit("VESSEL_NAME", name);
   });
 
-  // Names it had before.
-  // ("SEA WIND, formerly the SEA FIRE", "(formerly OCEAN STAR)".)
-  each(/\b(?:(?:also|previously|formerly|once)\s+(?:been\s+)?(?:known|named|called)(?:\s+as)?|(?<=(?:,|\()[ \t]*)formerly(?:[ \t]+the)?|(?:having|had)\s+been\s+(?:known|named|called)(?:\s+as)?|previous(?:ly)?\s+names?(?:\s+(?:of|was|were|:))?|former\s+names?(?:\s+(?:are|were|was|:))?|(?:was|were)\s+(?:previously\s+)?named|then\s+(?:named|called)|s['’]appelait(?:\s+le)?|se\s+(?:llamó|llamaba|denominaba)|antes\s+llamad[oa])\s+/giu, (_m, end) => {
-    let at = end;
-    // A list of former names: "OCEAN PEARL, SEA STAR and BLUE WAVE".
-    for (let k = 0; k < 4; k++) {
-      const name = nameAt(text, at);
-      if (!name) break;
-      emit("PREVIOUS_NAME", name);
-      const joiner = /^\s*(?:[”"»])?\s*(?:,|and|et|y)\s*/.exec(text.slice(name.end, name.end + 8));
-      // "Previously known as A, B and C, the X had ...": an article starts the sentence's subject, the name it has.
-      if (!joiner || /^(?:the|le|el|la)\s/i.test(text.slice(name.end + joiner[0].length, name.end + joiner[0].length + 4))) break;
-      at = name.end + joiner[0].length;
-    }
-  });
-  // "TAISHAN (ex-KUNLUN)", "SEA WIND, ex-KILY": the name it had.
-  each(/(?:\(|,[ \t]*)ex[- ][ \t]*(?=[«"“\p{Lu}\d])/gu, (_m, end) => emit("PREVIOUS_NAME", nameAt(text, end)));
-  // ("acquired OCEAN DAWN BF 205 and renamed her SEA HARVEST": what it is called now.)
-  each(/\b(?:acquired|bought|purchased)\s+(?:the\s+)?(?=[^.\n]{0,60}\band\s+renamed\b)/giu, (_m, end) => emit("PREVIOUS_NAME", nameAt(text, end)));
-  each(/\b(?:renamed|rebaptisé|rebautizado)\s+(?:(?:her|him|it|the\s+vessel)\s+)?(?:as\s+|en\s+|como\s+)?/giu, (_m, end) => emit("VESSEL_NAME", nameAt(text, end)));
-  // "Le SHEN LIAN CHENG 788, rebaptisé JIN JINN YI NO.168": the name before the renaming is the one it had.
-  each(/\b([\p{Lu}\d][\p{Lu}\d .'’-]{1,40}?)[”"»]?,[ \t]*(?:(?:later|since|puis|ensuite|luego|después)[ \t]+)?(?:renamed|rebaptis[ée]e?|rebautizad[oa])[ \t]/gu, (m) => {
-    const name = nameAt(text, m.index!);
-    if (name && name.end === m.index! + m[1].length) emit("PREVIOUS_NAME", name);
-  });
-
+  previousNameRules(text, emit);
   ownerRules(text, emit);
 
   return found;
