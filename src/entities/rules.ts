@@ -7,7 +7,8 @@ import { inlineFields } from "./inline-fields";
 import { proseRules } from "./prose";
 import { speciesInText } from "./species";
 import type { Candidate } from "./tables";
-import { validate } from "./values";
+import { flagAlpha3, validate } from "./values";
+import { ACRONYMS, NOUN } from "./vessel-names";
 
 /** Gear named in words (FAO ISSCFG's main categories as lists write them). */
 const GEAR_PATTERN = [
@@ -49,6 +50,9 @@ const GEAR_PATTERN = [
  * Free-text rules: form fields (./forms.ts), prose (./prose.ts), and values by their shape after
  * their labels (IMO and MMSI numbers, call signs, measures, dates, ports, RFMO ids, gear, positions).
  */
+/** A vessel's noun just before its name: "the fishing vessel", "del buque pesquero". */
+const VESSEL_BEFORE = new RegExp(`(?:${NOUN})[ \\t]+(?:(?:pesquer[oa]|de[ \\t]+pêche|de[ \\t]+pesca)[ \\t]+)?$`, "iu");
+
 export function textRules(text: string): Candidate[] {
   const fields = formFields(text);
   const found: Candidate[] = [...fields, ...withoutConflicts([...proseRules(text), ...inlineFields(text)], fields)];
@@ -65,6 +69,13 @@ export function textRules(text: string): Candidate[] {
   for (const m of text.matchAll(/\p{Lu}[\p{Lu}\d.'’ -]*[\p{Lu}\d]\.?[ \t]*\([ \t]*(\d{7})[ \t]*\)/dgu)) {
     const checked = validate("IMO_NUMBER", m[1]);
     if (checked && !checked.flags.length && m.indices) found.push({ label: "IMO_NUMBER", start: m.indices[1][0], end: m.indices[1][1], source: "rule", record: null, ...checked, confidence: 0.7 });
+  }
+  // "OCEAN STAR (EIA2035)", "del buque pesquero LUCKY STAR (LCMP)": a call sign of the ITU series in brackets after a name in
+  // capitals; of letters alone only after a vessel's noun ("the Commission for the Conservation of AMLR (CCAMLR)" is no vessel).
+  for (const m of text.matchAll(/\p{Lu}[\p{Lu}\d.'’ -]*[\p{Lu}\d]\.?[ \t]*\([ \t]*([A-Z][A-Z0-9]{3,6})[ \t]*\)/dgu)) {
+    const named = /\d/.test(m[1]) || VESSEL_BEFORE.test(text.slice(Math.max(0, m.index! - 40), m.index!));
+    const checked = !named || ACRONYMS.has(m[1]) || flagAlpha3(m[1]) ? null : validate("IRCS_CALL_SIGN", m[1]);
+    if (checked && !checked.flags.length && m.indices) found.push({ label: "IRCS_CALL_SIGN", start: m.indices[1][0], end: m.indices[1][1], source: "rule", record: null, ...checked, confidence: 0.7 });
   }
   // A number with IMO's check digit after a word for a number ("ID number 8584911"): one in ten
   // seven-digit numbers passes by chance, so only where a label says it is an identifier.

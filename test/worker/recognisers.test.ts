@@ -992,6 +992,13 @@ describe("call signs against the ITU series", () => {
     expect(extractEntities("Flag: Panama\nCall sign: BZUD4", [], 1).find((e) => e.label === "IRCS_CALL_SIGN")).toMatchObject({ value: "BZUD4", flags: ["ircs_flag_mismatch"] });
     expect(extractEntities("Flag: Faroe Islands\nCall sign: OW2418", [], 1).find((e) => e.label === "IRCS_CALL_SIGN")).toMatchObject({ value: "OW2418", flags: [] });
   });
+
+  it("reads a call sign in brackets after a vessel's name; of letters alone only after a vessel's noun, never an acronym", () => {
+    expect(read("the vessel OCEAN STAR (EIA2035) was seen fishing", ["IRCS_CALL_SIGN"])).toEqual([["IRCS_CALL_SIGN", "EIA2035", "EIA2035"]]);
+    expect(read("información sobre las actividades del buque pesquero LUCKY STAR (LCMP). Asimismo", ["IRCS_CALL_SIGN"])).toEqual([["IRCS_CALL_SIGN", "LCMP", "LCMP"]]);
+    expect(read("the Commission for the Conservation of AMLR (CITC) met", ["IRCS_CALL_SIGN"])).toEqual([]);
+    expect(read("the vessel OCEAN STAR (IOTC) and the SOUTH PACIFIC (PERU)", ["IRCS_CALL_SIGN"])).toEqual([]);
+  });
 });
 
 describe("species against ASFIS", () => {
