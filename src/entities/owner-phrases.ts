@@ -29,7 +29,9 @@ export function ownerRules(text: string, emit: Emit): void {
     if (unnamed || (/^\p{Lu}/u.test(m[0]) && partOfName) || CONTACT_OF.test(text.slice(Math.max(0, m.index! - 30), m.index!))) return;
     // "propiedad de las empresas A Ltd, B PT. y C": one company after another, each ended by its legal form.
     const several = /^(?:las|les|the)[ \t]+(?:empresas|sociétés|companies|firms)[ \t]+/iu.exec(text.slice(end, end + 30));
-    const company = companyAfter(text, several ? end + several[0].length : end);
+    // ("la empresa gallega OCEAN ENCOUNTER (Nauru) Limited": a region's adjective after the company's noun, as a nation's would be.)
+    const region = /(?:empresa|société|compañía|sociedad|naviera|firma)\s+$/iu.test(m[0]) ? /^(?!(?:de|del|du|des|que|qui|en)[ \t])\p{Ll}{4,}[ \t]+(?=\p{Lu})/u.exec(text.slice(end, end + 30)) : null;
+    const company = companyAfter(text, end + (several?.[0].length ?? region?.[0].length ?? 0));
     for (const one of several && company ? eachCompany(text, company) : [company]) emit("OWNER_NAME", one);
   });
   // "the shipowner Pesquera Landes SA", "owner Sein Fishing Ltd": a company straight after the word, not a form's next label.

@@ -536,6 +536,9 @@ describe("owners and operators", () => {
     expect(read("otorgando el permiso de pesca a favor de la Smooth Fortune Fishery Ltd para operar", COMPANIES)).toEqual([["OWNER_NAME", "Smooth Fortune Fishery Ltd", "Smooth Fortune Fishery Ltd"]]);
     expect(read("La flota de TOEI REEFER LINE LTD. está paralizada desde octubre", COMPANIES)).toEqual([["OWNER_NAME", "TOEI REEFER LINE LTD.", "TOEI REEFER LINE LTD."]]);
     expect(read("la flota de Chubut está paralizada", COMPANIES)).toEqual([]);
+    expect(read("impuso una multa a la empresa gallega OCEAN ENCOUNTER (Nauru) Limited en tanto el capitán", COMPANIES)).toEqual([
+      ["OWNER_NAME", "OCEAN ENCOUNTER (Nauru) Limited", "OCEAN ENCOUNTER (Nauru) Limited"],
+    ]);
     expect(read("eran propiedad de las empresas Southern Seas Logistic Ltd, PAHALA SAMUDERA FISHERY INDUSTRIES, PT. y UNGGUL SAMUDRA SUKSES, PT., de los ex banqueros.", COMPANIES)).toEqual([
       ["OWNER_NAME", "Southern Seas Logistic Ltd", "Southern Seas Logistic Ltd"],
       ["OWNER_NAME", "PAHALA SAMUDERA FISHERY INDUSTRIES, PT.", "PAHALA SAMUDERA FISHERY INDUSTRIES, PT."],
@@ -954,6 +957,7 @@ describe("lines a printed page wraps", () => {
     const text = "in the case of ships carrying liquid or solid cargoes in bulk, the name of the charterer; not stated\nflag State; Australia";
     expect(read(text, FLAGS)).toEqual([["FLAG_STATE", "Australia", "AUS"]]);
   });
+
 });
 
 describe("IMO numbers by their check digit", () => {
