@@ -188,7 +188,7 @@ export function companyAt(text: string, at: number): Span | null {
   // "S.A.", "Inc.", "Co.": the full stop of an abbreviated legal form is the company's own.
   const trimmed = trimmedEnd(rest, 0, stop);
   const lastWord = rest.slice(0, trimmed + 1).split(/\s+/).at(-1) ?? "";
-  const keepsStop = rest[trimmed] === "." && (/^(?:\p{Lu}\.)+$/u.test(lastWord) || /^(?:ltd|inc|co|corp|bhd|pte|pty|ltda|cia)\.$/i.test(lastWord.replace(/^.*[,(]/, "")));
+  const keepsStop = rest[trimmed] === "." && (/^(?:\p{Lu}\.)+$/u.test(lastWord) || /^(?:ltd|inc|co|corp|bhd|pte|pty|pt|ltda|cia)\.$/i.test(lastWord.replace(/^.*[,(]/, "")));
   return { start: i, end: i + trimmed + (keepsStop ? 1 : 0) };
 }
 

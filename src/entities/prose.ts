@@ -34,6 +34,8 @@ const SUBJECT_VERB = /^[ \t]+(?:(?:was|is|has\s+been|had\s+been|were)[ \t]+(?:\p
 /** The words before a vessel noun that make it no suspect: "the patrol vessel", "le patrouilleur". */
 const NOT_THE_VESSEL = /\b(?:patrol|coast\s+guard|naval|navy|research|survey|inspection|patrouille\w*|guardacostas|patrulla|armada)\s*$/iu;
 
+/** A legal form after a comma: ", PT.", ", LTD", ", S.A.". */
+const LEGAL_AFTER = /^,[ \t]*(?:PT|LTD|INC|CO|S\.A|SA|S\.L|SL|LLC|LIMITED|CORP|PTE)\b/i;
 /** A person of the vessel before its noun: "skipper of the", "master of the", "capitaine du". */
 const PERSON_OF = /\b(?:master|skipper|captain|owner|capitaine|patron|capit[aá]n|patr[oó]n)\s+(?:of\s+the|of|du|de\s+la|del)\s+$/i;
 /** Words for people, whose nationality is theirs, not the vessel's. */
@@ -49,7 +51,9 @@ export function proseRules(text: string): Candidate[] {
     const raw = text.slice(span.start, span.end);
     // No company that is none ("l'amende de 595 000 euros", "un armador Rusia", ./owner-phrases.ts); no name that is a
     // heading's word, an organisation, a nationality or without a letter (./vessel-names.ts): every reading below relies on it.
-    if ((company && (notACompany(raw) || QUALIFIES_OR_LABELS.test(text.slice(span.end, span.end + 30)))) || ((label === "VESSEL_NAME" || label === "PREVIOUS_NAME") && notAName(raw))) return;
+    // ("the MENTARI ANUGRAH SELATAN, PT.’ FV": a name its legal form follows is a company's.)
+    const named = label === "VESSEL_NAME" || label === "PREVIOUS_NAME";
+    if ((company && (notACompany(raw) || QUALIFIES_OR_LABELS.test(text.slice(span.end, span.end + 30)))) || (named && (notAName(raw) || LEGAL_AFTER.test(text.slice(span.end, span.end + 12))))) return;
     const checked = label === "FLAG_STATE" || label === "PREVIOUS_FLAG" ? (span.alpha3 ? { value: span.alpha3, flags: [], confidence: 0.9 } : validate(label, raw)) : validate(label, raw);
     if (checked && !checked.flags.includes("flag_unknown")) found.push({ label, start: span.start, end: span.end, source: "rule", record: null, ...checked });
   };

@@ -444,7 +444,7 @@ describe("owners and operators", () => {
     ["the owner, CNFC Overseas Fisheries Co., Ltd, said", "CNFC Overseas Fisheries Co., Ltd"],
     ["boats controlled by the DA YANG GLOBAL SEAFOOD INC., for instance, both violated", "DA YANG GLOBAL SEAFOOD INC."],
     ["CONSIDERANDO: Que la firma comercial Hong Lung Fishery Co., Ltd., inscripta en el Registro", "Hong Lung Fishery Co., Ltd."],
-    [".6 the name of the registered owner(s) and their registered address(es): HASIL SAMUDERA MANDIRI, PT., P.O. Box 1234;", "HASIL SAMUDERA MANDIRI, PT"],
+    [".6 the name of the registered owner(s) and their registered address(es): HASIL SAMUDERA MANDIRI, PT., P.O. Box 1234;", "HASIL SAMUDERA MANDIRI, PT."],
     ["Pesquera Landes SA est propriétaire du navire", "Pesquera Landes SA"],
     ["Pesquera Landes SA es la propietaria del buque", "Pesquera Landes SA"],
   ])("%s", (text, owner) => {
@@ -536,13 +536,17 @@ describe("owners and operators", () => {
     expect(read("otorgando el permiso de pesca a favor de la Smooth Fortune Fishery Ltd para operar", COMPANIES)).toEqual([["OWNER_NAME", "Smooth Fortune Fishery Ltd", "Smooth Fortune Fishery Ltd"]]);
     expect(read("La flota de TOEI REEFER LINE LTD. está paralizada desde octubre", COMPANIES)).toEqual([["OWNER_NAME", "TOEI REEFER LINE LTD.", "TOEI REEFER LINE LTD."]]);
     expect(read("la flota de Chubut está paralizada", COMPANIES)).toEqual([]);
+    expect(read("deny services to a suspected IUU fishing vessel – the MENTARI ANUGRAH SELATAN, PT.’ FV SINAR NELAYAN. The saga", [...COMPANIES, ...NAMES])).toEqual([
+      ["OWNER_NAME", "MENTARI ANUGRAH SELATAN, PT.", "MENTARI ANUGRAH SELATAN, PT."],
+      ["VESSEL_NAME", "SINAR NELAYAN", "SINAR NELAYAN"],
+    ]);
     expect(read("impuso una multa a la empresa gallega OCEAN ENCOUNTER (Nauru) Limited en tanto el capitán", COMPANIES)).toEqual([
       ["OWNER_NAME", "OCEAN ENCOUNTER (Nauru) Limited", "OCEAN ENCOUNTER (Nauru) Limited"],
     ]);
     expect(read("eran propiedad de las empresas Southern Seas Logistic Ltd, PAHALA SAMUDERA FISHERY INDUSTRIES, PT. y UNGGUL SAMUDRA SUKSES, PT., de los ex banqueros.", COMPANIES)).toEqual([
       ["OWNER_NAME", "Southern Seas Logistic Ltd", "Southern Seas Logistic Ltd"],
       ["OWNER_NAME", "PAHALA SAMUDERA FISHERY INDUSTRIES, PT.", "PAHALA SAMUDERA FISHERY INDUSTRIES, PT."],
-      ["OWNER_NAME", "UNGGUL SAMUDRA SUKSES, PT", "UNGGUL SAMUDRA SUKSES, PT"],
+      ["OWNER_NAME", "UNGGUL SAMUDRA SUKSES, PT.", "UNGGUL SAMUDRA SUKSES, PT."],
     ]);
     expect(read("rejecting an appeal by the two defendants, EPD PRIYANTHA, the owner of the IMULA0711MTR fishing vessel, and the captain", COMPANIES)).toEqual([["OWNER_NAME", "EPD PRIYANTHA", "EPD PRIYANTHA"]]);
   });
