@@ -14,6 +14,9 @@
  *   npm run train:tagger -- --without ids.txt --out /tmp/without.json
  *                                            without the phrasings listed, to score a batch of
  *                                            the tuning half as if unseen (EVAL_BATCH)
+ *   npm run train:tagger -- --order 11 --out /tmp/order-11.json
+ *                                            the same data shown in another order: the spread
+ *                                            between orders is the noise under a comparison
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -37,6 +40,9 @@ const { values: args } = parseArgs({
     "label-margins": { type: "string", default: "VESSEL_NAME=1000,OWNER_NAME=1000" },
     // A file of phrasing ids to leave out (one per line): to score the tagger on a batch as if it were unseen.
     without: { type: "string" },
+    // The order the documents are shown in, each epoch: another order gives another model, which
+    // measures how much of a difference between two models is the order's (BENCHMARKS.md, "Session 15").
+    order: { type: "string", default: "7" },
     out: { type: "string", default: resolve(import.meta.dirname, "../src/entities/reference/tagger.json") },
   },
 });
@@ -105,7 +111,7 @@ function update(feature: string, tag: number, delta: number) {
   stamp[tag] = clock;
   w[tag] += delta;
 }
-const order = seeded(7);
+const order = seeded(Number(args.order));
 const shuffle = <T,>(items: T[]) => {
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(order() * (i + 1));

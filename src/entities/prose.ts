@@ -184,7 +184,7 @@ export function proseRules(text: string): Candidate[] {
   });
 
   // Flags said outright.
-  each(/\b(?:flagged\s+(?:to|in|by|under|with)|reflagged\s+(?:to|in)|(?:changed|switched|transferred|moved)\s+(?:its\s+)?(?:flag|registry|registration)\s+to|(?:flying|flies|flew|fly)\s+the\s+flag\s+of|under\s+the\s+flag\s+of|sailing\s+under\s+the\s+flag\s+of|(?:\p{L}+ly\s+)?registered\s+(?:in|under|with|to)|flag\s+state\s+(?:is|was)?|flag\s*:|flag\s+of\s+the\s+vessel|flag\s+of)\s*/giu, (m, end) => {
+  each(/\b(?:flagged\s+(?:to|in|by|under|with|for)|reflagged\s+(?:to|in)|(?:changed|switched|transferred|moved)\s+(?:its\s+)?(?:flag|registry|registration)\s+to|(?:flying|flies|flew|fly)\s+the\s+flag\s+of|under\s+the\s+flag\s+of|sailing\s+under\s+the\s+flag\s+of|(?:\p{L}+ly\s+)?registered\s+(?:in|under|with|to)|flag\s+state\s+(?:is|was)?|flag\s*:|flag\s+of\s+the\s+vessel|flag\s+of)\s*/giu, (m, end) => {
     const previous = previousContext(text, m.index!) || /\bnot\s+(?:been\s+)?(?:be\s+)?$/i.test(text.slice(Math.max(0, m.index! - 20), m.index!));
     // "owned by a company registered in Nauru": where the company is registered is not the vessel's flag.
     if (/\b(?:company|firm|entity|business|subsidiary|corporation)\s+(?:\p{Ll}+\s+)?$/iu.test(text.slice(Math.max(0, m.index! - 30), m.index!))) return;

@@ -341,6 +341,7 @@ describe("flags in running text", () => {
 
   it("reads a flag it had at first as a previous flag", () => {
     expect(read("They're all currently flagged to China. They all used to be flagged to Palau.", FLAGS)).toEqual([["FLAG_STATE", "China", "CHN"], ["PREVIOUS_FLAG", "Palau", "PLW"]]);
+    expect(read("The defendants are captains of two foreign fishing vessels flagged for Maldives and owned by a company.", FLAGS)).toEqual([["FLAG_STATE", "Maldives", "MDV"]]);
     expect(read("SOPHIA MARTINA was historically flagged to Cambodia whose authorities reported", FLAGS)).toEqual([["PREVIOUS_FLAG", "Cambodia", "KHM"]]);
   });
 
