@@ -30,7 +30,7 @@ export function ownerRules(text: string, emit: Emit): void {
     // "propiedad de las empresas A Ltd, B PT. y C": one company after another, each ended by its legal form.
     const several = /^(?:las|les|the)[ \t]+(?:empresas|sociétés|companies|firms)[ \t]+/iu.exec(text.slice(end, end + 30));
     // ("la empresa gallega OCEAN ENCOUNTER (Nauru) Limited": a region's adjective after the company's noun, as a nation's would be.)
-    const region = /(?:empresa|société|compañía|sociedad|naviera|firma)\s+$/iu.test(m[0]) ? /^(?!(?:de|del|du|des|que|qui|en)[ \t])\p{Ll}{4,}[ \t]+(?=\p{Lu})/u.exec(text.slice(end, end + 30)) : null;
+    const region = /(?:empresa|société|compañía|sociedad|naviera|firma|armadora)\s+$/iu.test(m[0]) ? /^(?!(?:de|del|du|des|que|qui|en)[ \t])\p{Ll}{4,}[ \t]+(?=\p{Lu})/u.exec(text.slice(end, end + 30)) : null;
     const company = companyAfter(text, end + (several?.[0].length ?? region?.[0].length ?? 0));
     for (const one of several && company ? eachCompany(text, company) : [company]) emit("OWNER_NAME", one);
   });
@@ -50,7 +50,7 @@ export function ownerRules(text: string, emit: Emit): void {
   each(new RegExp(`['’]s[ \\t]+(?:[\\d.,]+[ \\t]*-?(?:m|metres?|meters?)[ \\t]+)?(?:[\\p{L}-]+[ \\t]+){0,2}(?:${NOUN})(?![\\p{L}])`, "giu"), (m) => emit("OWNER_NAME", companyBefore(text, m.index!)));
   // "Pesquera Landes SA owns the OCEAN STAR", "X SA est propriétaire du navire", "X SL es la propietaria del buque": a company by its legal form
   // ("Nogueira es el armador del X": a person the text names by surname is not taken).
-  each(/[ \t]+(?:owns|owned)[ \t]+(?:the[ \t]+)?(?:vessel|ship|boat|\p{Lu})|[ \t]+(?:est|était)[ \t]+(?:le[ \t]+|la[ \t]+)?propriétaire[ \t]+d|[ \t]+(?:es|era)[ \t]+(?:el|la)[ \t]+(?:propietari[oa]|armador[a]?)[ \t]+de/gu, (m) => emit("OWNER_NAME", companyBefore(text, m.index!)));
+  each(/[ \t]+(?:owns|owned)[ \t]+(?:the[ \t]+)?(?:vessel|ship|boat|\p{Lu})|[ \t]+as[ \t]+(?:the[ \t]+|its[ \t]+)?(?:registered[ \t]+)?owner\b|[ \t]+comme[ \t]+(?:son[ \t]+|le[ \t]+)?propriétaire\b|[ \t]+como[ \t]+(?:su[ \t]+|el[ \t]+)?(?:propietari[oa]|armador[a]?)\b|[ \t]+(?:est|était)[ \t]+(?:le[ \t]+|la[ \t]+)?propriétaire[ \t]+d|[ \t]+(?:es|era)[ \t]+(?:el|la)[ \t]+(?:propietari[oa]|armador[a]?)[ \t]+de/gu, (m) => emit("OWNER_NAME", companyBefore(text, m.index!)));
   // "Seafresh (Fiji) Pte Ltd, which owned the vessel X", "P.A. MANOHAL O.I, owners of scallop dredger X": the owner before its clause.
   // ("Diek Parlevliet, director of X, which owns the Lithuanian supertrawler": an adjective before the vessel's noun.)
   each(new RegExp(`-owned\\b|,[ \\t]*(?:the[ \\t]+)?(?:company|firm)[ \\t]+(?:that|which)[ \\t]+(?:owns|owned)\\b|,[ \\t]*(?:which|who|that|qui|que)[ \\t]+(?:owns|owned|own|possède|possédait|posee|poseía)[ \\t]+(?:(?:the|this|that|le|ce|el|este)[ \\t]+)?(?:[\\p{L}-]+[ \\t]+){0,2}(?:vessel|ship|boat|navire|bateau|buque|barco|${NOUN})(?![\\p{L}])|,[ \\t]*(?:(?:which|who|qui|que)[ \\t]+(?:is|was|est|était|es|era)[ \\t]+)?(?:the[ \\t]+|le[ \\t]+|la[ \\t]+|el[ \\t]+)?(?:owners?|propri[ée]taires?|propietari[oa]s?|armadora?)[ \\t]+(?:of|du|de|del)\\b`, "giu"), (m) => emit("OWNER_NAME", companyBefore(text, m.index!, true)));

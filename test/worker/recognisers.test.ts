@@ -541,6 +541,12 @@ describe("owners and operators", () => {
       ["OWNER_NAME", "MENTARI ANUGRAH SELATAN, PT.", "MENTARI ANUGRAH SELATAN, PT."],
       ["VESSEL_NAME", "SINAR NELAYAN", "SINAR NELAYAN"],
     ]);
+    expect(read("The Acting Manager Border names UNGGUL SAMUDRA SUKSES, PT. as the owner, who is also", COMPANIES)).toEqual([
+      ["OWNER_NAME", "UNGGUL SAMUDRA SUKSES, PT.", "UNGGUL SAMUDRA SUKSES, PT."],
+    ]);
+    expect(read("descargaron los barcos YUN RUN 3, de la armadora canguesa Fengrun Shipping Co., Limited; y el chino", COMPANIES)).toEqual([
+      ["OWNER_NAME", "Fengrun Shipping Co., Limited", "Fengrun Shipping Co., Limited"],
+    ]);
     expect(read("impuso una multa a la empresa gallega OCEAN ENCOUNTER (Nauru) Limited en tanto el capitán", COMPANIES)).toEqual([
       ["OWNER_NAME", "OCEAN ENCOUNTER (Nauru) Limited", "OCEAN ENCOUNTER (Nauru) Limited"],
     ]);
